@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "vitals",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vitals", targets: ["vitals"]),
+        .library(name: "VitalsCore", targets: ["VitalsCore"]),
+        .library(name: "VitalsStore", targets: ["VitalsStore"]),
+        .library(name: "VitalsServer", targets: ["VitalsServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure domain: types and every KPI computation. No I/O, no clock, no globals.
+        .target(name: "VitalsCore", swiftSettings: strict),
+        // Seeded, deterministic generator of realistic datasets (demo data and benchmarks).
+        .target(name: "VitalsGenerator", dependencies: ["VitalsCore"], swiftSettings: strict),
+        // Reading and writing datasets and configuration: the importers and exporters.
+        .target(
+            name: "VitalsStore",
+            dependencies: ["VitalsCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict
+        ),
+        // The HTTP server (Hummingbird 2).
+        .target(
+            name: "VitalsServer",
+            dependencies: [
+                "VitalsCore", "VitalsStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "vitals",
+            dependencies: [
+                "VitalsCore", "VitalsStore", "VitalsServer", "VitalsGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "VitalsCoreTests", dependencies: ["VitalsCore", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(name: "VitalsStoreTests", dependencies: ["VitalsStore", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(
+            name: "VitalsServerTests",
+            dependencies: [
+                "VitalsServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

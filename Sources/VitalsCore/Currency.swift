@@ -1,0 +1,41 @@
+/// An ISO 4217 alphabetic currency code, such as `USD`.
+public struct CurrencyCode: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let code: String
+
+    /// Accepts a known ISO 4217 code (case-insensitive); `nil` otherwise.
+    public init?(_ text: String) {
+        let upper = text.uppercased()
+        guard CurrencyCode.minorUnits[upper] != nil else { return nil }
+        self.code = upper
+    }
+
+    public var description: String { code }
+    public static func < (lhs: CurrencyCode, rhs: CurrencyCode) -> Bool { lhs.code < rhs.code }
+
+    /// How many decimal places the currency's minor unit has (2 for USD, 0 for JPY, 3 for KWD).
+    public var minorUnitExponent: Int { CurrencyCode.minorUnits[code] ?? 2 }
+
+    public static let usd = CurrencyCode("USD")!
+    public static let eur = CurrencyCode("EUR")!
+    public static let gbp = CurrencyCode("GBP")!
+
+    /// The active ISO 4217 codes with their minor-unit exponents (ISO 4217 amendment 176 list).
+    static let minorUnits: [String: Int] = {
+        var table: [String: Int] = [:]
+        let two = """
+            AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF \
+            CHE CHF CHW CNY COP COU CRC CUC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ \
+            GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK \
+            MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB \
+            SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD \
+            USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG ZWL
+            """
+        for code in two.split(separator: " ") { table[String(code)] = 2 }
+        for code in "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(separator: " ") {
+            table[String(code)] = 0
+        }
+        for code in "BHD IQD JOD KWD LYD OMR TND".split(separator: " ") { table[String(code)] = 3 }
+        for code in "CLF UYW".split(separator: " ") { table[String(code)] = 4 }
+        return table
+    }()
+}

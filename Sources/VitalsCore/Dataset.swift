@@ -1,0 +1,72 @@
+/// Everything Vitals knows about one company's customers, with full history.
+///
+/// Records refer to accounts by `AccountIndex`, a position in `accounts`.
+public struct Dataset: Sendable {
+    public private(set) var accounts: [Account] = []
+    public private(set) var accountIndex: [AccountID: AccountIndex] = [:]
+    public var subscriptions: [SubscriptionVersion] = []
+    public var orders: [Order] = []
+    public var trials: [Trial] = []
+    public var acquisitionCosts: [AcquisitionCost] = []
+    public var surveyResponses: [SurveyResponse] = []
+    public var tickets: [Ticket] = []
+    public var usageEvents: [UsageEvent] = []
+    public var onboarding: [OnboardingMilestone] = []
+    public var leads: [Lead] = []
+    public var successGoals: [SuccessGoal] = []
+    public var csmPulses: [CsmPulse] = []
+    public var fxRates: [FxRate] = []
+
+    public init() {}
+
+    /// Adds an account, or replaces the one with the same id; returns its index.
+    @discardableResult
+    public mutating func upsert(_ account: Account) -> AccountIndex {
+        if let existing = accountIndex[account.id] {
+            accounts[existing.int] = account
+            return existing
+        }
+        let index = AccountIndex(accounts.count)
+        accounts.append(account)
+        accountIndex[account.id] = index
+        return index
+    }
+
+    public func index(of id: AccountID) -> AccountIndex? { accountIndex[id] }
+
+    public subscript(index: AccountIndex) -> Account { accounts[index.int] }
+
+    /// The last instant any record speaks of (a version start or end, an order, an answer, an event...), or `nil`
+    /// for an empty dataset. Reports default to ending in its period.
+    public var latestActivity: Timestamp? {
+        var latest: Timestamp?
+        func see(_ t: Timestamp?) {
+            guard let t else { return }
+            if latest == nil || t > latest! { latest = t }
+        }
+        for s in subscriptions {
+            see(s.validFrom)
+            see(s.validTo)
+        }
+        for o in orders { see(o.orderedAt) }
+        for t in trials { see(t.startedAt) }
+        for r in surveyResponses { see(r.respondedAt) }
+        for t in tickets { see(t.openedAt) }
+        for e in usageEvents { see(e.occurredAt) }
+        for l in leads { see(l.createdAt) }
+        return latest
+    }
+
+    /// The first instant any revenue or activity record speaks of.
+    public var earliestActivity: Timestamp? {
+        var earliest: Timestamp?
+        func see(_ t: Timestamp) { if earliest == nil || t < earliest! { earliest = t } }
+        for s in subscriptions { see(s.validFrom) }
+        for o in orders { see(o.orderedAt) }
+        for t in trials { see(t.startedAt) }
+        for r in surveyResponses { see(r.respondedAt) }
+        for t in tickets { see(t.openedAt) }
+        for e in usageEvents { see(e.occurredAt) }
+        return earliest
+    }
+}

@@ -1,0 +1,110 @@
+/// How a KPI's value is expressed.
+public enum KPIUnit: String, Sendable {
+    /// Reporting-currency minor units internally; major units in JSON.
+    case money
+    /// A fraction: 0.05 = 5 %.
+    case rate
+    case count
+    /// A plain number (ratios such as the quick ratio, months, averages).
+    case number
+}
+
+/// Every KPI Vitals reports, by its JSON id. `docs/metrics.md` defines each one.
+public enum KPI: String, CaseIterable, Sendable, Codable {
+    case mrr, arr
+    case payingCustomers = "paying_customers"
+    case arpa
+    case newMRR = "new_mrr"
+    case expansionMRR = "expansion_mrr"
+    case contractionMRR = "contraction_mrr"
+    case churnedMRR = "churned_mrr"
+    case reactivationMRR = "reactivation_mrr"
+    case netNewMRR = "net_new_mrr"
+    case newCustomers = "new_customers"
+    case churnedCustomers = "churned_customers"
+    case customerChurnRate = "customer_churn_rate"
+    case customerRetentionRate = "customer_retention_rate"
+    case grossRevenueChurnRate = "gross_revenue_churn_rate"
+    case netRevenueChurnRate = "net_revenue_churn_rate"
+    case grr, nrr
+    case nrrPeriod = "nrr_period"
+    case expansionRate = "expansion_rate"
+    case upsellRate = "upsell_rate"
+    case crossSellRate = "cross_sell_rate"
+    case quickRatio = "quick_ratio"
+    case ltv, cac
+    case ltvToCac = "ltv_to_cac"
+    case cacPaybackMonths = "cac_payback_months"
+    case trialConversionRate = "trial_conversion_rate"
+    case repeatPurchaseRate = "repeat_purchase_rate"
+    case purchaseFrequency = "purchase_frequency"
+
+    public var id: String { rawValue }
+
+    public var unit: KPIUnit {
+        switch self {
+        case .mrr, .arr, .arpa, .newMRR, .expansionMRR, .contractionMRR, .churnedMRR, .reactivationMRR, .netNewMRR,
+            .ltv, .cac:
+            .money
+        case .payingCustomers, .newCustomers, .churnedCustomers: .count
+        case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .netRevenueChurnRate, .grr, .nrr,
+            .nrrPeriod, .expansionRate, .upsellRate, .crossSellRate, .trialConversionRate, .repeatPurchaseRate:
+            .rate
+        case .quickRatio, .ltvToCac, .cacPaybackMonths, .purchaseFrequency: .number
+        }
+    }
+
+    /// A short human title.
+    public var title: String {
+        switch self {
+        case .mrr: "MRR"
+        case .arr: "ARR"
+        case .payingCustomers: "Paying customers"
+        case .arpa: "ARPA"
+        case .newMRR: "New MRR"
+        case .expansionMRR: "Expansion MRR"
+        case .contractionMRR: "Contraction MRR"
+        case .churnedMRR: "Churned MRR"
+        case .reactivationMRR: "Reactivation MRR"
+        case .netNewMRR: "Net new MRR"
+        case .newCustomers: "New customers"
+        case .churnedCustomers: "Churned customers"
+        case .customerChurnRate: "Customer churn"
+        case .customerRetentionRate: "Customer retention"
+        case .grossRevenueChurnRate: "Gross revenue churn"
+        case .netRevenueChurnRate: "Net revenue churn"
+        case .grr: "GRR"
+        case .nrr: "NRR (12 months)"
+        case .nrrPeriod: "NRR (period)"
+        case .expansionRate: "Expansion rate"
+        case .upsellRate: "Upsell rate"
+        case .crossSellRate: "Cross-sell rate"
+        case .quickRatio: "Quick ratio"
+        case .ltv: "LTV"
+        case .cac: "CAC"
+        case .ltvToCac: "LTV:CAC"
+        case .cacPaybackMonths: "CAC payback (months)"
+        case .trialConversionRate: "Trial conversion"
+        case .repeatPurchaseRate: "Repeat purchase rate"
+        case .purchaseFrequency: "Purchase frequency"
+        }
+    }
+}
+
+/// A KPI's value for one period: a number in the KPI's unit, or null when its denominator is zero.
+public enum KPIValue: Sendable, Equatable {
+    case number(Double)
+    case null
+
+    public init(_ value: Double?) { self = value.map { .number($0) } ?? .null }
+
+    /// `numerator / denominator`, or null when the denominator is zero.
+    public static func ratio(_ numerator: Double, _ denominator: Double) -> KPIValue {
+        denominator == 0 ? .null : .number(numerator / denominator)
+    }
+
+    public var double: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+}

@@ -1,0 +1,127 @@
+/// Computes KPI reports from a dataset. Pure: the same dataset, settings and scope always give the same report.
+public struct KPICalculator: Sendable {
+    public let dataset: Dataset
+    public let settings: ReportSettings
+    public let fx: FxTable
+    public let timeline: RevenueTimeline
+
+    public init(dataset: Dataset, settings: ReportSettings) {
+        self.dataset = dataset
+        self.settings = settings
+        self.fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
+        self.timeline = RevenueTimeline(dataset: dataset, settings: settings, fx: fx)
+    }
+
+    /// The report for every account matching `scope.segment`.
+    public func report(_ scope: ReportScope) -> KPIReport {
+        let groupOf = dataset.accounts.map { scope.segment?.matches($0) ?? true ? Int32(0) : -1 }
+        return reports(scope.periods, groupOf: groupOf, groups: [scope.segment?.text], companyWide: scope.segment == nil)[0]
+    }
+
+    /// One report per value of `attribute` (accounts without a value form the group "(none)"), each further
+    /// restricted to `scope.segment`.
+    public func reports(_ scope: ReportScope, by attribute: String) -> [(value: String, report: KPIReport)] {
+        var groupIndex: [String: Int32] = [:]
+        var names: [String] = []
+        let groupOf = dataset.accounts.map { account -> Int32 in
+            guard scope.segment?.matches(account) ?? true else { return -1 }
+            let value = account.attribute(attribute) ?? "(none)"
+            if let known = groupIndex[value] { return known }
+            groupIndex[value] = Int32(names.count)
+            names.append(value)
+            return Int32(names.count - 1)
+        }
+        let order = names.indices.sorted { names[$0] < names[$1] }
+        let segmentText = scope.segment?.text
+        let labels = names.map { name in [segmentText, "\(attribute)=\(name)"].compactMap { $0 }.joined(separator: " and ") }
+        let all = reports(scope.periods, groupOf: groupOf, groups: labels, companyWide: false)
+        return order.map { (names[$0], all[$0]) }
+    }
+
+    private func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
+        let tallies = RevenueTally.tally(timeline, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let months = trailingMonths(for: periods)
+        let monthTallies = RevenueTally.tally(timeline, periods: months.periods, groupOf: groupOf, groupCount: groups.count)
+        let activity = ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let costs = companyWide ? AcquisitionSpend(costs: dataset.acquisitionCosts, fx: fx).spend(in: periods) : nil
+        let margin = settings.grossMargin
+
+        return groups.indices.map { g in
+            let rows = periods.indices.map { p -> KPIReport.Row in
+                let t = tallies[g][p]
+                var v: [KPI: KPIValue] = [:]
+                let start = Double(t.startMRR)
+                v[.mrr] = .number(Double(t.endMRR))
+                v[.arr] = .number(Double(t.endMRR) * 12)
+                v[.payingCustomers] = .number(Double(t.payingAtEnd))
+                let arpa = KPIValue.ratio(Double(t.endMRR), Double(t.payingAtEnd))
+                v[.arpa] = arpa
+                v[.newMRR] = .number(Double(t.newMRR))
+                v[.expansionMRR] = .number(Double(t.expansionMRR))
+                v[.contractionMRR] = .number(Double(t.contractionMRR))
+                v[.churnedMRR] = .number(Double(t.churnedMRR))
+                v[.reactivationMRR] = .number(Double(t.reactivationMRR))
+                v[.netNewMRR] = .number(Double(t.netNewMRR))
+                v[.newCustomers] = .number(Double(t.newCustomers))
+                v[.churnedCustomers] = .number(Double(t.churnedCustomers))
+                let churnRate = KPIValue.ratio(Double(t.churnedCustomers), Double(t.payingAtStart))
+                v[.customerChurnRate] = churnRate
+                v[.customerRetentionRate] = KPIValue(churnRate.double.map { 1 - $0 })
+                v[.grossRevenueChurnRate] = .ratio(Double(t.cohortChurnedMRR + t.cohortContractionMRR), start)
+                v[.netRevenueChurnRate] = .ratio(
+                    Double(t.cohortChurnedMRR + t.cohortContractionMRR - t.cohortExpansionMRR - t.cohortReactivationMRR),
+                    start)
+                v[.grr] = .ratio(start - Double(t.cohortContractionMRR + t.cohortChurnedMRR), start)
+                v[.nrr] = .ratio(Double(t.yearAgoCohortMRRNow), Double(t.yearAgoMRR))
+                v[.nrrPeriod] = .ratio(Double(t.cohortEndMRR), start)
+                v[.expansionRate] = .ratio(Double(t.cohortExpansionMRR), start)
+                v[.upsellRate] = .ratio(Double(t.upsellCustomers), Double(t.payingAtStart))
+                v[.crossSellRate] = .ratio(Double(t.crossSellCustomers), Double(t.payingAtStart))
+                v[.quickRatio] = .ratio(
+                    Double(t.newMRR + t.expansionMRR + t.reactivationMRR), Double(t.contractionMRR + t.churnedMRR))
+
+                // LTV = ARPA x gross margin / mean monthly customer churn of the three months ending by period end.
+                let churns = months.indices[p].compactMap { m -> Double? in
+                    let mt = monthTallies[g][m]
+                    return mt.payingAtStart == 0 ? nil : Double(mt.churnedCustomers) / Double(mt.payingAtStart)
+                }
+                let meanChurn = churns.isEmpty ? 0 : churns.reduce(0, +) / Double(churns.count)
+                let ltv = arpa.double.map { KPIValue.ratio($0 * margin, meanChurn) } ?? .null
+                v[.ltv] = ltv
+                if let costs {
+                    let cac = KPIValue.ratio(costs[p], Double(t.newCustomers))
+                    v[.cac] = cac
+                    v[.ltvToCac] = (ltv.double).flatMap { l in cac.double.map { KPIValue.ratio(l, $0) } } ?? .null
+                    v[.cacPaybackMonths] = .ratio(costs[p], Double(t.newMRR) * margin)
+                    if t.newCustomers == 0 { v[.cacPaybackMonths] = .null }
+                } else {
+                    v[.cac] = .null
+                    v[.ltvToCac] = .null
+                    v[.cacPaybackMonths] = .null
+                }
+                let a = activity.tallies[g][p]
+                v[.trialConversionRate] = .ratio(Double(a.trialsConverted), Double(a.trialsEnded))
+                v[.repeatPurchaseRate] = .ratio(Double(a.repeatPurchasers), Double(a.purchasersToDate))
+                v[.purchaseFrequency] = .ratio(Double(a.ordersInPeriod), Double(a.purchasersInPeriod))
+                return KPIReport.Row(period: periods[p], values: v, revenue: t)
+            }
+            return KPIReport(
+                currency: settings.reportingCurrency, grain: periods.first?.grain ?? .month, segment: groups[g],
+                rows: rows)
+        }
+    }
+
+    /// The months whose customer churn feeds each period's LTV: the three calendar months ending at or before the
+    /// period end.
+    private func trailingMonths(for periods: [Period]) -> (periods: [Period], indices: [[Int]]) {
+        guard let first = periods.first, let last = periods.last else { return ([], []) }
+        func lastMonthEnd(_ p: Period) -> CivilDate { Grain.month.start(containing: p.endDate) }
+        let firstMonth = lastMonthEnd(first).adding(months: -3)
+        let months = Period.range(from: firstMonth, through: lastMonthEnd(last).adding(days: -1), grain: .month)
+        let indices = periods.map { p -> [Int] in
+            let endMonth = lastMonthEnd(p)
+            return months.indices.filter { months[$0].endDate <= endMonth && months[$0].endDate > endMonth.adding(months: -3) }
+        }
+        return (months, indices)
+    }
+}

@@ -1,0 +1,70 @@
+/// Monthly recurring revenue of subscription versions.
+///
+/// MRR of a version = (amount x quantity x (1 - discount_percent / 100) - discount_amount), normalised to one month
+/// (a year is 12 months, a week 12/52 of a month, a day 12/365, divided by interval_count), converted to the reporting
+/// currency at the rate in force when the version started, and rounded once to the nearest minor unit (half away from
+/// zero). Every sum of MRR is then an exact integer, so movements add up to the cent.
+public enum SubscriptionMRR {
+    /// The version's MRR in reporting-currency minor units while it counts (ignores its status), or `nil` when its
+    /// currency has no rate.
+    public static func monthlyValue(of version: SubscriptionVersion, fx: FxTable) -> Int64? {
+        guard let factor = fx.minorUnitFactor(version.amount.currency, at: version.validFrom) else { return nil }
+        let gross = Double(version.amount.minorUnits) * Double(version.quantity)
+        let net = max(0, gross * (1 - version.discountPercent / 100) - Double(version.discountAmount))
+        let monthly = net / (version.interval.months * Double(max(1, version.intervalCount)))
+        return Int64((monthly * factor).rounded(.toNearestOrAwayFromZero))
+    }
+
+    /// A span of time during which a version contributes `mrr`.
+    public struct Span: Sendable, Equatable {
+        public var account: AccountIndex
+        public var product: String
+        public var from: Timestamp
+        /// Exclusive; `nil` = still running.
+        public var to: Timestamp?
+        public var mrr: Int64
+    }
+
+    /// The spans during which versions count as MRR: `active` versions for their whole validity, `past_due` ones until
+    /// `delinquencyDays` after the item first fell past due (then they churn), `trialing` and `paused` never.
+    public static func spans(of versions: [SubscriptionVersion], fx: FxTable, delinquencyDays: Int) -> [Span] {
+        // Order each subscription item's versions in time, to find where a run of past_due versions began.
+        let order = versions.indices.sorted {
+            let a = versions[$0]
+            let b = versions[$1]
+            if a.subscriptionID != b.subscriptionID { return a.subscriptionID < b.subscriptionID }
+            if a.product != b.product { return a.product < b.product }
+            return a.validFrom < b.validFrom
+        }
+        let window = Int64(delinquencyDays) * 86_400
+        var spans: [Span] = []
+        spans.reserveCapacity(versions.count)
+        var pastDueSince: Timestamp?
+        var previous: SubscriptionVersion?
+        for i in order {
+            let version = versions[i]
+            let continues =
+                previous.map {
+                    $0.subscriptionID == version.subscriptionID && $0.product == version.product
+                        && $0.validTo == version.validFrom
+                } ?? false
+            if version.status == .pastDue {
+                if !(continues && previous?.status == .pastDue) { pastDueSince = version.validFrom }
+            } else {
+                pastDueSince = nil
+            }
+            previous = version
+            guard version.status == .active || version.status == .pastDue,
+                let mrr = monthlyValue(of: version, fx: fx), mrr != 0
+            else { continue }
+            var to = version.validTo
+            if version.status == .pastDue, let since = pastDueSince {
+                let churnAt = since.adding(seconds: window)
+                if to == nil || churnAt < to! { to = churnAt }
+                if churnAt <= version.validFrom { continue }
+            }
+            spans.append(Span(account: version.account, product: version.product, from: version.validFrom, to: to, mrr: mrr))
+        }
+        return spans
+    }
+}
