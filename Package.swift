@@ -50,7 +50,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "VitalsCoreTests", dependencies: ["VitalsCore", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(name: "VitalsCoreTests", dependencies: ["VitalsCore"], swiftSettings: strict),
         .testTarget(name: "VitalsStoreTests", dependencies: ["VitalsStore", "VitalsGenerator"], swiftSettings: strict),
         .testTarget(
             name: "VitalsServerTests",

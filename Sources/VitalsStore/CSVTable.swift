@@ -1,0 +1,189 @@
+import VitalsCore
+
+/// Reads one canonical CSV file row by row, decoding typed values and logging every bad one with its location.
+struct CSVTable {
+    let file: String
+    private var parser: CSVParser
+    private let columnIndex: [String: Int]
+    /// Header names that are not canonical columns: custom attributes or properties.
+    let extraColumns: [(name: String, index: Int)]
+    private var fields: [CSVParser.Field] = []
+    let log: IssueLog
+    /// Whether the current row has a problem (it is then skipped).
+    private(set) var rowFailed = false
+
+    /// For input converted to CSV (NDJSON): the source line of each data row.
+    var sourceLines: [Int]?
+    private var rowIndex = -1
+
+    /// The line of the current row in the source file.
+    var line: Int { sourceLines.map { rowIndex < $0.count ? $0[rowIndex] : 0 } ?? parser.line }
+
+    /// Opens `bytes` as `file`, checking that the header has every `required` column.
+    init?(file: String, bytes: [UInt8], required: [String], known: [String], log: IssueLog) {
+        self.file = file
+        self.log = log
+        parser = CSVParser(bytes: bytes)
+        var header: [CSVParser.Field] = []
+        do {
+            guard try parser.nextRow(into: &header) else {
+                log.add(file, 1, nil, "the file is empty: a header row is required")
+                return nil
+            }
+        } catch {
+            log.add(file, 1, nil, "the header row is not valid CSV")
+            return nil
+        }
+        var index: [String: Int] = [:]
+        var extras: [(String, Int)] = []
+        let knownSet = Set(known)
+        for (i, field) in header.enumerated() {
+            let name = parser.string(field).trimmingWhitespace().lowercased()
+            if index[name] != nil {
+                log.add(file, 1, name, "the column appears twice in the header")
+                continue
+            }
+            index[name] = i
+            if !knownSet.contains(name) && !name.isEmpty { extras.append((name, i)) }
+        }
+        columnIndex = index
+        extraColumns = extras
+        let missing = required.filter { index[$0] == nil }
+        for column in missing { log.add(file, 1, column, "required column is missing from the header") }
+        if !missing.isEmpty { return nil }
+    }
+
+    /// Advances to the next data row; false at the end or on malformed CSV (which is logged).
+    mutating func next() -> Bool {
+        rowFailed = false
+        rowIndex += 1
+        do {
+            return try parser.nextRow(into: &fields)
+        } catch {
+            switch error {
+            case .unterminatedQuote(let line):
+                log.add(file, line, nil, "a quoted field is never closed")
+            case .textAfterQuote(let line):
+                log.add(file, line, nil, "text follows a closing quote (quote the whole field and double inner quotes)")
+            }
+        }
+        return false
+    }
+
+    mutating func fail(_ column: String?, _ reason: String) {
+        rowFailed = true
+        log.add(file, line, column, reason)
+    }
+
+    /// The raw text of a column in this row, `nil` if the column is absent or the field empty.
+    func text(_ column: String) -> String? {
+        guard let i = columnIndex[column], i < fields.count else { return nil }
+        let field = fields[i]
+        guard field.end > field.start else { return nil }
+        let value = parser.string(field).trimmingWhitespace()
+        return value.isEmpty ? nil : value
+    }
+
+    func extraText(at index: Int) -> String? {
+        guard index < fields.count, fields[index].end > fields[index].start else { return nil }
+        let value = parser.string(fields[index])
+        return value.isEmpty ? nil : value
+    }
+
+    func extras() -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, index) in extraColumns {
+            if let value = extraText(at: index) { values[name] = value }
+        }
+        return values
+    }
+
+    mutating func required(_ column: String) -> String {
+        guard let value = text(column) else {
+            fail(column, "a value is required")
+            return ""
+        }
+        return value
+    }
+
+    mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
+        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
+        do {
+            return try Timestamp.parse(value)
+        } catch {
+            fail(column, error.description)
+            return nil
+        }
+    }
+
+    mutating func currency(_ column: String = "currency", required: Bool = true) -> CurrencyCode? {
+        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
+        guard let code = CurrencyCode(value) else {
+            fail(column, "'\(value)' is not an ISO 4217 currency code")
+            return nil
+        }
+        return code
+    }
+
+    mutating func money(_ column: String, currency: CurrencyCode?, required: Bool = true) -> Money? {
+        guard let value = required ? self.required(column) : text(column), !value.isEmpty, let currency else { return nil }
+        do {
+            return try Money.parse(value, currency: currency)
+        } catch {
+            fail(column, error.description)
+            return nil
+        }
+    }
+
+    mutating func integer(_ column: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let value = text(column) else { return fallback }
+        guard let number = Int(value) ?? Double(value).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
+            fail(column, "'\(value)' is not a whole number")
+            return fallback
+        }
+        if let range, !range.contains(number) {
+            fail(column, "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
+            return fallback
+        }
+        return number
+    }
+
+    mutating func decimal(_ column: String, required: Bool = false) -> Double? {
+        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
+        guard let number = Double(value), number.isFinite else {
+            fail(column, "'\(value)' is not a number")
+            return nil
+        }
+        return number
+    }
+
+    mutating func boolean(_ column: String) -> Bool? {
+        guard let value = text(column) else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes", "y", "t": return true
+        case "false", "0", "no", "n", "f": return false
+        default:
+            fail(column, "'\(value)' is not true or false")
+            return nil
+        }
+    }
+
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?
+    where E.RawValue == String {
+        guard let value = fallback == nil ? required(column) : text(column), !value.isEmpty else { return fallback }
+        guard let parsed = E(rawValue: value.lowercased()) else {
+            fail(column, "'\(value)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return parsed
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
+}

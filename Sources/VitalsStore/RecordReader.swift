@@ -1,0 +1,357 @@
+import VitalsCore
+
+/// Decodes the canonical files into a `Dataset`, checking each value and every reference between files.
+struct RecordReader {
+    let log: IssueLog
+    let reportingCurrency: CurrencyCode
+    var dataset = Dataset()
+    /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
+    private var accountsDeclared = false
+    private var ratedCurrencies: Set<CurrencyCode> = []
+    private var subscriptionLines: [Int] = []
+    private var subscriptionOwner: [SubscriptionID: (account: AccountIndex, line: Int)] = [:]
+    private var firstLines: [String: [String: Int]] = [:]
+
+    init(log: IssueLog, reportingCurrency: CurrencyCode) {
+        self.log = log
+        self.reportingCurrency = reportingCurrency
+    }
+
+    static let columns: [String: (required: [String], optional: [String])] = [
+        "fx_rates.csv": (["date", "currency", "rate"], []),
+        "accounts.csv": (["account_id", "name"], ["created_at", "csm", "industry", "country", "referred_by"]),
+        "subscriptions.csv": (
+            ["subscription_id", "account_id", "product", "amount", "currency", "interval", "valid_from"],
+            ["plan", "interval_count", "quantity", "discount_percent", "discount_amount", "status", "valid_to"]
+        ),
+        "orders.csv": (["order_id", "account_id", "ordered_at", "amount", "currency"], []),
+        "trials.csv": (["trial_id", "account_id", "started_at", "ends_at"], ["converted_at", "canceled_at"]),
+        "acquisition_costs.csv": (["period_start", "period_end", "amount", "currency"], ["channel"]),
+        "survey_responses.csv": (
+            ["response_id", "account_id", "survey", "score", "responded_at"],
+            ["scale_min", "scale_max", "contact", "comment"]
+        ),
+        "tickets.csv": (
+            ["ticket_id", "account_id", "opened_at"],
+            ["resolved_at", "agent_replies", "reopens", "first_contact_resolution", "channel"]
+        ),
+        "usage_events.csv": (["event_id", "account_id", "user_id", "event", "occurred_at"], ["duration_seconds"]),
+        "onboarding.csv": (["account_id", "milestone"], ["required", "started_at", "due_at", "completed_at"]),
+        "leads.csv": (["lead_id", "source", "created_at", "status"], ["account_id", "closed_at", "amount", "currency"]),
+        "success_goals.csv": (["goal_id", "account_id", "name"], ["target_date", "achieved_at"]),
+        "csm_pulse.csv": (["account_id", "recorded_at", "rating"], ["note"]),
+    ]
+
+    mutating func read(file: String, bytes: [UInt8], sourceLines: [Int]? = nil) {
+        guard let spec = Self.columns[file.replacingOccurrences(of: ".ndjson", with: ".csv")],
+            var table = CSVTable(
+                file: file, bytes: bytes, required: spec.required, known: spec.required + spec.optional, log: log)
+        else { return }
+        table.sourceLines = sourceLines
+        if file == "accounts.csv" { accountsDeclared = true }
+        while table.next() {
+            switch file {
+            case "fx_rates.csv": readFxRate(&table)
+            case "accounts.csv": readAccount(&table)
+            case "subscriptions.csv": readSubscription(&table)
+            case "orders.csv": readOrder(&table)
+            case "trials.csv": readTrial(&table)
+            case "acquisition_costs.csv": readAcquisitionCost(&table)
+            case "survey_responses.csv": readSurveyResponse(&table)
+            case "tickets.csv": readTicket(&table)
+            case "usage_events.csv", "usage_events.ndjson": readUsageEvent(&table)
+            case "onboarding.csv": readOnboarding(&table)
+            case "leads.csv": readLead(&table)
+            case "success_goals.csv": readSuccessGoal(&table)
+            case "csm_pulse.csv": readCsmPulse(&table)
+            default: return
+            }
+        }
+        if file == "accounts.csv" { checkReferrals() }
+    }
+
+    // MARK: - Shared checks
+
+    /// Records the first line of `id` in `file`; a repeated id is an error naming that line.
+    mutating func unique(_ id: String, column: String, _ table: inout CSVTable) {
+        guard !id.isEmpty else { return }
+        if let first = firstLines[table.file, default: [:]][id] {
+            table.fail(column, "duplicate \(column) '\(id)' (first on line \(first))")
+        } else {
+            firstLines[table.file, default: [:]][id] = table.line
+        }
+    }
+
+    /// The account a row belongs to: it must be in accounts.csv when that file is given.
+    mutating func account(_ table: inout CSVTable, column: String = "account_id", required: Bool = true) -> AccountIndex? {
+        guard let raw = required ? table.required(column) : table.text(column), !raw.isEmpty else { return nil }
+        let id = AccountID(raw)
+        if let index = dataset.index(of: id) { return index }
+        if accountsDeclared {
+            table.fail(column, "unknown account '\(raw)' (not in accounts.csv)")
+            return nil
+        }
+        return dataset.upsert(Account(id: id, name: raw))
+    }
+
+    /// A currency is usable if it is the reporting currency or fx_rates.csv has a rate for it.
+    mutating func convertible(_ currency: CurrencyCode?, _ table: inout CSVTable, column: String = "currency") -> CurrencyCode? {
+        guard let currency else { return nil }
+        guard currency == reportingCurrency || ratedCurrencies.contains(currency) else {
+            table.fail(column, "no rate for \(currency) in fx_rates.csv (the reporting currency is \(reportingCurrency))")
+            return nil
+        }
+        return currency
+    }
+
+    mutating func ordered(_ first: Timestamp?, _ then: Timestamp?, _ column: String, _ reason: String, _ table: inout CSVTable) {
+        if let first, let then, then < first { table.fail(column, reason) }
+    }
+
+    // MARK: - Files
+
+    mutating func readFxRate(_ t: inout CSVTable) {
+        let date = t.timestamp("date", required: true)
+        let currency = t.currency()
+        let rate = t.decimal("rate", required: true)
+        if let rate, rate <= 0 { t.fail("rate", "must be greater than 0") }
+        if let date, let currency { unique("\(date) \(currency)", column: "date", &t) }
+        guard !t.rowFailed, let date, let currency, let rate else { return }
+        ratedCurrencies.insert(currency)
+        dataset.fxRates.append(FxRate(date: date, currency: currency, rate: rate))
+    }
+
+    mutating func readAccount(_ t: inout CSVTable) {
+        let id = t.required("account_id")
+        unique(id, column: "account_id", &t)
+        let name = t.required("name")
+        let createdAt = t.timestamp("created_at")
+        guard !t.rowFailed else { return }
+        var account = Account(
+            id: AccountID(id), name: name, createdAt: createdAt, csm: t.text("csm"), industry: t.text("industry"),
+            country: t.text("country"), referredBy: t.text("referred_by").map { AccountID($0) }, attributes: t.extras())
+        if account.referredBy?.rawValue == id {
+            t.fail("referred_by", "an account cannot refer itself")
+            account.referredBy = nil
+        }
+        referralLines[account.id] = t.line
+        dataset.upsert(account)
+    }
+
+    private var referralLines: [AccountID: Int] = [:]
+
+    /// referred_by must name an account of the file (it may appear later in the file).
+    mutating func checkReferrals() {
+        for account in dataset.accounts {
+            guard let referrer = account.referredBy, dataset.index(of: referrer) == nil else { continue }
+            log.add("accounts.csv", referralLines[account.id] ?? 0, "referred_by", "unknown account '\(referrer)'")
+        }
+    }
+
+    mutating func readSubscription(_ t: inout CSVTable) {
+        let id = SubscriptionID(t.required("subscription_id"))
+        let account = account(&t)
+        let product = t.required("product")
+        let currency = convertible(t.currency(), &t)
+        let amount = t.money("amount", currency: currency)
+        let interval: BillingInterval? = t.choice("interval")
+        let intervalCount = t.integer("interval_count", default: 1, range: 1...1000) ?? 1
+        let quantity = t.integer("quantity", default: 1, range: 0...100_000_000) ?? 1
+        let percent = t.decimal("discount_percent") ?? 0
+        if !(0...100).contains(percent) { t.fail("discount_percent", "\(percent) is outside 0...100") }
+        let discount = t.money("discount_amount", currency: currency, required: false)
+        if let discount, discount.minorUnits < 0 { t.fail("discount_amount", "must not be negative") }
+        if let amount, amount.minorUnits < 0 { t.fail("amount", "must not be negative") }
+        let status: SubscriptionStatus? = t.choice("status", default: .active)
+        let from = t.timestamp("valid_from", required: true)
+        let to = t.timestamp("valid_to")
+        if let from, let to, to <= from { t.fail("valid_to", "must be after valid_from (\(from))") }
+        if let account, !id.rawValue.isEmpty {
+            if let owner = subscriptionOwner[id], owner.account != account {
+                t.fail(
+                    "account_id",
+                    "subscription '\(id)' belongs to account '\(dataset[owner.account].id)' (line \(owner.line))")
+            } else if subscriptionOwner[id] == nil {
+                subscriptionOwner[id] = (account, t.line)
+            }
+        }
+        guard !t.rowFailed, let account, let amount, let interval, let status, let from else { return }
+        dataset.subscriptions.append(
+            SubscriptionVersion(
+                subscriptionID: id, account: account, product: product, plan: t.text("plan"), amount: amount,
+                interval: interval, intervalCount: intervalCount, quantity: quantity, discountPercent: percent,
+                discountAmount: discount?.minorUnits ?? 0, status: status, validFrom: from, validTo: to))
+        subscriptionLines.append(t.line)
+    }
+
+    /// Versions of one subscription item (subscription_id, product) must not overlap in time.
+    mutating func checkSubscriptionOverlaps() {
+        let versions = dataset.subscriptions
+        let order = versions.indices.sorted {
+            let a = versions[$0]
+            let b = versions[$1]
+            if a.subscriptionID != b.subscriptionID { return a.subscriptionID < b.subscriptionID }
+            if a.product != b.product { return a.product < b.product }
+            return a.validFrom < b.validFrom
+        }
+        for (previous, current) in zip(order, order.dropFirst()) {
+            let a = versions[previous]
+            let b = versions[current]
+            guard a.subscriptionID == b.subscriptionID, a.product == b.product else { continue }
+            if a.validTo == nil || a.validTo! > b.validFrom {
+                log.add(
+                    "subscriptions.csv", subscriptionLines[current], "valid_from",
+                    "version of '\(b.subscriptionID)' / '\(b.product)' starting \(b.validFrom) overlaps the one on line "
+                        + "\(subscriptionLines[previous]) (valid \(a.validFrom) to \(a.validTo?.description ?? "open"))")
+            }
+        }
+    }
+
+    mutating func readOrder(_ t: inout CSVTable) {
+        let id = t.required("order_id")
+        unique(id, column: "order_id", &t)
+        let account = account(&t)
+        let at = t.timestamp("ordered_at", required: true)
+        let amount = t.money("amount", currency: convertible(t.currency(), &t))
+        guard !t.rowFailed, let account, let at, let amount else { return }
+        dataset.orders.append(Order(id: OrderID(id), account: account, orderedAt: at, amount: amount))
+    }
+
+    mutating func readTrial(_ t: inout CSVTable) {
+        let id = t.required("trial_id")
+        unique(id, column: "trial_id", &t)
+        let account = account(&t)
+        let started = t.timestamp("started_at", required: true)
+        let ends = t.timestamp("ends_at", required: true)
+        let converted = t.timestamp("converted_at")
+        let canceled = t.timestamp("canceled_at")
+        ordered(started, ends, "ends_at", "must not be before started_at", &t)
+        ordered(started, converted, "converted_at", "must not be before started_at", &t)
+        ordered(started, canceled, "canceled_at", "must not be before started_at", &t)
+        guard !t.rowFailed, let account, let started, let ends else { return }
+        dataset.trials.append(
+            Trial(id: TrialID(id), account: account, startedAt: started, endsAt: ends, convertedAt: converted, canceledAt: canceled))
+    }
+
+    mutating func readAcquisitionCost(_ t: inout CSVTable) {
+        let start = t.timestamp("period_start", required: true)
+        let end = t.timestamp("period_end", required: true)
+        ordered(start, end, "period_end", "must not be before period_start", &t)
+        let amount = t.money("amount", currency: convertible(t.currency(), &t))
+        guard !t.rowFailed, let start, let end, let amount else { return }
+        dataset.acquisitionCosts.append(AcquisitionCost(periodStart: start, periodEnd: end, amount: amount, channel: t.text("channel")))
+    }
+
+    mutating func readSurveyResponse(_ t: inout CSVTable) {
+        let id = t.required("response_id")
+        unique(id, column: "response_id", &t)
+        let account = account(&t)
+        let survey: SurveyKind? = t.choice("survey")
+        let score = t.decimal("score", required: true)
+        let low = t.decimal("scale_min") ?? survey?.defaultScale.lowerBound
+        let high = t.decimal("scale_max") ?? survey?.defaultScale.upperBound
+        let at = t.timestamp("responded_at", required: true)
+        if let low, let high, low >= high { t.fail("scale_max", "must be greater than scale_min (\(low.compact))") }
+        if let score, let low, let high, !(low...high).contains(score) {
+            t.fail("score", "\(score.compact) is outside the scale \(low.compact)-\(high.compact)")
+        }
+        guard !t.rowFailed, let account, let survey, let score, let at else { return }
+        dataset.surveyResponses.append(
+            SurveyResponse(
+                id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low, scaleMax: high,
+                respondedAt: at, contact: t.text("contact"), comment: t.text("comment")))
+    }
+
+    mutating func readTicket(_ t: inout CSVTable) {
+        let id = t.required("ticket_id")
+        unique(id, column: "ticket_id", &t)
+        let account = account(&t)
+        let opened = t.timestamp("opened_at", required: true)
+        let resolved = t.timestamp("resolved_at")
+        ordered(opened, resolved, "resolved_at", "must not be before opened_at", &t)
+        let replies = t.integer("agent_replies", range: 0...100_000)
+        let reopens = t.integer("reopens", range: 0...100_000)
+        let fcr = t.boolean("first_contact_resolution")
+        guard !t.rowFailed, let account, let opened else { return }
+        dataset.tickets.append(
+            Ticket(
+                id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved, agentReplies: replies,
+                reopens: reopens, firstContactResolution: fcr, channel: t.text("channel")))
+    }
+
+    mutating func readUsageEvent(_ t: inout CSVTable) {
+        let id = t.required("event_id")
+        unique(id, column: "event_id", &t)
+        let account = account(&t)
+        let user = t.required("user_id")
+        let event = t.required("event")
+        let at = t.timestamp("occurred_at", required: true)
+        let duration = t.decimal("duration_seconds")
+        if let duration, duration < 0 { t.fail("duration_seconds", "must not be negative") }
+        guard !t.rowFailed, let account, let at else { return }
+        dataset.usageEvents.append(
+            UsageEvent(
+                id: UsageEventID(id), account: account, user: UserID(user), event: event, occurredAt: at,
+                durationSeconds: duration, properties: t.extraColumns.isEmpty ? [:] : t.extras()))
+    }
+
+    mutating func readOnboarding(_ t: inout CSVTable) {
+        let account = account(&t)
+        let milestone = t.required("milestone")
+        if let account { unique("\(dataset[account].id)\u{1F}\(milestone)", column: "milestone", &t) }
+        let required = t.boolean("required") ?? true
+        let started = t.timestamp("started_at")
+        let due = t.timestamp("due_at")
+        let completed = t.timestamp("completed_at")
+        ordered(started, completed, "completed_at", "must not be before started_at", &t)
+        guard !t.rowFailed, let account else { return }
+        dataset.onboarding.append(
+            OnboardingMilestone(
+                account: account, milestone: milestone, required: required, startedAt: started, dueAt: due,
+                completedAt: completed))
+    }
+
+    mutating func readLead(_ t: inout CSVTable) {
+        let id = t.required("lead_id")
+        unique(id, column: "lead_id", &t)
+        let account = account(&t, required: false)
+        let source: LeadSource? = t.choice("source")
+        let created = t.timestamp("created_at", required: true)
+        let status: LeadStatus? = t.choice("status")
+        let closed = t.timestamp("closed_at")
+        ordered(created, closed, "closed_at", "must not be before created_at", &t)
+        var amount: Money?
+        if t.text("amount") != nil {
+            amount = t.money("amount", currency: convertible(t.currency(), &t))
+        }
+        guard !t.rowFailed, let source, let created, let status else { return }
+        dataset.leads.append(
+            Lead(id: LeadID(id), account: account, source: source, createdAt: created, status: status, closedAt: closed, amount: amount))
+    }
+
+    mutating func readSuccessGoal(_ t: inout CSVTable) {
+        let id = t.required("goal_id")
+        unique(id, column: "goal_id", &t)
+        let account = account(&t)
+        let name = t.required("name")
+        let target = t.timestamp("target_date")
+        let achieved = t.timestamp("achieved_at")
+        guard !t.rowFailed, let account else { return }
+        dataset.successGoals.append(
+            SuccessGoal(id: SuccessGoalID(id), account: account, name: name, targetDate: target, achievedAt: achieved))
+    }
+
+    mutating func readCsmPulse(_ t: inout CSVTable) {
+        let account = account(&t)
+        let at = t.timestamp("recorded_at", required: true)
+        let rating = t.integer("rating", range: 1...5)
+        if t.text("rating") == nil { t.fail("rating", "a value is required") }
+        guard !t.rowFailed, let account, let at, let rating else { return }
+        dataset.csmPulses.append(CsmPulse(account: account, recordedAt: at, rating: rating, note: t.text("note")))
+    }
+}
+
+extension Double {
+    /// `7` rather than `7.0`, for messages.
+    var compact: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}

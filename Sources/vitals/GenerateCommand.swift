@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import VitalsCore
+import VitalsGenerator
+import VitalsStore
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a realistic generated dataset in the canonical CSV format.",
+        discussion: "The same options and seed always write the same files."
+    )
+
+    @Option(help: "Folder to write the CSV files into.")
+    var out: String
+
+    @Option(help: "Number of accounts.")
+    var accounts = 300
+
+    @Option(help: "Months of history.")
+    var months = 24
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 42
+
+    @Option(help: "The data ends (exclusive) on this date, YYYY-MM-DD.")
+    var end = "2026-11-01"
+
+    @Option(help: "Usage events per account and month.")
+    var eventsPerAccountMonth: Double?
+
+    func validate() throws {
+        guard accounts > 0 else { throw ValidationError("--accounts must be positive") }
+        guard months > 0 && months <= 240 else { throw ValidationError("--months must be from 1 to 240") }
+        guard (try? CivilDate.parseBound(end))?.first != nil, end.count == 10 else {
+            throw ValidationError("--end must be a date, YYYY-MM-DD")
+        }
+    }
+
+    func run() throws {
+        var options = GeneratorOptions()
+        options.accounts = accounts
+        options.months = months
+        options.seed = seed
+        options.endDate = try CivilDate.parseBound(end).first
+        if let eventsPerAccountMonth { options.usageEventsPerAccountMonth = eventsPerAccountMonth }
+        let dataset = DatasetGenerator.generate(options)
+        try DatasetWriter.write(dataset, to: out)
+        print(
+            "wrote \(dataset.accounts.count) accounts, \(dataset.subscriptions.count) subscription versions, "
+                + "\(dataset.usageEvents.count) usage events to \(out)")
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import VitalsCore
+import VitalsStore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print every KPI per period for a dataset.",
+        discussion: """
+            Loads a dataset folder in the canonical CSV format (docs/data-format.md) and prints each KPI \
+            (docs/metrics.md) for every period from --from to --to, both included.
+            """
+    )
+
+    @Option(help: "The dataset folder (canonical CSV files).")
+    var data: String
+
+    @Option(help: "First period, e.g. 2024, 2024-Q1, 2024-01 or 2024-01-15 (default: the first data).")
+    var from: String?
+
+    @Option(help: "Last period, included (default: the period of the latest data).")
+    var to: String?
+
+    @Option(help: "Period length: day, week, month, quarter or year.")
+    var grain: Grain = .month
+
+    @Option(help: "Only accounts matching this filter, e.g. \"industry in (Retail, Media) and csm=ana\".")
+    var segment: String?
+
+    @Option(help: "One block per value of this account attribute, e.g. industry.")
+    var by: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var settingsOptions: SettingsOptions
+
+    func validate() throws {
+        if let from { _ = try parseBound(from, "--from") }
+        if let to { _ = try parseBound(to, "--to") }
+        if let from, let to, try parseBound(from, "--from").first > parseBound(to, "--to").last {
+            throw ValidationError("--from \(from) is after --to \(to)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--data \(data): no such folder")
+        }
+    }
+
+    func run() throws {
+        let settings = try settingsOptions.settings(dataDirectory: data)
+        let dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+        guard let first = try from.map({ try parseBound($0, "--from").first }) ?? dataset.earliestActivity?.date,
+            let last = try to.map({ try parseBound($0, "--to").last }) ?? dataset.latestActivity?.date
+        else {
+            throw Failure(description: "the dataset has no dated records: give --from and --to")
+        }
+        let periods = Period.range(from: first, through: last, grain: grain)
+        let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
+        if let by, !known.contains(by) {
+            throw Failure(description: "--by: unknown attribute '\(by)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        let calculator = KPICalculator(dataset: dataset, settings: settings)
+        let scope = ReportScope(periods: periods, segment: filter)
+        var output: String
+        if let by {
+            let groups = calculator.reports(scope, by: by)
+            if json {
+                output = ReportJSON.encode(groups: groups, by: by, currency: settings.reportingCurrency, grain: grain)
+            } else {
+                output = groups.map { ReportTable.render($0.report, width: Terminal.width) }.joined(separator: "\n")
+            }
+        } else {
+            let report = calculator.report(scope)
+            output = json ? ReportJSON.encode(report) : ReportTable.render(report, width: Terminal.width)
+        }
+        if !output.hasSuffix("\n") { output += "\n" }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+
+    private func parseBound(_ text: String, _ flag: String) throws -> (first: CivilDate, last: CivilDate) {
+        do {
+            return try CivilDate.parseBound(text)
+        } catch {
+            throw ValidationError("\(flag): \(error)")
+        }
+    }
+}
+
+extension Grain: ExpressibleByArgument {}

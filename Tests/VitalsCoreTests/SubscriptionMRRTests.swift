@@ -1,0 +1,96 @@
+import Testing
+import VitalsCore
+
+@Suite struct SubscriptionMRRTests {
+    let fx = FxTable(
+        reportingCurrency: .usd,
+        rates: [
+            FxRate(date: at("2024-01-01"), currency: .eur, rate: 1.10),
+            FxRate(date: at("2024-06-01"), currency: .eur, rate: 1.20),
+            FxRate(date: at("2024-01-01"), currency: CurrencyCode("JPY")!, rate: 0.0067),
+        ])
+
+    func mrr(
+        _ amount: Int64, _ interval: BillingInterval, count: Int = 1, quantity: Int = 1, percent: Double = 0,
+        off: Int64 = 0, currency: CurrencyCode = .usd, from: String = "2024-02-01"
+    ) -> Int64? {
+        SubscriptionMRR.monthlyValue(
+            of: SubscriptionVersion(
+                subscriptionID: "s", account: AccountIndex(0), product: "p",
+                amount: Money(minorUnits: amount, currency: currency), interval: interval, intervalCount: count,
+                quantity: quantity, discountPercent: percent, discountAmount: off, validFrom: at(from)),
+            fx: fx)
+    }
+
+    @Test func normalisesToAMonth() {
+        #expect(mrr(120_000, .year) == 10_000)  // 1,200.00 a year = 100.00 a month
+        #expect(mrr(100_000, .year) == 8_333)  // 83.333... rounds to 83.33
+        #expect(mrr(30_000, .month, count: 3) == 10_000)  // quarterly 300.00
+        #expect(mrr(1_000, .week) == 4_333)  // 10.00 x 52 / 12 = 43.333...
+        #expect(mrr(100, .day) == 3_042)  // 1.00 x 365 / 12 = 30.4166...
+        #expect(mrr(1_000, .day, count: 2) == 15_208)  // 10.00 x 365 / 24 = 152.083...
+    }
+
+    @Test func appliesQuantityAndForeverDiscounts() {
+        #expect(mrr(2_000, .month, quantity: 3, percent: 10) == 5_400)  // 3 x 20.00 less 10 %
+        #expect(mrr(5_000, .month, off: 500) == 4_500)  // 50.00 less 5.00
+        #expect(mrr(120_000, .year, percent: 25, off: 12_000) == 6_500)  // (1200 x 0.75 - 120) / 12 = 65.00
+        #expect(mrr(1_000, .month, off: 5_000) == 0)  // a discount never makes MRR negative
+    }
+
+    @Test func convertsAtTheRateWhenTheVersionStarts() {
+        #expect(mrr(10_000, .month, currency: .eur) == 11_000)  // 100 EUR x 1.10
+        #expect(mrr(10_000, .month, currency: .eur, from: "2024-07-15") == 12_000)  // 1.20 from June
+        #expect(mrr(10_000, .month, currency: .eur, from: "2023-07-15") == 11_000)  // before the first rate: the first
+        #expect(mrr(1_000, .month, currency: CurrencyCode("JPY")!) == 670)  // 1,000 JPY = 6.70 USD
+        #expect(mrr(1_000, .month, currency: .gbp) == nil)  // no rate
+    }
+
+    @Test func trialingAndPausedCountZero() {
+        var b = DatasetBuilder()
+        let a = b.account("a")
+        b.subscription(a, 100, from: "2024-01-01", to: "2024-01-15", id: "s", status: .trialing)
+        b.subscription(a, 100, from: "2024-01-15", to: "2024-03-01", id: "s")
+        b.subscription(a, 100, from: "2024-03-01", id: "s", status: .paused)
+        let rows = b.report(from: "2024-01", through: "2024-03").rows
+        #expect(rows[0].major(.newMRR) == 100)
+        #expect(rows[0].major(.mrr) == 100)
+        #expect(rows[2].major(.churnedMRR) == 100)
+        #expect(rows[2].major(.mrr) == 0)
+    }
+
+    @Test func pastDueChurnsAfterTheDelinquencyWindow() {
+        var b = DatasetBuilder()
+        b.subscription(b.account("a"), 100, from: "2024-01-10", status: .pastDue)
+        let thirty = b.report(from: "2024-01", through: "2024-03").rows
+        #expect(thirty[0].major(.newMRR) == 100)
+        #expect(thirty[1].major(.churnedMRR) == 100)  // 2024-02-09
+        let sixty = b.report(from: "2024-01", through: "2024-03", settings: ReportSettings(delinquencyDays: 60)).rows
+        #expect(sixty[1].major(.churnedMRR) == 0)
+        #expect(sixty[2].major(.churnedMRR) == 100)  // 2024-03-10
+    }
+
+    @Test func theDelinquencyWindowRunsFromTheFirstPastDueVersion() {
+        var b = DatasetBuilder()
+        let a = b.account("a")
+        b.subscription(a, 100, from: "2024-01-01", to: "2024-02-01", id: "s")
+        b.subscription(a, 100, from: "2024-02-01", to: "2024-02-20", id: "s", status: .pastDue)
+        b.subscription(a, 150, from: "2024-02-20", id: "s", status: .pastDue)
+        let rows = b.report(from: "2024-02", through: "2024-03").rows
+        #expect(rows[0].major(.expansionMRR) == 50)
+        #expect(rows[0].major(.churnedMRR) == 0)
+        #expect(rows[1].major(.churnedMRR) == 150)  // 2024-03-02, 30 days after 2024-02-01
+    }
+
+    @Test func aRecoveredPaymentIsNoMovement() {
+        var b = DatasetBuilder()
+        let a = b.account("a")
+        b.subscription(a, 100, from: "2024-01-01", to: "2024-02-01", id: "s")
+        b.subscription(a, 100, from: "2024-02-01", to: "2024-02-20", id: "s", status: .pastDue)
+        b.subscription(a, 100, from: "2024-02-20", id: "s")
+        let feb = b.report(from: "2024-02", through: "2024-02").rows[0]
+        #expect(feb.major(.churnedMRR) == 0)
+        #expect(feb.major(.reactivationMRR) == 0)
+        #expect(feb.major(.mrr) == 100)
+    }
+}
