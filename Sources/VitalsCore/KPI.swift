@@ -7,6 +7,8 @@ public enum KPIUnit: String, Sendable {
     case count
     /// A plain number (ratios such as the quick ratio, months, averages).
     case number
+    /// Named fractions, e.g. feature adoption per event name.
+    case rates
 }
 
 /// Every KPI Vitals reports, by its JSON id. `docs/metrics.md` defines each one.
@@ -39,18 +41,62 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
     case repeatPurchaseRate = "repeat_purchase_rate"
     case purchaseFrequency = "purchase_frequency"
 
+    // Voice of the customer (survey_responses).
+    case nps
+    case npsPromoters = "nps_promoters"
+    case npsPassives = "nps_passives"
+    case npsDetractors = "nps_detractors"
+    case npsResponses = "nps_responses"
+    case npsMarginOfError = "nps_margin_of_error"
+    case csat
+    case csatMean = "csat_mean"
+    case ces
+    case cesEasyShare = "ces_easy_share"
+    case satisfactionIndex = "satisfaction_index"
+    // Support (tickets).
+    case fcrRate = "fcr_rate"
+    case ticketsOpened = "tickets_opened"
+    case ticketsPerAccount = "tickets_per_account"
+    case medianResolutionHours = "median_resolution_hours"
+    // Onboarding and adoption (onboarding, usage_events).
+    case onboardingCompletionRate = "onboarding_completion_rate"
+    case medianDaysToOnboard = "median_days_to_onboard"
+    case onboardingOverdue = "onboarding_overdue"
+    case activeUsers = "active_users"
+    case activeAccounts = "active_accounts"
+    case stickiness
+    case avgTimeOnPlatformMinutes = "avg_time_on_platform_minutes"
+    case featureAdoption = "feature_adoption"
+    // Growth from existing customers (leads, success_goals).
+    case referrals
+    case referralConversionRate = "referral_conversion_rate"
+    case csqls
+    case csqlWinRate = "csql_win_rate"
+    case upsellPipelineValue = "upsell_pipeline_value"
+    case upsellPipelineCount = "upsell_pipeline_count"
+    case goalAttainmentRate = "goal_attainment_rate"
+
     public var id: String { rawValue }
 
     public var unit: KPIUnit {
         switch self {
         case .mrr, .arr, .arpa, .newMRR, .expansionMRR, .contractionMRR, .churnedMRR, .reactivationMRR, .netNewMRR,
-            .ltv, .cac:
+            .ltv, .cac, .upsellPipelineValue:
             .money
-        case .payingCustomers, .newCustomers, .churnedCustomers: .count
+        case .payingCustomers, .newCustomers, .churnedCustomers, .npsPromoters, .npsPassives, .npsDetractors,
+            .npsResponses, .ticketsOpened, .onboardingOverdue, .activeUsers, .activeAccounts, .referrals, .csqls,
+            .upsellPipelineCount:
+            .count
         case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .netRevenueChurnRate, .grr, .nrr,
-            .nrrPeriod, .expansionRate, .upsellRate, .crossSellRate, .trialConversionRate, .repeatPurchaseRate:
+            .nrrPeriod, .expansionRate, .upsellRate, .crossSellRate, .trialConversionRate, .repeatPurchaseRate, .csat,
+            .cesEasyShare, .fcrRate, .onboardingCompletionRate, .stickiness, .referralConversionRate, .csqlWinRate,
+            .goalAttainmentRate:
             .rate
-        case .quickRatio, .ltvToCac, .cacPaybackMonths, .purchaseFrequency: .number
+        case .quickRatio, .ltvToCac, .cacPaybackMonths, .purchaseFrequency, .nps, .npsMarginOfError, .csatMean, .ces,
+            .satisfactionIndex, .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard,
+            .avgTimeOnPlatformMinutes:
+            .number
+        case .featureAdoption: .rates
         }
     }
 
@@ -87,6 +133,36 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
         case .trialConversionRate: "Trial conversion"
         case .repeatPurchaseRate: "Repeat purchase rate"
         case .purchaseFrequency: "Purchase frequency"
+        case .nps: "NPS"
+        case .npsPromoters: "NPS promoters"
+        case .npsPassives: "NPS passives"
+        case .npsDetractors: "NPS detractors"
+        case .npsResponses: "NPS responses"
+        case .npsMarginOfError: "NPS margin of error"
+        case .csat: "CSAT"
+        case .csatMean: "CSAT mean"
+        case .ces: "CES"
+        case .cesEasyShare: "CES easy share"
+        case .satisfactionIndex: "Satisfaction index"
+        case .fcrRate: "First contact resolution"
+        case .ticketsOpened: "Tickets opened"
+        case .ticketsPerAccount: "Tickets per account"
+        case .medianResolutionHours: "Median resolution (hours)"
+        case .onboardingCompletionRate: "Onboarding completion"
+        case .medianDaysToOnboard: "Median days to onboard"
+        case .onboardingOverdue: "Onboarding overdue"
+        case .activeUsers: "Active users"
+        case .activeAccounts: "Active accounts"
+        case .stickiness: "Stickiness (DAU/MAU)"
+        case .avgTimeOnPlatformMinutes: "Time on platform (min/day)"
+        case .featureAdoption: "Feature adoption"
+        case .referrals: "Referrals"
+        case .referralConversionRate: "Referral conversion"
+        case .csqls: "CS-qualified leads"
+        case .csqlWinRate: "CSQL win rate"
+        case .upsellPipelineValue: "Upsell pipeline"
+        case .upsellPipelineCount: "Upsell pipeline (count)"
+        case .goalAttainmentRate: "Customer goal attainment"
         }
     }
 }
@@ -94,6 +170,8 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
 /// A KPI's value for one period: a number in the KPI's unit, or null when its denominator is zero.
 public enum KPIValue: Sendable, Equatable {
     case number(Double)
+    /// Named values (a breakdown such as adoption per feature), in the KPI's unit.
+    case breakdown([String: Double])
     case null
 
     public init(_ value: Double?) { self = value.map { .number($0) } ?? .null }

@@ -4,12 +4,15 @@ public struct KPICalculator: Sendable {
     public let settings: ReportSettings
     public let fx: FxTable
     public let timeline: RevenueTimeline
+    /// The usage events as interned, account-ordered records, shared by every report of this calculator.
+    let usage: UsageTable
 
     public init(dataset: Dataset, settings: ReportSettings) {
         self.dataset = dataset
         self.settings = settings
         self.fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
         self.timeline = RevenueTimeline(dataset: dataset, settings: settings, fx: fx)
+        self.usage = UsageTable(events: dataset.usageEvents, accountCount: dataset.accounts.count)
     }
 
     /// The report for every account matching `scope.segment`.
@@ -43,6 +46,13 @@ public struct KPICalculator: Sendable {
         let months = trailingMonths(for: periods)
         let monthTallies = RevenueTally.tally(timeline, periods: months.periods, groupOf: groupOf, groupCount: groups.count)
         let activity = ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let voice = VoiceOfCustomerKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let support = SupportKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let onboarding = OnboardingKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let adoption = AdoptionKPIs(usage: usage, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let growth = GrowthKPIs(
+            dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count, fx: fx,
+            companyWide: companyWide)
         let costs = companyWide ? AcquisitionSpend(costs: dataset.acquisitionCosts, fx: fx).spend(in: periods) : nil
         let margin = settings.grossMargin
 
@@ -50,6 +60,7 @@ public struct KPICalculator: Sendable {
             let rows = periods.indices.map { p -> KPIReport.Row in
                 let t = tallies[g][p]
                 var v: [KPI: KPIValue] = [:]
+                v.reserveCapacity(KPI.allCases.count)
                 let start = Double(t.startMRR)
                 v[.mrr] = .number(Double(t.endMRR))
                 v[.arr] = .number(Double(t.endMRR) * 12)
@@ -103,6 +114,11 @@ public struct KPICalculator: Sendable {
                 v[.trialConversionRate] = .ratio(Double(a.trialsConverted), Double(a.trialsEnded))
                 v[.repeatPurchaseRate] = .ratio(Double(a.repeatPurchasers), Double(a.purchasersToDate))
                 v[.purchaseFrequency] = .ratio(Double(a.ordersInPeriod), Double(a.purchasersInPeriod))
+                voice.write(into: &v, group: g, period: p)
+                support.write(into: &v, group: g, period: p, payingCustomers: t.payingAtEnd)
+                onboarding.write(into: &v, group: g, period: p)
+                adoption.write(into: &v, group: g, period: p)
+                growth.write(into: &v, group: g, period: p)
                 return KPIReport.Row(period: periods[p], values: v, revenue: t)
             }
             return KPIReport(

@@ -18,7 +18,15 @@ extension Timestamp {
     /// Parses ISO 8601: `2024-03-01` (00:00 UTC), or a full timestamp with an offset:
     /// `2024-03-01T12:00:00Z`, `2024-03-01T12:00:00.250+02:00`, `2024-03-01 12:00Z`. Fractions of a second are dropped.
     public static func parse(_ text: some StringProtocol) throws(ParseError) -> Timestamp {
-        let bytes = Array(text.utf8)
+        var copy = String(text)
+        // `withUTF8` rethrows untyped errors, so carry the typed result out of the closure.
+        let result = copy.withUTF8 { bytes in Result { () throws(ParseError) in try parse(utf8: bytes) } }
+        return try result.get()
+    }
+
+    /// Parses ISO 8601 from UTF-8 bytes (see `parse(_:)`).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
+        var text: String { String(decoding: bytes, as: UTF8.self) }
         var i = 0
         func number(_ count: Int) -> Int? {
             guard i + count <= bytes.count else { return nil }

@@ -89,6 +89,19 @@ public struct CSVParser {
         }
     }
 
+    /// The field without leading and trailing spaces and tabs.
+    public func trimmed(_ field: Field) -> Field {
+        var f = field
+        while f.start < f.end, bytes[f.start] == 0x20 || bytes[f.start] == 0x09 { f.start += 1 }
+        while f.end > f.start, bytes[f.end - 1] == 0x20 || bytes[f.end - 1] == 0x09 { f.end -= 1 }
+        return f
+    }
+
+    /// Calls `body` with the field's raw bytes (doubled quotes not undone).
+    public func withBytes<R>(_ field: Field, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[field.start..<field.end])) }
+    }
+
     /// The text of a field.
     public func string(_ field: Field) -> String {
         let slice = bytes[field.start..<field.end]

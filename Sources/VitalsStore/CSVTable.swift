@@ -77,11 +77,15 @@ struct CSVTable {
 
     /// The raw text of a column in this row, `nil` if the column is absent or the field empty.
     func text(_ column: String) -> String? {
+        guard let field = field(column) else { return nil }
+        return parser.string(field)
+    }
+
+    /// The trimmed, non-empty field of a column in this row.
+    private func field(_ column: String) -> CSVParser.Field? {
         guard let i = columnIndex[column], i < fields.count else { return nil }
-        let field = fields[i]
-        guard field.end > field.start else { return nil }
-        let value = parser.string(field).trimmingWhitespace()
-        return value.isEmpty ? nil : value
+        let field = parser.trimmed(fields[i])
+        return field.end > field.start ? field : nil
     }
 
     func extraText(at index: Int) -> String? {
@@ -107,10 +111,17 @@ struct CSVTable {
     }
 
     mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
-        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
-        do {
-            return try Timestamp.parse(value)
-        } catch {
+        guard let field = field(column) else {
+            if required { _ = self.required(column) }
+            return nil
+        }
+        let result: Result<Timestamp, Timestamp.ParseError> =
+            field.escaped
+            ? Result { () throws(Timestamp.ParseError) in try Timestamp.parse(parser.string(field)) }
+            : parser.withBytes(field) { bytes in Result { () throws(Timestamp.ParseError) in try Timestamp.parse(utf8: bytes) } }
+        switch result {
+        case .success(let timestamp): return timestamp
+        case .failure(let error):
             fail(column, error.description)
             return nil
         }

@@ -43,13 +43,17 @@ public enum ReportJSON {
 
     /// A KPI value as a JSON number (or `null`).
     public static func number(_ value: KPIValue, unit: KPIUnit, currency: CurrencyCode) -> String {
+        if case .breakdown(let parts) = value {
+            let fields = parts.keys.sorted().map { quoted($0) + ":" + number(.number(parts[$0]!), unit: .rate, currency: currency) }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
         guard case .number(let x) = value, x.isFinite else { return "null" }
         switch unit {
         case .money:
             return Money.decimalString(Int64(x.rounded(.toNearestOrAwayFromZero)), exponent: currency.minorUnitExponent)
         case .count:
             return String(Int64(x.rounded()))
-        case .rate, .number:
+        case .rate, .number, .rates:
             return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
         }
     }

@@ -30,6 +30,11 @@ public enum ReportTable {
 
     /// A value as a person reads it: `12,345.67`, `5.2%`, `1,234`, `3.21`; `-` for null.
     public static func format(_ value: KPIValue, unit: KPIUnit, currency: CurrencyCode) -> String {
+        if case .breakdown(let parts) = value {
+            // The most adopted entry, as a summary; JSON carries the whole breakdown.
+            guard let top = parts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return "-" }
+            return "\(top.key) " + format(.number(top.value), unit: .rate, currency: currency)
+        }
         guard case .number(let x) = value, x.isFinite else { return "-" }
         switch unit {
         case .money:
@@ -37,7 +42,7 @@ public enum ReportTable {
             return groupThousands(text)
         case .count:
             return groupThousands(String(Int64(x.rounded())))
-        case .rate:
+        case .rate, .rates:
             return fixed(x * 100, decimals: 1) + "%"
         case .number:
             return fixed(x, decimals: 2)
