@@ -1,3 +1,5 @@
+import Foundation
+
 /// Monthly recurring revenue of subscription versions.
 ///
 /// MRR of a version = (amount x quantity x (1 - discount_percent / 100) - discount_amount), normalised to one month
@@ -8,11 +10,46 @@ public enum SubscriptionMRR {
     /// The version's MRR in reporting-currency minor units while it counts (ignores its status), or `nil` when its
     /// currency has no rate.
     public static func monthlyValue(of version: SubscriptionVersion, fx: FxTable) -> Int64? {
-        guard let factor = fx.minorUnitFactor(version.amount.currency, at: version.validFrom) else { return nil }
+        guard let rate = fx.rate(version.amount.currency, at: version.validFrom) else { return nil }
+        let shift = fx.reportingCurrency.minorUnitExponent - version.amount.currency.minorUnitExponent
+        let factor = shift >= 0 ? rate * Money.powerOfTen(shift) : rate / Money.powerOfTen(-shift)
         let gross = Double(version.amount.minorUnits) * Double(version.quantity)
         let net = max(0, gross * (1 - version.discountPercent / 100) - Double(version.discountAmount))
         let monthly = net / (version.interval.months * Double(max(1, version.intervalCount)))
-        return Int64((monthly * factor).rounded(.toNearestOrAwayFromZero))
+        let value = monthly * factor
+        // Binary floating point cannot hold most decimal rates and percentages (1.1135, 12.5 %...), so a value
+        // that is exactly half a cent in decimal can land a hair below it. Near a half, redo the sum exactly.
+        let fraction = abs(value - value.rounded(.towardZero))
+        if abs(fraction - 0.5) < 1e-6 {
+            return exactMonthlyValue(of: version, rate: rate, shift: shift)
+        }
+        return Int64(value.rounded(.toNearestOrAwayFromZero))
+    }
+
+    /// The monthly value computed in decimal: (amount x quantity x (100 - percent) - 100 x discount) x days /
+    /// (100 x months x interval count) x rate x 10^shift, with one rounding at the end.
+    static func exactMonthlyValue(of version: SubscriptionVersion, rate: Double, shift: Int) -> Int64 {
+        // A Double's shortest description is the decimal it was parsed from (for up to 15 significant digits).
+        func decimal(_ x: Double) -> Decimal { Decimal(string: "\(x)") ?? Decimal(x) }
+        var net =
+            Decimal(version.amount.minorUnits) * Decimal(version.quantity) * (100 - decimal(version.discountPercent))
+            - Decimal(version.discountAmount) * 100
+        if net < 0 { net = 0 }
+        // Months per interval as a fraction: a day is 12/365 of a month, a week 12/52.
+        let (months, per): (Decimal, Decimal) =
+            switch version.interval {
+            case .day: (12, 365)
+            case .week: (12, 52)
+            case .month: (1, 1)
+            case .year: (12, 1)
+            }
+        var numerator = net * per * decimal(rate)
+        var denominator = 100 * months * Decimal(max(1, version.intervalCount))
+        if shift >= 0 { numerator *= pow(Decimal(10), shift) } else { denominator *= pow(Decimal(10), -shift) }
+        var quotient = numerator / denominator
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &quotient, 0, .plain)  // .plain: half away from zero
+        return NSDecimalNumber(decimal: rounded).int64Value
     }
 
     /// A span of time during which a version contributes `mrr`.

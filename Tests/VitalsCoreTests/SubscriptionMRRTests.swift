@@ -31,6 +31,27 @@ import VitalsCore
         #expect(mrr(1_000, .day, count: 2) == 15_208)  // 10.00 x 365 / 24 = 152.083...
     }
 
+    /// Half a cent in decimal rounds away from zero even where binary floating point lands just below the half.
+    @Test func roundsExactHalvesAwayFromZero() {
+        let halves = FxTable(
+            reportingCurrency: .usd, rates: [FxRate(date: at("2025-01-01"), currency: .eur, rate: 1.1135)])
+        func mrr(_ amount: Int64, quantity: Int = 1, percent: Double = 0, currency: CurrencyCode = .usd) -> Int64? {
+            SubscriptionMRR.monthlyValue(
+                of: SubscriptionVersion(
+                    subscriptionID: "s", account: AccountIndex(0), product: "p",
+                    amount: Money(minorUnits: amount, currency: currency), quantity: quantity,
+                    discountPercent: percent, validFrom: at("2025-01-12")),
+                fx: halves)
+        }
+        // EUR 185.00 x 6 seats = 1,110.00 x 1.1135 = USD 1,235.985 exactly: 1,235.99 (the double product is
+        // 123598.49999999999 cents).
+        #expect(mrr(18_500, quantity: 6, currency: .eur) == 123_599)
+        // 10.10 less 5 % = 9.595: 9.60.
+        #expect(mrr(1_010, percent: 5) == 960)
+        // Not a half: the ordinary path.
+        #expect(mrr(18_500, currency: .eur) == 20_600)  // 185.00 x 1.1135 = 205.9975 -> 206.00
+    }
+
     @Test func appliesQuantityAndForeverDiscounts() {
         #expect(mrr(2_000, .month, quantity: 3, percent: 10) == 5_400)  // 3 x 20.00 less 10 %
         #expect(mrr(5_000, .month, off: 500) == 4_500)  // 50.00 less 5.00
