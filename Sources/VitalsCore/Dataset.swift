@@ -10,7 +10,7 @@ public struct Dataset: Sendable {
     public var acquisitionCosts: [AcquisitionCost] = []
     public var surveyResponses: [SurveyResponse] = []
     public var tickets: [Ticket] = []
-    public var usageEvents: [UsageEvent] = []
+    public var usageEvents = UsageLog()
     public var onboarding: [OnboardingMilestone] = []
     public var leads: [Lead] = []
     public var successGoals: [SuccessGoal] = []
@@ -52,7 +52,7 @@ public struct Dataset: Sendable {
         for t in trials { see(t.startedAt) }
         for r in surveyResponses { see(r.respondedAt) }
         for t in tickets { see(t.openedAt) }
-        for e in usageEvents { see(e.occurredAt) }
+        for t in usageEvents.times { see(Timestamp(seconds: t)) }
         for l in leads { see(l.createdAt) }
         return latest
     }
@@ -66,7 +66,7 @@ public struct Dataset: Sendable {
         for t in trials { see(t.startedAt) }
         for r in surveyResponses { see(r.respondedAt) }
         for t in tickets { see(t.openedAt) }
-        for e in usageEvents { see(e.occurredAt) }
+        for t in usageEvents.times { see(Timestamp(seconds: t)) }
         return earliest
     }
 }

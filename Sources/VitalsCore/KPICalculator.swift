@@ -12,7 +12,7 @@ public struct KPICalculator: Sendable {
         self.settings = settings
         self.fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
         self.timeline = RevenueTimeline(dataset: dataset, settings: settings, fx: fx)
-        self.usage = UsageTable(events: dataset.usageEvents, accountCount: dataset.accounts.count)
+        self.usage = UsageTable(log: dataset.usageEvents, accountCount: dataset.accounts.count)
     }
 
     /// The report for every account matching `scope.segment`.

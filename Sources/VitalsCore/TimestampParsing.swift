@@ -26,6 +26,7 @@ extension Timestamp {
 
     /// Parses ISO 8601 from UTF-8 bytes (see `parse(_:)`).
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
+        if let common = parseCommonForm(bytes) { return common }
         var text: String { String(decoding: bytes, as: UTF8.self) }
         var i = 0
         func number(_ count: Int) -> Int? {
@@ -39,8 +40,8 @@ extension Timestamp {
             i += count
             return value
         }
-        func expect(_ char: Character) -> Bool {
-            guard i < bytes.count, bytes[i] == char.asciiValue! else { return false }
+        func expect(_ char: Unicode.Scalar) -> Bool {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: char) else { return false }
             i += 1
             return true
         }
@@ -81,5 +82,36 @@ extension Timestamp {
             throw .malformed(String(text))
         }
         return Timestamp(seconds: seconds - sign * Int64(offsetHours * 3600 + offsetMinutes * 60))
+    }
+}
+
+extension Timestamp {
+    /// The two forms exports use most, `2024-03-01` and `2024-03-01T12:00:00Z`, read without branching per character;
+    /// `nil` for anything else (including invalid dates), which the general parser then reads or rejects.
+    @inline(__always)
+    static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        let n = b.count
+        guard n == 10 || n == 20, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }
+        // A byte is a digit when `digit + 6` stays below 16: OR them all and test the high bits once.
+        var bad = (digit(0) + 6) | (digit(1) + 6) | (digit(2) + 6) | (digit(3) + 6) | (digit(5) + 6) | (digit(6) + 6)
+            | (digit(8) + 6) | (digit(9) + 6)
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let day = digit(8) * 10 + digit(9)
+        var secondOfDay = 0
+        if n == 20 {
+            guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }  // T : : Z
+            bad |= (digit(11) + 6) | (digit(12) + 6) | (digit(14) + 6) | (digit(15) + 6) | (digit(17) + 6) | (digit(18) + 6)
+            let hour = digit(11) * 10 + digit(12)
+            let minute = digit(14) * 10 + digit(15)
+            let second = digit(17) * 10 + digit(18)
+            guard hour < 24, minute < 60, second < 60 else { return nil }
+            secondOfDay = hour * 3600 + minute * 60 + second
+        }
+        guard bad & ~0xF == 0 else { return nil }
+        let date = CivilDate(year: year, month: month, day: day)
+        guard date.isValid else { return nil }
+        return Timestamp(seconds: Int64(date.daysSinceEpoch) * 86_400 + Int64(secondOfDay))
     }
 }

@@ -51,7 +51,7 @@ struct Activity {
 
     private mutating func events(
         from: Int64, to: Int64, mean: Double, account: AccountIndex, rng: inout SeededRandom,
-        into events: inout [UsageEvent]
+        into events: inout UsageLog
     ) {
         let count = rng.poisson(mean)
         guard count > 0 else { return }

@@ -4,7 +4,12 @@ import VitalsCore
 struct CSVTable {
     let file: String
     private var parser: CSVParser
-    private let columnIndex: [String: Int]
+    /// Every known column (present or not) and every header column, with its position (-1 when absent). Looked up
+    /// for every field of every row, so first by the two machine words of the name: a name of up to 15 bytes is
+    /// stored in those words, so the literal at a call site matches without comparing text.
+    private let columnWords: [(UInt64, UInt64)]
+    private let columnNames: [String]
+    private let columnPositions: [Int]
     /// Header names that are not canonical columns: custom attributes or properties.
     let extraColumns: [(name: String, index: Int)]
     private var fields: [CSVParser.Field] = []
@@ -46,7 +51,10 @@ struct CSVTable {
             index[name] = i
             if !knownSet.contains(name) && !name.isEmpty { extras.append((name, i)) }
         }
-        columnIndex = index
+        let entries = index.map { ($0.key, $0.value) } + known.filter { index[$0] == nil }.map { ($0, -1) }
+        columnWords = entries.map { CSVTable.words($0.0) }
+        columnNames = entries.map(\.0)
+        columnPositions = entries.map(\.1)
         extraColumns = extras
         let missing = required.filter { index[$0] == nil }
         for column in missing { log.add(file, 1, column, "required column is missing from the header") }
@@ -81,11 +89,63 @@ struct CSVTable {
         return parser.string(field)
     }
 
+    /// The position of a column in the header, if present.
+    func position(of column: String) -> Int? {
+        let words = CSVTable.words(column)
+        var found = -1
+        if let i = columnWords.firstIndex(where: { $0 == words }) {
+            found = columnPositions[i]
+        } else if let i = columnNames.firstIndex(of: column) {
+            found = columnPositions[i]
+        }
+        return found >= 0 ? found : nil
+    }
+
+    /// The two words of a `String` value: equal words mean equal strings (the converse need not hold).
+    private static func words(_ text: String) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+    }
+
     /// The trimmed, non-empty field of a column in this row.
-    private func field(_ column: String) -> CSVParser.Field? {
-        guard let i = columnIndex[column], i < fields.count else { return nil }
-        let field = parser.trimmed(fields[i])
+    private func field(_ column: String) -> CSVParser.Field? { field(at: position(of: column)) }
+
+    private func field(at position: Int?) -> CSVParser.Field? {
+        guard let position, position < fields.count else { return nil }
+        let field = parser.trimmed(fields[position])
         return field.end > field.start ? field : nil
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the trimmed field at `position` (doubled quotes undone), or with `nil`
+    /// when the column is absent or the field empty. The importers' fast path: no `String` is made.
+    func withField<R>(at position: Int?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard let field = field(at: position) else { return body(nil) }
+        if field.escaped {
+            var text = parser.string(field)
+            return text.withUTF8 { body($0) }
+        }
+        return parser.withBytes(field) { body($0) }
+    }
+
+    /// Logs "a value is required" when the field at `position` is absent or empty.
+    mutating func require(at position: Int?, _ column: String) {
+        if field(at: position) == nil { fail(column, "a value is required") }
+    }
+
+    /// The text of the field at `position`, for messages.
+    func text(at position: Int?) -> String? { field(at: position).map { parser.string($0) } }
+
+    /// The timestamp in the field at `position`; logs a bad one under `column`.
+    mutating func timestamp(at position: Int?, column: String) -> Timestamp? {
+        let result: Result<Timestamp, Timestamp.ParseError>? = withField(at: position) { bytes in
+            bytes.map { b in Result { () throws(Timestamp.ParseError) in try Timestamp.parse(utf8: b) } }
+        }
+        switch result {
+        case .none: return nil
+        case .success(let timestamp): return timestamp
+        case .failure(let error):
+            fail(column, error.description)
+            return nil
+        }
     }
 
     func extraText(at index: Int) -> String? {
@@ -111,20 +171,12 @@ struct CSVTable {
     }
 
     mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
-        guard let field = field(column) else {
+        let position = position(of: column)
+        guard field(at: position) != nil else {
             if required { _ = self.required(column) }
             return nil
         }
-        let result: Result<Timestamp, Timestamp.ParseError> =
-            field.escaped
-            ? Result { () throws(Timestamp.ParseError) in try Timestamp.parse(parser.string(field)) }
-            : parser.withBytes(field) { bytes in Result { () throws(Timestamp.ParseError) in try Timestamp.parse(utf8: bytes) } }
-        switch result {
-        case .success(let timestamp): return timestamp
-        case .failure(let error):
-            fail(column, error.description)
-            return nil
-        }
+        return timestamp(at: position, column: column)
     }
 
     mutating func currency(_ column: String = "currency", required: Bool = true) -> CurrencyCode? {

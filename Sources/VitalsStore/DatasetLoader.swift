@@ -16,42 +16,127 @@ public enum DatasetLoader {
     /// Loads every canonical file present in `directory`. Money in a currency other than `reportingCurrency` needs
     /// rates in fx_rates.csv.
     public static func load(directory: String, reportingCurrency: CurrencyCode) throws(DatasetLoadError) -> Dataset {
-        var inputs: [String: [UInt8]] = [:]
-        let log = IssueLog()
+        try load(directory: directory, reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize)
+    }
+
+    /// - Parameter usageBlockSize: bytes of usage_events.csv read at a time (small in tests, to cross block ends).
+    static func load(directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int) throws(DatasetLoadError)
+        -> Dataset
+    {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DatasetLoadError(
                 issues: [LoadIssue(file: directory, line: 0, column: nil, reason: "no such dataset folder")], total: 1)
         }
-        for file in files {
+        // Each file is read just before it is decoded and let go after, so only one file's bytes are held at a time.
+        return try load(reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize) { file in
             let path = (directory as NSString).appendingPathComponent(file)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                log.add(file, 0, nil, "cannot be read")
-                continue
-            }
-            inputs[file] = [UInt8](data)
+            guard FileManager.default.fileExists(atPath: path) else { return .absent }
+            return .path(path)
         }
-        if let error = log.error { throw error }
-        return try load(files: inputs, reportingCurrency: reportingCurrency)
     }
 
     /// Loads canonical files given as `name -> contents` (names as in `files`).
     public static func load(files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode) throws(DatasetLoadError)
         -> Dataset
     {
+        try load(reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize) {
+            inputs[$0].map { .bytes($0) } ?? .absent
+        }
+    }
+
+    enum Input {
+        case absent
+        case bytes([UInt8])
+        case path(String)
+    }
+
+    private static func load(
+        reportingCurrency: CurrencyCode, usageBlockSize: Int, input: (String) -> Input
+    ) throws(DatasetLoadError)
+        -> Dataset
+    {
         let log = IssueLog()
         var reader = RecordReader(log: log, reportingCurrency: reportingCurrency)
+        var usage: BackgroundUsageRead?
         for file in files {
-            guard let bytes = inputs[file] else { continue }
+            if file == "usage_events.csv", let read = usage?.wait() {
+                reader.apply(read)
+                continue
+            }
+            let bytes: [UInt8]
+            switch input(file) {
+            case .absent: continue
+            case .bytes(let given): bytes = given
+            case .path(let path):
+                guard let read = FileBytes.read(path) else {
+                    log.add(file, 0, nil, "cannot be read")
+                    continue
+                }
+                bytes = read
+            }
+            defer {
+                // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
+                if file == "accounts.csv", reader.accountsDeclared, case .path(let path) = input("usage_events.csv") {
+                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize)
+                }
+            }
             if file.hasSuffix(".ndjson") {
                 reader.readUsageEventsNDJSON(file: file, bytes: bytes)
             } else {
                 reader.read(file: file, bytes: bytes)
             }
         }
+        reader.checkUsageEventIDs()
         reader.checkSubscriptionOverlaps()
         if let error = log.error { throw error }
         return reader.dataset
+    }
+}
+
+/// Reads whole files into byte arrays with plain `read(2)` calls: no `Data` in between, so a large file is held once.
+enum FileBytes {
+    static func read(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let got = Foundation.read(descriptor, buffer.baseAddress! + done, size - done)
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { break }
+                done += got
+            }
+            failed = done != size
+            initialized = done
+        }
+        return failed ? nil : bytes
+    }
+}
+
+/// The fast read of usage_events.csv running on another thread while the other files load.
+final class BackgroundUsageRead: @unchecked Sendable {
+    // `result` is written once by the worker before it signals `done`, and read only after waiting for `done`.
+    private var result: FastUsageRead?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String, accounts: StringInterner, blockSize: Int) {
+        let thread = Thread { [self] in
+            result = UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize)
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Waits for the read; `nil` when the fast path did not apply.
+    func wait() -> FastUsageRead? {
+        done.wait()
+        return result
     }
 }

@@ -163,7 +163,10 @@ public enum DatasetWriter {
     private static func writeUsageEvents(
         _ dataset: Dataset, _ ids: AccountIDColumn, _ writer: FileWriter
     ) throws(DatasetWriteError) {
-        let extra = extraColumns(dataset.usageEvents.lazy.map(\.properties), builtIn: usageColumns)
+        let extra =
+            dataset.usageEvents.hasProperties
+            ? extraColumns(dataset.usageEvents.indices.lazy.map(dataset.usageEvents.properties(at:)), builtIn: usageColumns)
+            : []
         try writer.file("usage_events.csv", dataset.usageEvents, header: usageColumns + extra, rowBytes: 96) { out, e in
             out.field(e.id.rawValue)
             ids.write(e.account, &out)
@@ -238,7 +241,7 @@ private struct FileWriter {
 
     /// Writes `rows` as file `name` (or removes an old copy when there are none), flushing every few megabytes.
     func file<Row>(
-        _ name: String, _ rows: [Row], header: [String], rowBytes: Int = 80, row: (inout CSVOutput, Row) -> Void
+        _ name: String, _ rows: some Collection<Row>, header: [String], rowBytes: Int = 80, row: (inout CSVOutput, Row) -> Void
     ) throws(DatasetWriteError) {
         let path = (directory as NSString).appendingPathComponent(name)
         guard !rows.isEmpty else { return try remove(name) }

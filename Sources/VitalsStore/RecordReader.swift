@@ -1,3 +1,4 @@
+import Foundation
 import VitalsCore
 
 /// Decodes the canonical files into a `Dataset`, checking each value and every reference between files.
@@ -6,11 +7,20 @@ struct RecordReader {
     let reportingCurrency: CurrencyCode
     var dataset = Dataset()
     /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
-    private var accountsDeclared = false
+    private(set) var accountsDeclared = false
     private var ratedCurrencies: Set<CurrencyCode> = []
     private var subscriptionLines: [Int] = []
     private var subscriptionOwner: [SubscriptionID: (account: AccountIndex, line: Int)] = [:]
-    private var firstLines: [String: [String: Int]] = [:]
+    /// The ids seen so far in the file being read, with the line of each.
+    private var fileIDs = IDRegistry()
+    /// The ids of the file being read, checked for repeats once it is read (all files but accounts.csv).
+    private var pendingIDs = PendingIDs()
+    /// Account ids by `AccountIndex`, looked up from raw CSV bytes.
+    private(set) var accountKeys = StringInterner(expected: 1024)
+    /// Where each usage event came from, for messages about duplicates found after the files are read.
+    var usageSources: [(file: String, lines: [Int32])] = []
+    /// Positions of the usage columns in the file being read.
+    private var usageColumns: UsageColumns?
 
     init(log: IssueLog, reportingCurrency: CurrencyCode) {
         self.log = log
@@ -49,6 +59,12 @@ struct RecordReader {
         else { return }
         table.sourceLines = sourceLines
         if file == "accounts.csv" { accountsDeclared = true }
+        fileIDs = IDRegistry()
+        pendingIDs = PendingIDs()
+        if file.hasPrefix("usage_events.") {
+            usageColumns = UsageColumns(table)
+            usageSources.append((file, []))
+        }
         while table.next() {
             switch file {
             case "fx_rates.csv": readFxRate(&table)
@@ -68,30 +84,57 @@ struct RecordReader {
             }
         }
         if file == "accounts.csv" { checkReferrals() }
+        for (line, column, id, first) in pendingIDs.repeats() {
+            log.add(file, line, column, "duplicate \(column) '\(id)' (first on line \(first))")
+        }
     }
 
     // MARK: - Shared checks
 
     /// Records the first line of `id` in `file`; a repeated id is an error naming that line.
+    /// Checks that `id` is not repeated in the file. Accounts are checked at once (a repeated account must not take
+    /// an index); other files' ids are checked together once the file is read, which is much faster for millions.
     mutating func unique(_ id: String, column: String, _ table: inout CSVTable) {
         guard !id.isEmpty else { return }
-        if let first = firstLines[table.file, default: [:]][id] {
+        guard table.file == "accounts.csv" else {
+            pendingIDs.add(id, column: column, line: table.line)
+            return
+        }
+        if let first = fileIDs.firstLine(of: id, line: table.line) {
             table.fail(column, "duplicate \(column) '\(id)' (first on line \(first))")
-        } else {
-            firstLines[table.file, default: [:]][id] = table.line
         }
     }
 
     /// The account a row belongs to: it must be in accounts.csv when that file is given.
     mutating func account(_ table: inout CSVTable, column: String = "account_id", required: Bool = true) -> AccountIndex? {
-        guard let raw = required ? table.required(column) : table.text(column), !raw.isEmpty else { return nil }
-        let id = AccountID(raw)
-        if let index = dataset.index(of: id) { return index }
-        if accountsDeclared {
-            table.fail(column, "unknown account '\(raw)' (not in accounts.csv)")
+        account(&table, at: table.position(of: column), column: column, required: required)
+    }
+
+    mutating func account(_ table: inout CSVTable, at position: Int?, column: String, required: Bool = true)
+        -> AccountIndex?
+    {
+        let found = table.withField(at: position) { bytes in bytes.map { accountKeys.find($0) } }
+        switch found {
+        case .some(.some(let index)): return AccountIndex(Int(index))
+        case .none:
+            if required { table.fail(column, "a value is required") }
             return nil
+        case .some(.none):
+            let raw = table.text(at: position) ?? ""
+            if accountsDeclared {
+                table.fail(column, "unknown account '\(raw)' (not in accounts.csv)")
+                return nil
+            }
+            return add(Account(id: AccountID(raw), name: raw))
         }
-        return dataset.upsert(Account(id: id, name: raw))
+    }
+
+    /// Adds a new account to the dataset and to the byte-keyed lookup (both give it the next index).
+    private mutating func add(_ account: Account) -> AccountIndex {
+        let index = dataset.upsert(account)
+        let key = accountKeys.index(of: account.id.rawValue)
+        assert(Int(key) == index.int, "account lookup out of step with the dataset")
+        return index
     }
 
     /// A currency is usable if it is the reporting currency or fx_rates.csv has a rate for it.
@@ -135,7 +178,7 @@ struct RecordReader {
             account.referredBy = nil
         }
         referralLines[account.id] = t.line
-        dataset.upsert(account)
+        _ = add(account)
     }
 
     private var referralLines: [AccountID: Int] = [:]
@@ -279,20 +322,56 @@ struct RecordReader {
                 reopens: reopens, firstContactResolution: fcr, channel: t.text("channel")))
     }
 
+    /// Usage events are the bulk of most datasets (tens of millions of rows), so they take a fast path: fields are
+    /// read as bytes, users and event names are interned from them, and ids are checked for repeats once the files
+    /// are read (`checkUsageEventIDs`), not row by row.
     mutating func readUsageEvent(_ t: inout CSVTable) {
-        let id = t.required("event_id")
-        unique(id, column: "event_id", &t)
-        let account = account(&t)
-        let user = t.required("user_id")
-        let event = t.required("event")
-        let at = t.timestamp("occurred_at", required: true)
-        let duration = t.decimal("duration_seconds")
-        if let duration, duration < 0 { t.fail("duration_seconds", "must not be negative") }
+        let c = usageColumns!
+        let account = account(&t, at: c.account, column: "account_id")
+        t.require(at: c.occurredAt, "occurred_at")
+        let at = t.timestamp(at: c.occurredAt, column: "occurred_at")
+        let duration = t.withField(at: c.duration) { bytes in bytes.map(FastNumber.parse) }
+        if case .some(.none) = duration {
+            t.fail("duration_seconds", "'\(t.text(at: c.duration) ?? "")' is not a number")
+        } else if let seconds = duration ?? nil, seconds < 0 {
+            t.fail("duration_seconds", "must not be negative")
+        }
+        t.require(at: c.id, "event_id")
+        t.require(at: c.user, "user_id")
+        t.require(at: c.event, "event")
         guard !t.rowFailed, let account, let at else { return }
-        dataset.usageEvents.append(
-            UsageEvent(
-                id: UsageEventID(id), account: account, user: UserID(user), event: event, occurredAt: at,
-                durationSeconds: duration, properties: t.extraColumns.isEmpty ? [:] : t.extras()))
+        let properties = t.extraColumns.isEmpty ? [:] : t.extras()
+        t.withField(at: c.id) { id in
+            t.withField(at: c.user) { user in
+                t.withField(at: c.event) { event in
+                    dataset.usageEvents.append(
+                        id: id!, account: account, user: user!, event: event!, occurredAt: at,
+                        durationSeconds: duration ?? nil, properties: properties)
+                }
+            }
+        }
+        usageSources[usageSources.count - 1].lines.append(Int32(clamping: t.line))
+    }
+
+    /// Reports every usage event whose id repeats an earlier one's (in either usage file).
+    mutating func checkUsageEventIDs() {
+        let duplicates = dataset.usageEvents.duplicateIDs(parallelism: ProcessInfo.processInfo.activeProcessorCount)
+        guard !duplicates.isEmpty else { return }
+        var ends: [Int] = []
+        for source in usageSources { ends.append((ends.last ?? 0) + source.lines.count) }
+        func locate(_ event: Int) -> (file: String, line: Int) {
+            let s = ends.firstIndex { event < $0 }!
+            let start = s == 0 ? 0 : ends[s - 1]
+            return (usageSources[s].file, Int(usageSources[s].lines[event - start]))
+        }
+        for (duplicate, first) in duplicates {
+            let at = locate(duplicate)
+            let was = locate(first)
+            let place = was.file == at.file ? "line \(was.line)" : "\(was.file) line \(was.line)"
+            log.add(
+                at.file, at.line, "event_id",
+                "duplicate event_id '\(dataset.usageEvents.id(at: duplicate))' (first on \(place))")
+        }
     }
 
     mutating func readOnboarding(_ t: inout CSVTable) {
@@ -354,4 +433,59 @@ struct RecordReader {
 extension Double {
     /// `7` rather than `7.0`, for messages.
     var compact: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}
+
+/// The ids seen in one file, with the line each was first seen on.
+struct IDRegistry {
+    private var ids = StringInterner(expected: 1024)
+    private var lines: [Int] = []
+
+    /// The first line of `id` if it was seen before; otherwise records it on `line` and returns `nil`.
+    mutating func firstLine(of id: String, line: Int) -> Int? {
+        let index = Int(ids.index(of: id))
+        if index < lines.count { return lines[index] }
+        lines.append(line)
+        return nil
+    }
+}
+
+/// Where the canonical usage columns sit in a usage_events file.
+struct UsageColumns {
+    let id, account, user, event, occurredAt, duration: Int?
+
+    init(_ table: CSVTable) {
+        id = table.position(of: "event_id")
+        account = table.position(of: "account_id")
+        user = table.position(of: "user_id")
+        event = table.position(of: "event")
+        occurredAt = table.position(of: "occurred_at")
+        duration = table.position(of: "duration_seconds")
+    }
+}
+
+/// Ids waiting to be checked for repeats when their file is read.
+struct PendingIDs {
+    private var ids: [String] = []
+    private var lines: [Int32] = []
+    private var column = ""
+
+    mutating func add(_ id: String, column: String, line: Int) {
+        ids.append(id)
+        lines.append(Int32(clamping: line))
+        self.column = column
+    }
+
+    /// Each repeated id with its line, column and the line it first appeared on, in file order.
+    func repeats() -> [(line: Int, column: String, id: String, first: Int)] {
+        let found = ids.withUnsafeBufferPointer { ids in
+            DuplicateFinder.find(
+                count: ids.count, parallelism: ProcessInfo.processInfo.activeProcessorCount,
+                hash: { i in
+                    var id = ids[i]
+                    return id.withUTF8(StringInterner.hash)
+                },
+                same: { ids[$0].utf8.elementsEqual(ids[$1].utf8) })
+        }
+        return found.map { (Int(lines[$0.duplicate]), column, ids[$0.duplicate], Int(lines[$0.first])) }
+    }
 }

@@ -26,12 +26,24 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "The data ends (exclusive) on this date, YYYY-MM-DD.")
     var end = "2026-11-01"
 
-    @Option(help: "Usage events per account and month.")
+    @Option(help: "Usage events per account and month of use (default 6).")
     var eventsPerAccountMonth: Double?
+
+    @Option(help: "Survey answers per account and year of use (default 2).")
+    var surveysPerAccountYear: Double?
+
+    @Option(help: "Support tickets per account and year of use (default 4).")
+    var ticketsPerAccountYear: Double?
 
     func validate() throws {
         guard accounts > 0 else { throw ValidationError("--accounts must be positive") }
         guard months > 0 && months <= 240 else { throw ValidationError("--months must be from 1 to 240") }
+        for (flag, rate) in [
+            ("--events-per-account-month", eventsPerAccountMonth), ("--surveys-per-account-year", surveysPerAccountYear),
+            ("--tickets-per-account-year", ticketsPerAccountYear),
+        ] {
+            if let rate, !(rate >= 0 && rate.isFinite) { throw ValidationError("\(flag) must be zero or more") }
+        }
         guard (try? CivilDate.parseBound(end))?.first != nil, end.count == 10 else {
             throw ValidationError("--end must be a date, YYYY-MM-DD")
         }
@@ -44,10 +56,13 @@ struct GenerateCommand: ParsableCommand {
         options.seed = seed
         options.endDate = try CivilDate.parseBound(end).first
         if let eventsPerAccountMonth { options.usageEventsPerAccountMonth = eventsPerAccountMonth }
+        if let surveysPerAccountYear { options.surveysPerAccountYear = surveysPerAccountYear }
+        if let ticketsPerAccountYear { options.ticketsPerAccountYear = ticketsPerAccountYear }
         let dataset = DatasetGenerator.generate(options)
         try DatasetWriter.write(dataset, to: out)
         print(
             "wrote \(dataset.accounts.count) accounts, \(dataset.subscriptions.count) subscription versions, "
+                + "\(dataset.surveyResponses.count) survey responses, \(dataset.tickets.count) tickets, "
                 + "\(dataset.usageEvents.count) usage events to \(out)")
     }
 }

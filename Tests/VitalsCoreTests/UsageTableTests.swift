@@ -57,52 +57,78 @@ import Testing
         return events
     }
 
-    @Test func chunksGiveTheSameTableAsOnePass() {
-        for grouped in [true, false] {
-            let events = events(accounts: 60, grouped: grouped)
-            let one = UsageTable(events: events, accountCount: 60, chunkLength: .max)
-            let four = UsageTable(events: events, accountCount: 60, chunkLength: events.count / 4)
-            #expect(one.userCount == 60 * 4)
-            #expect(four.userCount == one.userCount)
-            // Indices follow first appearance, whatever the split.
-            #expect(four.offsets == one.offsets)
-            #expect(four.names == one.names)
-            #expect(four.records == one.records)
-            // Within an account, records are in day order and users stay within their account.
-            for table in [one, four] {
-                var owner: [Int32: Int] = [:]
-                for a in 0..<60 {
-                    let records = table.records[table.offsets[a]..<table.offsets[a + 1]]
-                    #expect(zip(records, records.dropFirst()).allSatisfy { $0.day <= $1.day })
-                    for r in records { #expect(owner.updateValue(a, forKey: r.user) ?? a == a) }
-                }
+    @Test func tableOrdersEachAccountByDayWithUsersKeptToTheirAccount() {
+        let grouped = UsageTable(log: UsageLog(events(accounts: 60, grouped: true)), accountCount: 60)
+        let interleaved = UsageTable(log: UsageLog(events(accounts: 60, grouped: false)), accountCount: 60)
+        // Four user ids per account, and the same id in two accounts is two users.
+        #expect(grouped.userCount == 60 * 4)
+        #expect(interleaved.userCount == 60 * 4)
+        #expect(interleaved.offsets == grouped.offsets)
+        #expect(Set(interleaved.names) == Set(grouped.names))
+        for table in [grouped, interleaved] {
+            var owner: [Int32: Int] = [:]
+            for a in 0..<60 {
+                let records = table.records[table.offsets[a]..<table.offsets[a + 1]]
+                #expect(records.count == 20 + a % 7)
+                #expect(zip(records, records.dropFirst()).allSatisfy { $0.day <= $1.day })
+                for r in records { #expect(owner.updateValue(a, forKey: r.user) ?? a == a) }
             }
         }
     }
 
-    @Test func chunkedAdoptionEqualsSinglePass() {
+    @Test func adoptionDoesNotDependOnTheOrderEventsArriveIn() {
         let periods = Period.range(
             from: CivilDate(year: 2024, month: 1, day: 1), through: CivilDate(year: 2024, month: 3, day: 31),
             grain: .month)
         let groupOf = (0..<40).map { Int32($0 % 3 == 0 ? -1 : $0 % 2) }
-        for grouped in [true, false] {
-            let events = events(accounts: 40, grouped: grouped)
-            let one = AdoptionKPIs(
-                usage: UsageTable(events: events, accountCount: 40, chunkLength: .max), periods: periods,
-                groupOf: groupOf, groupCount: 2)
-            let three = AdoptionKPIs(
-                usage: UsageTable(events: events, accountCount: 40, chunkLength: events.count / 3), periods: periods,
-                groupOf: groupOf, groupCount: 2)
-            for g in 0..<2 {
-                for p in 0..<3 {
-                    var a: [KPI: KPIValue] = [:]
-                    var b: [KPI: KPIValue] = [:]
-                    one.write(into: &a, group: g, period: p)
-                    three.write(into: &b, group: g, period: p)
-                    #expect(a == b)
-                    #expect(a[.activeUsers] != .number(0))
-                }
+        let byAccount = AdoptionKPIs(
+            usage: UsageTable(log: UsageLog(events(accounts: 40, grouped: true)), accountCount: 40), periods: periods,
+            groupOf: groupOf, groupCount: 2)
+        let byTime = AdoptionKPIs(
+            usage: UsageTable(log: UsageLog(events(accounts: 40, grouped: false)), accountCount: 40), periods: periods,
+            groupOf: groupOf, groupCount: 2)
+        for g in 0..<2 {
+            for p in 0..<3 {
+                var a: [KPI: KPIValue] = [:]
+                var b: [KPI: KPIValue] = [:]
+                byAccount.write(into: &a, group: g, period: p)
+                byTime.write(into: &b, group: g, period: p)
+                #expect(a == b)
+                #expect(a[.activeUsers] != .number(0))
             }
         }
+    }
+
+    @Test func logKeepsEveryFieldOfAnEvent() {
+        let event = UsageEvent(
+            id: "evt-ü-1", account: AccountIndex(3), user: "user@example.com", event: "report_exported",
+            occurredAt: Timestamp(seconds: 1_700_000_123), durationSeconds: 12.5, properties: ["page": "/home"])
+        let bare = UsageEvent(
+            id: "e2", account: AccountIndex(1), user: "u", event: "login", occurredAt: Timestamp(seconds: -5))
+        var log = UsageLog([event, bare])
+        #expect(log[0] == event)
+        #expect(log[1] == bare)
+        #expect(log.userIDs == ["user@example.com", "u"])
+        #expect(log.userAccounts == [3, 1])
+        log.swapAt(0, 1)
+        #expect(Array(log) == [bare, event])
+        #expect(log.id(at: 1) == "evt-ü-1")
+    }
+
+    @Test func duplicateIDsAreFoundWithTheirFirstOccurrence() {
+        func log(_ ids: [String]) -> UsageLog {
+            UsageLog(ids.map { UsageEvent(id: UsageEventID($0), account: AccountIndex(0), user: "u", event: "e",
+                                          occurredAt: Timestamp(seconds: 0)) })
+        }
+        #expect(log(["a", "b", "c"]).duplicateIDs().isEmpty)
+        let found = log(["a", "b", "a", "c", "b", "a", "a_rather_long_identifier_of_40_bytes_xx", "a_rather_long_identifier_of_40_bytes_xx"]).duplicateIDs()
+        #expect(found.map(\.duplicate) == [2, 4, 5, 7])
+        #expect(found.map(\.first) == [0, 1, 0, 6])
+        // Large enough to be split into partitions: ids 0..<100000, then repeats of 17 and 99999.
+        var ids = (0..<100_000).map { "evt_\($0)" }
+        ids += ["evt_17", "evt_99999"]
+        let large = log(ids).duplicateIDs()
+        #expect(large.map(\.duplicate) == [100_000, 100_001])
+        #expect(large.map(\.first) == [17, 99_999])
     }
 }

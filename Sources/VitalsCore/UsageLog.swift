@@ -1,0 +1,180 @@
+/// The usage events of a dataset, stored by column.
+///
+/// A tracker sends tens of millions of events, so each is kept in about 40 bytes with no per-event string: the
+/// account, the user (interned with its account: the same user id in two accounts is two users), the event name
+/// (interned), the instant, the duration, and the event id's bytes in one arena. Properties (extra columns) are kept
+/// only for the events that have any.
+///
+/// It reads as a collection of `UsageEvent` values, so small callers need not care how it is stored.
+public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
+    public private(set) var accounts: [Int32] = []
+    /// Index into `userIDs` / `userAccounts`.
+    public private(set) var users: [Int32] = []
+    /// Index into `names`.
+    public private(set) var nameIndices: [Int32] = []
+    /// Seconds since the epoch.
+    public private(set) var times: [Int64] = []
+    /// `duration_seconds`, NaN when absent.
+    public private(set) var durations: [Double] = []
+    /// The event ids' UTF-8 bytes back to back; event `i`'s id ends at `idEnds[i]` and starts where `i - 1`'s ends.
+    private var idBytes: [UInt8] = []
+    private var idEnds: [Int] = []
+    private var properties: [Int: [String: String]] = [:]
+
+    private var userInterner = StringInterner(expected: 1024)
+    private var nameInterner = StringInterner(expected: 64)
+
+    public init() {}
+
+    /// A log holding `events`, in order.
+    public init(_ events: some Sequence<UsageEvent>) {
+        for event in events { append(event) }
+    }
+
+    /// The distinct users' ids, by user index.
+    public var userIDs: [String] { userInterner.texts }
+    /// The account of each user, by user index.
+    public var userAccounts: [Int32] { userInterner.tags }
+    /// The distinct event names, by name index, in order of first appearance.
+    public var names: [String] { nameInterner.texts }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { accounts.count }
+
+    public subscript(position: Int) -> UsageEvent {
+        get {
+            let duration = durations[position]
+            return UsageEvent(
+                id: UsageEventID(id(at: position)), account: AccountIndex(Int(accounts[position])),
+                user: UserID(userInterner.texts[Int(users[position])]), event: nameInterner.texts[Int(nameIndices[position])],
+                occurredAt: Timestamp(seconds: times[position]), durationSeconds: duration.isNaN ? nil : duration,
+                properties: properties[position] ?? [:])
+        }
+        set {
+            let old = idRange(position)
+            let newID = Array(newValue.id.rawValue.utf8)
+            if newID.count == old.count {
+                idBytes.replaceSubrange(old, with: newID)
+            } else {
+                idBytes.replaceSubrange(old, with: newID)
+                for k in position..<idEnds.count { idEnds[k] += newID.count - old.count }
+            }
+            accounts[position] = newValue.account.value
+            users[position] = userInterner.index(of: newValue.user.rawValue, tag: newValue.account.value)
+            nameIndices[position] = nameInterner.index(of: newValue.event)
+            times[position] = newValue.occurredAt.seconds
+            durations[position] = newValue.durationSeconds ?? .nan
+            properties[position] = newValue.properties.isEmpty ? nil : newValue.properties
+        }
+    }
+
+    /// Swaps two events (the ids keep their bytes in the arena; only the columns and the id ranges move).
+    public mutating func swapAt(_ i: Int, _ j: Int) {
+        guard i != j else { return }
+        let a = self[i]
+        let b = self[j]
+        self[i] = b
+        self[j] = a
+    }
+
+    public mutating func append(_ event: UsageEvent) {
+        var id = event.id.rawValue
+        let user = userInterner.index(of: event.user.rawValue, tag: event.account.value)
+        let name = nameInterner.index(of: event.event)
+        id.withUTF8 { idBytes.append(contentsOf: $0) }
+        append(
+            account: event.account.value, user: user, name: name, time: event.occurredAt.seconds,
+            duration: event.durationSeconds ?? .nan, properties: event.properties)
+    }
+
+    /// Appends an event given as raw UTF-8 fields, interning the user and event name without building strings for
+    /// the ones already seen: the importer's fast path.
+    public mutating func append(
+        id: UnsafeBufferPointer<UInt8>, account: AccountIndex, user: UnsafeBufferPointer<UInt8>,
+        event: UnsafeBufferPointer<UInt8>, occurredAt: Timestamp, durationSeconds: Double?,
+        properties: [String: String] = [:]
+    ) {
+        let userIndex = userInterner.index(of: user, tag: account.value)
+        let name = nameInterner.index(of: event)
+        idBytes.append(contentsOf: id)
+        append(
+            account: account.value, user: userIndex, name: name, time: occurredAt.seconds,
+            duration: durationSeconds ?? .nan, properties: properties)
+    }
+
+    private mutating func append(
+        account: Int32, user: Int32, name: Int32, time: Int64, duration: Double, properties: [String: String]
+    ) {
+        idEnds.append(idBytes.count)
+        accounts.append(account)
+        users.append(user)
+        nameIndices.append(name)
+        times.append(time)
+        durations.append(duration)
+        if !properties.isEmpty { self.properties[accounts.count - 1] = properties }
+    }
+
+    /// Appends every event of `other`, mapping its users and event names onto this log's.
+    public mutating func append(contentsOf other: UsageLog) {
+        guard !other.isEmpty else { return }
+        if isEmpty && idBytes.capacity < other.idBytes.count {
+            self = other
+            return
+        }
+        let userMap = other.userInterner.texts.indices.map {
+            userInterner.index(of: other.userInterner.texts[$0], tag: other.userInterner.tags[$0])
+        }
+        let nameMap = other.nameInterner.texts.map { nameInterner.index(of: $0) }
+        let base = idBytes.count
+        let first = count
+        accounts.append(contentsOf: other.accounts)
+        users.append(contentsOf: other.users.lazy.map { userMap[Int($0)] })
+        nameIndices.append(contentsOf: other.nameIndices.lazy.map { nameMap[Int($0)] })
+        times.append(contentsOf: other.times)
+        durations.append(contentsOf: other.durations)
+        idBytes.append(contentsOf: other.idBytes)
+        idEnds.append(contentsOf: other.idEnds.lazy.map { $0 + base })
+        for (i, values) in other.properties { properties[first + i] = values }
+    }
+
+    public mutating func reserveCapacity(_ count: Int, idBytesPerEvent: Int = 16) {
+        accounts.reserveCapacity(count)
+        users.reserveCapacity(count)
+        nameIndices.reserveCapacity(count)
+        times.reserveCapacity(count)
+        durations.reserveCapacity(count)
+        idEnds.reserveCapacity(count)
+        idBytes.reserveCapacity(count * idBytesPerEvent)
+    }
+
+    public mutating func removeAll() { self = UsageLog() }
+
+    /// The id of event `i`.
+    public func id(at i: Int) -> String {
+        idBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[idRange(i)]), as: UTF8.self) }
+    }
+
+    /// The properties of event `i` (empty for most).
+    public func properties(at i: Int) -> [String: String] { properties[i] ?? [:] }
+
+    /// Whether any event has properties.
+    public var hasProperties: Bool { !properties.isEmpty }
+
+    private func idRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : idEnds[i - 1])..<idEnds[i] }
+
+    /// The pairs `(duplicate, first)` of events whose id repeats an earlier event's id, in order of `duplicate`.
+    /// A large log is searched by `parallelism` threads.
+    public func duplicateIDs(parallelism: Int = 1) -> [(duplicate: Int, first: Int)] {
+        idBytes.withUnsafeBufferPointer { bytes in
+            DuplicateFinder.find(
+                count: count, parallelism: parallelism,
+                hash: { StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[idRange($0)])) },
+                same: { bytes[idRange($0)].elementsEqual(bytes[idRange($1)]) })
+        }
+    }
+}
+
+extension UsageLog: Equatable {
+    /// Two logs are equal when they hold the same events in the same order (however they interned them).
+    public static func == (lhs: UsageLog, rhs: UsageLog) -> Bool { lhs.elementsEqual(rhs) }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import VitalsCore
+
+@testable import VitalsStore
+
+/// The fast path for usage_events.csv must read exactly what the general reader reads, and say the same about bad rows.
+@Suite struct UsageFastPathTests {
+    let accounts = "account_id,name\na1,One\na2,Two\n"
+
+    /// 3,000 events over two accounts with CRLF line ends, a blank line, padded fields and long ids.
+    func events(extraRows: String = "") -> String {
+        var text = "event_id, account_id ,user_id,event,occurred_at,duration_seconds\r\n"
+        for k in 0..<3_000 {
+            let account = k % 3 == 0 ? "a2" : "a1"
+            let user = k % 7 == 0 ? "a-user-with-a-rather-long-identifier-\(k % 5)" : "u\(k % 4)"
+            let duration = k % 4 == 0 ? "" : "\(k % 600).5"
+            text += "evt_\(k), \(account),\(user),\(k % 2 == 0 ? "login" : "report_exported"),"
+            text += "2024-0\(1 + k % 9)-1\(k % 10)T0\(k % 10):15:00Z,\(duration)\r\n"
+            if k == 1_500 { text += "\r\n" }
+        }
+        return text + extraRows
+    }
+
+    func folder(_ files: [String: String]) throws -> String {
+        let path = NSTemporaryDirectory() + "vitals-fast-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        return path
+    }
+
+    func general(_ files: [String: String]) -> Result<Dataset, DatasetLoadError> {
+        Result { () throws(DatasetLoadError) in
+            try DatasetLoader.load(files: files.mapValues { Array($0.utf8) }, reportingCurrency: .usd)
+        }
+    }
+
+    func fast(_ files: [String: String], blockSize: Int) throws -> Result<Dataset, DatasetLoadError> {
+        let path = try folder(files)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return Result { () throws(DatasetLoadError) in
+            try DatasetLoader.load(directory: path, reportingCurrency: .usd, usageBlockSize: blockSize)
+        }
+    }
+
+    @Test(arguments: [1 << 20, 4_096, 777])
+    func readsWhatTheGeneralReaderReads(blockSize: Int) throws {
+        let files = ["accounts.csv": accounts, "usage_events.csv": events()]
+        let expected = try general(files).get()
+        let read = try fast(files, blockSize: blockSize).get()
+        #expect(read.usageEvents.count == 3_000)
+        #expect(read.usageEvents == expected.usageEvents)
+        // Spot checks against the text itself.
+        #expect(read.usageEvents[1].user == "u1")
+        #expect(read.usageEvents[1].durationSeconds == 1.5)
+        #expect(read.usageEvents[0].durationSeconds == nil)
+        #expect(read.usageEvents[3].account == AccountIndex(1))
+        #expect(read.usageEvents[3].occurredAt == (try Timestamp.parse("2024-04-13T03:15:00Z")))
+    }
+
+    @Test(arguments: [1 << 20, 1_000])
+    func reportsBadRowsOnTheirLines(blockSize: Int) throws {
+        // Line 1 is the header, lines 2-3,002 the 3,000 events and one blank line: appended rows start on line 3,003.
+        let bad = """
+            evt_x1,zz,u1,login,2024-01-01,\r
+            evt_x2,a1,u1,login,2024-13-01,\r
+            evt_x3,a1,u1,,2024-01-01,-3\r
+            evt_17,a1,u1,login,2024-01-01,ten\r
+            evt_20,a1,u1,login,2024-01-01T10:00:00Z,\r
+
+            """
+        let files = ["accounts.csv": accounts, "usage_events.csv": events(extraRows: bad)]
+        let problems = { (result: Result<Dataset, DatasetLoadError>) -> [String] in
+            guard case .failure(let error) = result else { return [] }
+            return error.issues.map(\.description)
+        }
+        let expected = [
+            "usage_events.csv:3003: account_id: unknown account 'zz' (not in accounts.csv)",
+            "usage_events.csv:3004: occurred_at: '2024-13-01' is not a real calendar date or time",
+            "usage_events.csv:3005: duration_seconds: must not be negative",
+            "usage_events.csv:3005: event: a value is required",
+            "usage_events.csv:3006: duration_seconds: 'ten' is not a number",
+            "usage_events.csv:3007: event_id: duplicate event_id 'evt_20' (first on line 22)",
+        ]
+        #expect(problems(general(files)) == expected)
+        #expect(problems(try fast(files, blockSize: blockSize)) == expected)
+    }
+
+    @Test func quotedFilesTakeTheGeneralPath() throws {
+        let text = "event_id,account_id,user_id,event,occurred_at\ne1,a1,\"u, with comma\",login,2024-01-01\n"
+        let read = try fast(["accounts.csv": accounts, "usage_events.csv": text], blockSize: 1 << 20).get()
+        #expect(read.usageEvents.map(\.user) == ["u, with comma"])
+    }
+
+    @Test func fastNumbersEqualSwiftsOwnParse() {
+        for text in ["0", "-0", "12", "12.5", "0.05", "-3.25", "1e3", "007.250", "123456789012345", "1234567890123456.5",
+                     "0.1", "2.675", ".5", "5.", "+4"] {
+            var copy = text
+            let parsed = copy.withUTF8 { FastNumber.parse($0) }
+            #expect(parsed?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+        for text in ["", ".", "-", "1.2.3", "abc", "1e999", "nan", "inf"] {
+            var copy = text
+            #expect(copy.withUTF8 { FastNumber.parse($0) } == nil, "\(text)")
+        }
+    }
+}
