@@ -199,9 +199,14 @@ struct CSVTable {
     }
 
     mutating func integer(_ column: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) -> Int? {
-        guard let value = text(column) else { return fallback }
-        guard let number = Int(value) ?? Double(value).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
-            fail(column, "'\(value)' is not a whole number")
+        let position = position(of: column)
+        // Parsed from the bytes: most fields are plain numbers, and no string need be made for them.
+        let parsed = withField(at: position) { bytes in
+            bytes.map { FastNumber.parse($0).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
+        }
+        guard let parsed else { return fallback }
+        guard let number = parsed else {
+            fail(column, "'\(text(at: position) ?? "")' is not a whole number")
             return fallback
         }
         if let range, !range.contains(number) {
@@ -212,9 +217,14 @@ struct CSVTable {
     }
 
     mutating func decimal(_ column: String, required: Bool = false) -> Double? {
-        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
-        guard let number = Double(value), number.isFinite else {
-            fail(column, "'\(value)' is not a number")
+        let position = position(of: column)
+        let parsed = withField(at: position) { bytes in bytes.map(FastNumber.parse) }
+        guard let parsed else {
+            if required { fail(column, "a value is required") }
+            return nil
+        }
+        guard let number = parsed else {
+            fail(column, "'\(text(at: position) ?? "")' is not a number")
             return nil
         }
         return number
@@ -234,7 +244,7 @@ struct CSVTable {
     mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?
     where E.RawValue == String {
         guard let value = fallback == nil ? required(column) : text(column), !value.isEmpty else { return fallback }
-        guard let parsed = E(rawValue: value.lowercased()) else {
+        guard let parsed = E(rawValue: value) ?? E(rawValue: value.lowercased()) else {
             fail(column, "'\(value)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
