@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: types and every KPI computation. No I/O, no clock, no globals.
@@ -28,7 +29,9 @@ let package = Package(
         // Reading and writing datasets and configuration: the importers and exporters.
         .target(
             name: "VitalsStore",
-            dependencies: ["VitalsCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "VitalsCore", .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // The HTTP server (Hummingbird 2).

@@ -15,21 +15,27 @@ public enum DatasetLoader {
 
     /// Loads every canonical file present in `directory`. Money in a currency other than `reportingCurrency` needs
     /// rates in fx_rates.csv.
-    public static func load(directory: String, reportingCurrency: CurrencyCode) throws(DatasetLoadError) -> Dataset {
-        try load(directory: directory, reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize)
+    /// - Parameter knownAccounts: accounts that exist already (in the store being imported into): they start the
+    ///   dataset, rows may refer to them, and accounts.csv may update them.
+    public static func load(
+        directory: String, reportingCurrency: CurrencyCode, knownAccounts: [Account] = []
+    ) throws(DatasetLoadError) -> Dataset {
+        try load(
+            directory: directory, reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
+            knownAccounts: knownAccounts)
     }
 
     /// - Parameter usageBlockSize: bytes of usage_events.csv read at a time (small in tests, to cross block ends).
-    static func load(directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int) throws(DatasetLoadError)
-        -> Dataset
-    {
+    static func load(
+        directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account] = []
+    ) throws(DatasetLoadError) -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DatasetLoadError(
                 issues: [LoadIssue(file: directory, line: 0, column: nil, reason: "no such dataset folder")], total: 1)
         }
         // Each file is read just before it is decoded and let go after, so only one file's bytes are held at a time.
-        return try load(reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize) { file in
+        return try load(reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize, knownAccounts: knownAccounts) { file in
             let path = (directory as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: path) else { return .absent }
             return .path(path)
@@ -37,10 +43,13 @@ public enum DatasetLoader {
     }
 
     /// Loads canonical files given as `name -> contents` (names as in `files`).
-    public static func load(files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode) throws(DatasetLoadError)
-        -> Dataset
-    {
-        try load(reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize) {
+    public static func load(
+        files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode, knownAccounts: [Account] = []
+    ) throws(DatasetLoadError) -> Dataset {
+        try load(
+            reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
+            knownAccounts: knownAccounts
+        ) {
             inputs[$0].map { .bytes($0) } ?? .absent
         }
     }
@@ -52,12 +61,12 @@ public enum DatasetLoader {
     }
 
     private static func load(
-        reportingCurrency: CurrencyCode, usageBlockSize: Int, input: (String) -> Input
+        reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account], input: (String) -> Input
     ) throws(DatasetLoadError)
         -> Dataset
     {
         let log = IssueLog()
-        var reader = RecordReader(log: log, reportingCurrency: reportingCurrency)
+        var reader = RecordReader(log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts)
         var usage: BackgroundUsageRead?
         for file in files {
             if file == "usage_events.csv", let read = usage?.wait() {

@@ -22,9 +22,13 @@ struct RecordReader {
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
 
-    init(log: IssueLog, reportingCurrency: CurrencyCode) {
+    /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
+    ///   them, and accounts.csv may update them.
+    init(log: IssueLog, reportingCurrency: CurrencyCode, knownAccounts: [Account] = []) {
         self.log = log
         self.reportingCurrency = reportingCurrency
+        for account in knownAccounts { _ = add(account) }
+        accountsDeclared = !knownAccounts.isEmpty
     }
 
     static let columns: [String: (required: [String], optional: [String])] = [

@@ -13,8 +13,10 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The dataset folder (canonical CSV files).")
-    var data: String
+    @Option(help: "The dataset folder (canonical CSV files); or give --db.")
+    var data: String?
+
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "First period, e.g. 2024, 2024-Q1, 2024-01 or 2024-01-15 (default: the first data).")
     var from: String?
@@ -42,15 +44,26 @@ struct ReportCommand: ParsableCommand {
         if let from, let to, try parseBound(from, "--from").first > parseBound(to, "--to").last {
             throw ValidationError("--from \(from) is after --to \(to)")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--data \(data): no such folder")
+        if let data {
+            guard store.db == nil else { throw ValidationError("give --data or --db, not both") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--data \(data): no such folder")
+            }
+        } else if !FileManager.default.fileExists(atPath: store.path) {
+            throw ValidationError("no --data folder, and no store at \(store.path) (give --db or run vitals import)")
         }
     }
 
     func run() throws {
         let settings = try settingsOptions.settings(dataDirectory: data)
-        let dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+        let dataset: Dataset
+        if let data {
+            dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+        } else {
+            let (store, workspace) = try store.open(create: false)
+            dataset = try store.dataset(workspace: workspace)
+        }
         guard let first = try from.map({ try parseBound($0, "--from").first }) ?? dataset.earliestActivity?.date,
             let last = try to.map({ try parseBound($0, "--to").last }) ?? dataset.latestActivity?.date
         else {

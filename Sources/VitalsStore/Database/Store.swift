@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import VitalsCore
+
+/// The embedded store: one SQLite file in WAL mode holding every workspace's records, with full synchronous commits
+/// so that a write reported as done survives a crash or a power cut.
+///
+/// Nothing reads across workspaces: every query names the workspace it serves.
+public final class Store: Sendable {
+    /// The default file name, in the working directory.
+    public static let defaultPath = "vitals.sqlite"
+    /// The workspace the embedded default creates.
+    public static let defaultWorkspace = "default"
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path, reason: "\(error)")
+        }
+    }
+
+    /// The id of the workspace `slug`, created (with `slug` as its name) if `create` and it does not exist.
+    public func workspace(_ slug: String, create: Bool = true) throws(StoreError) -> Int64 {
+        do {
+            return try pool.write { db in
+                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM workspace WHERE slug = ?", arguments: [slug]) {
+                    return id
+                }
+                guard create else { throw StoreError.unknownWorkspace(slug) }
+                try db.execute(sql: "INSERT INTO workspace (slug, name) VALUES (?, ?)", arguments: [slug, slug])
+                return db.lastInsertedRowID
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed("opening workspace '\(slug)'", reason: "\(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is stored, or none of it.
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(what, reason: "\(error)")
+        }
+    }
+
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw .failed(what, reason: "\(error)")
+        }
+    }
+}
+
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(String, reason: String)
+    case unknownWorkspace(String)
+    case failed(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the store \(path): \(reason)"
+        case .unknownWorkspace(let slug): "no workspace '\(slug)' in the store"
+        case .failed(let what, let reason): "\(what) failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import VitalsCore
+
+/// How many records an import wrote, per kind.
+public struct SaveSummary: Sendable, Equatable {
+    public var counts: [(kind: String, rows: Int)] = []
+
+    public static func == (a: SaveSummary, b: SaveSummary) -> Bool {
+        a.counts.map(\.kind) == b.counts.map(\.kind) && a.counts.map(\.rows) == b.counts.map(\.rows)
+    }
+
+    public var total: Int { counts.reduce(0) { $0 + $1.rows } }
+}
+
+extension Store {
+    /// Upserts every record of `dataset` into `workspace` by its external id, in one transaction: a second save of
+    /// the same records changes nothing, and a failure stores nothing.
+    @discardableResult
+    public func save(_ dataset: Dataset, workspace: Int64) throws(StoreError) -> SaveSummary {
+        try write("saving the records") { db in
+            var summary = SaveSummary()
+            let accountRows = try saveAccounts(dataset.accounts, workspace: workspace, db)
+            summary.counts.append(("accounts", accountRows.count))
+            func row(_ index: AccountIndex) -> Int64 { accountRows[index.int] }
+            func time(_ t: Timestamp?) -> Int64? { t?.seconds }
+
+            try upsert(db, "fx_rate", ["workspace_id", "date", "currency", "rate"], key: ["workspace_id", "currency", "date"],
+                       dataset.fxRates, &summary, "fx rates") { r in
+                [workspace, r.date.seconds, r.currency.code, r.rate]
+            }
+            try upsert(
+                db, "subscription_version",
+                ["workspace_id", "account_id", "subscription_id", "product", "plan", "amount_minor", "currency",
+                 "interval", "interval_count", "quantity", "discount_percent", "discount_amount_minor", "status",
+                 "valid_from", "valid_to"],
+                key: ["workspace_id", "subscription_id", "product", "valid_from"], dataset.subscriptions, &summary,
+                "subscription versions"
+            ) { s in
+                [workspace, row(s.account), s.subscriptionID.rawValue, s.product, s.plan, s.amount.minorUnits,
+                 s.amount.currency.code, s.interval.rawValue, s.intervalCount, s.quantity, s.discountPercent,
+                 s.discountAmount, s.status.rawValue, s.validFrom.seconds, time(s.validTo)]
+            }
+            try upsert(
+                db, "purchase_order", ["workspace_id", "account_id", "external_id", "ordered_at", "amount_minor", "currency"],
+                dataset.orders, &summary, "orders"
+            ) { o in
+                [workspace, row(o.account), o.id.rawValue, o.orderedAt.seconds, o.amount.minorUnits, o.amount.currency.code]
+            }
+            try upsert(
+                db, "trial", ["workspace_id", "account_id", "external_id", "started_at", "ends_at", "converted_at", "canceled_at"],
+                dataset.trials, &summary, "trials"
+            ) { t in
+                [workspace, row(t.account), t.id.rawValue, t.startedAt.seconds, t.endsAt.seconds, time(t.convertedAt),
+                 time(t.canceledAt)]
+            }
+            try upsert(
+                db, "acquisition_cost", ["workspace_id", "period_start", "period_end", "amount_minor", "currency", "channel"],
+                key: ["workspace_id", "period_start", "period_end", "channel"], dataset.acquisitionCosts, &summary,
+                "acquisition costs"
+            ) { c in
+                [workspace, c.periodStart.seconds, c.periodEnd.seconds, c.amount.minorUnits, c.amount.currency.code,
+                 c.channel ?? ""]
+            }
+            try upsert(
+                db, "survey_response",
+                ["workspace_id", "account_id", "external_id", "survey", "score", "scale_min", "scale_max", "responded_at",
+                 "contact", "comment"],
+                dataset.surveyResponses, &summary, "survey responses"
+            ) { r in
+                [workspace, row(r.account), r.id.rawValue, r.survey.rawValue, r.score, r.scaleMin, r.scaleMax,
+                 r.respondedAt.seconds, r.contact, r.comment]
+            }
+            try upsert(
+                db, "ticket",
+                ["workspace_id", "account_id", "external_id", "opened_at", "resolved_at", "agent_replies", "reopens",
+                 "first_contact_resolution", "channel"],
+                dataset.tickets, &summary, "tickets"
+            ) { t in
+                [workspace, row(t.account), t.id.rawValue, t.openedAt.seconds, time(t.resolvedAt), t.agentReplies,
+                 t.reopens, t.firstContactResolution, t.channel]
+            }
+            let events = dataset.usageEvents
+            try upsert(
+                db, "usage_event",
+                ["workspace_id", "account_id", "external_id", "user_id", "event", "occurred_at", "duration_seconds",
+                 "properties"],
+                Array(events.indices), &summary, "usage events"
+            ) { i in
+                let duration = events.durations[i]
+                let properties = events.properties(at: i)
+                return [workspace, accountRows[Int(events.accounts[i])], events.id(at: i),
+                        events.userIDs[Int(events.users[i])], events.names[Int(events.nameIndices[i])], events.times[i],
+                        duration.isNaN ? nil : duration, properties.isEmpty ? nil : Store.json(properties)]
+            }
+            try upsert(
+                db, "onboarding_milestone",
+                ["workspace_id", "account_id", "milestone", "required", "started_at", "due_at", "completed_at"],
+                key: ["account_id", "milestone"], dataset.onboarding, &summary, "onboarding milestones"
+            ) { m in
+                [workspace, row(m.account), m.milestone, m.required, time(m.startedAt), time(m.dueAt), time(m.completedAt)]
+            }
+            try upsert(
+                db, "lead",
+                ["workspace_id", "account_id", "external_id", "source", "created_at", "status", "closed_at", "amount_minor",
+                 "currency"],
+                dataset.leads, &summary, "leads"
+            ) { l in
+                [workspace, l.account.map(row), l.id.rawValue, l.source.rawValue, l.createdAt.seconds, l.status.rawValue,
+                 time(l.closedAt), l.amount?.minorUnits, l.amount?.currency.code]
+            }
+            try upsert(
+                db, "success_goal", ["workspace_id", "account_id", "external_id", "name", "target_date", "achieved_at"],
+                dataset.successGoals, &summary, "success goals"
+            ) { g in
+                [workspace, row(g.account), g.id.rawValue, g.name, time(g.targetDate), time(g.achievedAt)]
+            }
+            try upsert(
+                db, "csm_pulse", ["workspace_id", "account_id", "recorded_at", "rating", "note"],
+                key: ["account_id", "recorded_at"], dataset.csmPulses, &summary, "CSM pulses"
+            ) { p in
+                [workspace, row(p.account), p.recordedAt.seconds, p.rating, p.note]
+            }
+            return summary
+        }
+    }
+
+    /// Upserts the accounts; returns each one's row id, by `AccountIndex`.
+    private func saveAccounts(_ accounts: [Account], workspace: Int64, _ db: Database) throws -> [Int64] {
+        let statement = try db.makeStatement(
+            sql: """
+                INSERT INTO account (workspace_id, external_id, name, created_at, csm, industry, country, referred_by,
+                                     attributes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workspace_id, external_id) DO UPDATE SET
+                    name = excluded.name, created_at = excluded.created_at, csm = excluded.csm,
+                    industry = excluded.industry, country = excluded.country, referred_by = excluded.referred_by,
+                    attributes = excluded.attributes
+                RETURNING id
+                """)
+        return try accounts.map { a in
+            let values: [(any DatabaseValueConvertible)?] = [
+                workspace, a.id.rawValue, a.name, a.createdAt?.seconds, a.csm, a.industry, a.country,
+                a.referredBy?.rawValue, Store.json(a.attributes),
+            ]
+            guard let id = try Int64.fetchOne(statement, arguments: StatementArguments(values)) else {
+                throw StoreError.failed("saving account '\(a.id)'", reason: "no row id returned")
+            }
+            return id
+        }
+    }
+
+    /// Inserts `rows` into `table`, replacing the row with the same `key` (by default the workspace and external id).
+    private func upsert<Row>(
+        _ db: Database, _ table: String, _ columns: [String], key: [String] = ["workspace_id", "external_id"],
+        _ rows: [Row], _ summary: inout SaveSummary, _ kind: String,
+        values: (Row) -> [(any DatabaseValueConvertible)?]
+    ) throws {
+        guard !rows.isEmpty else { return }
+        let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
+        let statement = try db.makeStatement(
+            sql: """
+                INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+                VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+                ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
+                """)
+        for row in rows {
+            statement.setUncheckedArguments(StatementArguments(values(row)))
+            try statement.execute()
+        }
+        summary.counts.append((kind, rows.count))
+    }
+
+    /// A string map as a JSON object with sorted keys (stable, so re-saving the same values changes nothing).
+    static func json(_ map: [String: String]) -> String {
+        guard !map.isEmpty,
+            let data = try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func map(json: String?) -> [String: String] {
+        guard let json, json != "{}",
+            let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        else { return [:] }
+        return object
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import VitalsStore
+
+/// Where the embedded store is and which workspace to use.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store file (default: $VITALS_DB, else vitals.sqlite).")
+    var db: String?
+
+    @Option(help: "The workspace (default: default).")
+    var workspace = Store.defaultWorkspace
+
+    /// `--db`, else `VITALS_DB`, else the default file.
+    var path: String { db ?? ProcessInfo.processInfo.environment["VITALS_DB"] ?? Store.defaultPath }
+
+    /// Opens the store and the workspace (creating it only if `create`).
+    func open(create: Bool) throws -> (store: Store, workspace: Int64) {
+        let store = try Store(path: path)
+        return (store, try store.workspace(workspace, create: create))
+    }
+}
