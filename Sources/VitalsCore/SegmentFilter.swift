@@ -13,11 +13,22 @@ public struct SegmentFilter: Sendable, Equatable {
         public var attribute: String
         public var comparison: Comparison
         public var values: [String]
+
+        public init(attribute: String, comparison: Comparison, values: [String]) {
+            self.attribute = attribute
+            self.comparison = comparison
+            self.values = values
+        }
     }
 
     public var clauses: [Clause]
     /// The filter as written.
     public var text: String
+
+    public init(clauses: [Clause], text: String) {
+        self.clauses = clauses
+        self.text = text
+    }
 
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public var message: String

@@ -7,20 +7,31 @@ import VitalsStore
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    /// Request bodies larger than this are refused with 413.
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 10 << 20) {
         self.host = host
         self.port = port
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
-/// Builds the Vitals HTTP application. `vitals serve` and the tests both use this one function.
+/// Builds the Vitals HTTP application over `store`. `vitals serve` and the tests both use this one function.
 public func buildApplication(
-    configuration: ServerConfiguration, source: KPISource, logger: Logger = Logger(label: "vitals")
+    configuration: ServerConfiguration, store: Store, settings: ReportSettings,
+    logger: Logger = Logger(label: "vitals")
 ) -> some ApplicationProtocol {
-    let router = Router()
+    let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("/healthz") { _, _ in "ok\n" }
-    KPIController(source: source).register(on: router.group("/api/v1"))
+    router.get("/api/v1/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }
+    let cache = WorkspaceCache(store: store, settings: settings)
+    let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
+    KPIController(cache: cache).register(on: api)
+    AccountsController(cache: cache).register(on: api)
+    IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
+        .register(on: api)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),

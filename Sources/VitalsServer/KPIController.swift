@@ -2,18 +2,31 @@ import Hummingbird
 import VitalsCore
 import VitalsStore
 
-/// `GET /api/v1/kpis?from=&to=&grain=&segment=`: the same JSON as `vitals report --json`.
+/// `GET /api/v1/kpis?from=&to=&grain=&segment=`: the same JSON as `vitals report --json`, for the key's workspace.
 struct KPIController: Sendable {
-    let source: KPISource
+    let cache: WorkspaceCache
 
-    func register(on group: RouterGroup<some RequestContext>) {
-        group.get("kpis") { request, _ in try kpis(request) }
+    func register(on group: RouterGroup<VitalsContext>) {
+        group.get("kpis") { request, context in
+            let grant = try context.require(.read)
+            let view = try await cache.view(grant.workspace)
+            let scope = try ReportQuery(request.uri.queryParameters, view: view).scope()
+            return Response.json(ReportJSON.encode(view.calculator.report(scope)))
+        }
     }
+}
 
-    func kpis(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
-        let grain: Grain
-        if let text = query.get("grain") {
+/// The period and segment parameters shared by the report routes.
+struct ReportQuery {
+    var first: CivilDate
+    var last: CivilDate
+    var grain: Grain
+    var segment: SegmentFilter?
+
+    /// - Parameter account: restricts the report to one account (the account page's KPIs).
+    init(_ query: some Collection<(key: Substring, value: Substring)>, view: WorkspaceView, account: String? = nil) throws {
+        func value(_ name: String) -> String? { query.first { $0.key == name }.map { String($0.value) } }
+        if let text = value("grain") {
             guard let parsed = Grain(rawValue: text) else {
                 throw APIError.badRequest("grain: '\(text)' is not one of day, week, month, quarter, year")
             }
@@ -21,33 +34,38 @@ struct KPIController: Sendable {
         } else {
             grain = .month
         }
-        let dataset = source.calculator.dataset
-        guard let first = try bound(query.get("from"), "from")?.first ?? dataset.earliestActivity?.date,
-            let last = try bound(query.get("to"), "to")?.last ?? dataset.latestActivity?.date
+        func bound(_ name: String) throws -> (first: CivilDate, last: CivilDate)? {
+            guard let text = value(name) else { return nil }
+            do { return try CivilDate.parseBound(text) } catch { throw APIError.badRequest("\(name): \(error.description)") }
+        }
+        guard let first = try bound("from")?.first ?? view.dataset.earliestActivity?.date,
+            let last = try bound("to")?.last ?? view.dataset.latestActivity?.date
         else {
-            throw APIError.badRequest("the dataset has no dated records: give from and to")
+            throw APIError.badRequest("the workspace has no dated records: give from and to")
         }
         guard first <= last else { throw APIError.badRequest("from is after to") }
-        let periods = Period.range(from: first, through: last, grain: grain)
-        guard periods.count <= 5000 else { throw APIError.badRequest("too many periods (\(periods.count)); use a longer grain") }
-        var filter: SegmentFilter?
-        if let segment = query.get("segment"), !segment.isEmpty {
+        self.first = first
+        self.last = last
+        if let text = value("segment"), !text.isEmpty {
             do {
-                filter = try SegmentFilter.parse(segment, knownAttributes: source.knownAttributes)
+                segment = try SegmentFilter.parse(text, knownAttributes: view.knownAttributes)
             } catch {
-                throw APIError.badRequest(error.description)
+                throw APIError.badRequest("segment: \(error.description)")
             }
         }
-        let report = source.calculator.report(ReportScope(periods: periods, segment: filter))
-        return .json(ReportJSON.encode(report))
+        if let account {
+            let clause = SegmentFilter.Clause(attribute: "account_id", comparison: .equal, values: [account])
+            segment = SegmentFilter(
+                clauses: (segment?.clauses ?? []) + [clause],
+                text: [segment?.text, "account_id = \(account)"].compactMap { $0 }.joined(separator: " and "))
+        }
     }
 
-    private func bound(_ text: String?, _ name: String) throws -> (first: CivilDate, last: CivilDate)? {
-        guard let text else { return nil }
-        do {
-            return try CivilDate.parseBound(text)
-        } catch {
-            throw APIError.badRequest("\(name): \(error.description)")
+    func scope() throws -> ReportScope {
+        let periods = Period.range(from: first, through: last, grain: grain)
+        guard periods.count <= 5000 else {
+            throw APIError.badRequest("too many periods (\(periods.count)); use a longer grain")
         }
+        return ReportScope(periods: periods, segment: segment)
     }
 }

@@ -35,7 +35,10 @@ public enum DatasetLoader {
                 issues: [LoadIssue(file: directory, line: 0, column: nil, reason: "no such dataset folder")], total: 1)
         }
         // Each file is read just before it is decoded and let go after, so only one file's bytes are held at a time.
-        return try load(reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize, knownAccounts: knownAccounts) { file in
+        return try load(
+            reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize, knownAccounts: knownAccounts,
+            ratedCurrencies: []
+        ) { file in
             let path = (directory as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: path) else { return .absent }
             return .path(path)
@@ -43,12 +46,14 @@ public enum DatasetLoader {
     }
 
     /// Loads canonical files given as `name -> contents` (names as in `files`).
+    /// - Parameter ratedCurrencies: currencies with rates already stored, usable without fx_rates.csv.
     public static func load(
-        files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode, knownAccounts: [Account] = []
+        files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
+        ratedCurrencies: Set<CurrencyCode> = []
     ) throws(DatasetLoadError) -> Dataset {
         try load(
             reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
-            knownAccounts: knownAccounts
+            knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies
         ) {
             inputs[$0].map { .bytes($0) } ?? .absent
         }
@@ -61,12 +66,14 @@ public enum DatasetLoader {
     }
 
     private static func load(
-        reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account], input: (String) -> Input
+        reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account], ratedCurrencies: Set<CurrencyCode>,
+        input: (String) -> Input
     ) throws(DatasetLoadError)
         -> Dataset
     {
         let log = IssueLog()
-        var reader = RecordReader(log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts)
+        var reader = RecordReader(
+            log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
         var usage: BackgroundUsageRead?
         for file in files {
             if file == "usage_events.csv", let read = usage?.wait() {

@@ -24,9 +24,14 @@ struct RecordReader {
 
     /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
     ///   them, and accounts.csv may update them.
-    init(log: IssueLog, reportingCurrency: CurrencyCode, knownAccounts: [Account] = []) {
+    /// - Parameter ratedCurrencies: currencies the store already has rates for.
+    init(
+        log: IssueLog, reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
+        ratedCurrencies: Set<CurrencyCode> = []
+    ) {
         self.log = log
         self.reportingCurrency = reportingCurrency
+        self.ratedCurrencies = ratedCurrencies
         for account in knownAccounts { _ = add(account) }
         accountsDeclared = !knownAccounts.isEmpty
     }

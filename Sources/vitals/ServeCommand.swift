@@ -8,12 +8,13 @@ import VitalsStore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the KPI API over HTTP for a dataset folder.",
-        discussion: "GET /api/v1/kpis?from=&to=&grain=&segment= answers the same JSON as `vitals report --json`."
+        abstract: "Serve the Vitals API over HTTP from the store.",
+        discussion: """
+            Every /api/v1 route needs an API key (vitals keys create). GET /api/v1/openapi.json describes the API.
+            """
     )
 
-    @Option(help: "The dataset folder (canonical CSV files).")
-    var data: String
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -21,18 +22,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
+    @Option(help: "Largest request body accepted, in bytes (larger: 413).")
+    var maxBodyBytes = 10 << 20
+
     @OptionGroup var settingsOptions: SettingsOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
     }
 
     func run() async throws {
-        let settings = try settingsOptions.settings(dataDirectory: data)
-        let dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+        let settings = try settingsOptions.settings(dataDirectory: nil)
+        let opened = try Store(path: store.path)
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port), source: KPISource(dataset: dataset, settings: settings))
-        print("Vitals is serving \(data) on http://\(host):\(port)/api/v1/kpis")
+            configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes), store: opened,
+            settings: settings)
+        print("Vitals is serving \(store.path) on http://\(host):\(port)/api/v1 (API description: /api/v1/openapi.json)")
         try await app.runService()
     }
 }

@@ -186,3 +186,26 @@ extension Store {
         return object
     }
 }
+
+extension Store {
+    /// The record kinds that have an external id to delete by, with their table and id column.
+    static let deletable: [String: (table: String, column: String)] = [
+        "accounts": ("account", "external_id"), "subscriptions": ("subscription_version", "subscription_id"),
+        "orders": ("purchase_order", "external_id"), "trials": ("trial", "external_id"),
+        "survey_responses": ("survey_response", "external_id"), "tickets": ("ticket", "external_id"),
+        "usage_events": ("usage_event", "external_id"), "leads": ("lead", "external_id"),
+        "success_goals": ("success_goal", "external_id"),
+    ]
+
+    /// Deletes the record `id` of `kind` (an account with everything that belongs to it; a subscription with all its
+    /// versions) from `workspace`. Returns the rows deleted; `nil` for a kind with no external id.
+    public func delete(kind: String, id: String, workspace: Int64) throws(StoreError) -> Int? {
+        guard let target = Store.deletable[kind] else { return nil }
+        return try write("deleting \(kind) '\(id)'") { db in
+            try db.execute(
+                sql: "DELETE FROM \(target.table) WHERE workspace_id = ? AND \(target.column) = ?",
+                arguments: [workspace, id])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import VitalsCore
+import VitalsStore
+
+/// Writes records: `POST /api/v1/{kind}` upserts a JSON array of objects (or NDJSON with
+/// `Content-Type: application/x-ndjson`) whose fields are the canonical CSV columns; `DELETE /api/v1/{kind}/{id}`
+/// deletes one record. Records are checked exactly as `vitals import` checks a file; a request is stored whole, in
+/// one transaction, and answered only once it is committed to disk, or not stored at all.
+struct IngestController: Sendable {
+    let store: Store
+    let cache: WorkspaceCache
+    let settings: ReportSettings
+    /// Bodies larger than this are refused with 413.
+    let maxBodyBytes: Int
+
+    /// Record kinds by path segment, and the canonical file each is checked as.
+    static let kinds: [String: String] = [
+        "accounts": "accounts.csv", "subscriptions": "subscriptions.csv", "orders": "orders.csv",
+        "trials": "trials.csv", "acquisition_costs": "acquisition_costs.csv",
+        "survey_responses": "survey_responses.csv", "tickets": "tickets.csv", "usage_events": "usage_events.csv",
+        "onboarding": "onboarding.csv", "leads": "leads.csv", "success_goals": "success_goals.csv",
+        "csm_pulse": "csm_pulse.csv", "fx_rates": "fx_rates.csv",
+    ]
+
+    func register(on group: RouterGroup<VitalsContext>) {
+        group.post("{kind}") { request, context in
+            let grant = try context.require(.ingest)
+            return try await upsert(request, kind: try context.parameters.require("kind"), grant: grant)
+        }
+        group.delete("{kind}/{id}") { _, context in
+            let grant = try context.require(.ingest)
+            let kind = try context.parameters.require("kind")
+            let id = try context.parameters.require("id")
+            guard Self.kinds[kind] != nil else { throw APIError(status: .notFound, message: "no record kind '\(kind)'") }
+            guard let deleted = try store.delete(kind: kind, id: id, workspace: grant.workspace) else {
+                throw APIError.badRequest("\(kind) have no id to delete by")
+            }
+            guard deleted > 0 else { throw APIError(status: .notFound, message: "no \(kind) '\(id)' in this workspace") }
+            await cache.invalidate(grant.workspace)
+            return Response.json("{\"deleted\":\(deleted)}")
+        }
+    }
+
+    func upsert(_ request: Request, kind: String, grant: APIGrant) async throws -> Response {
+        guard let file = Self.kinds[kind] else {
+            throw APIError(status: .notFound, message: "no record kind '\(kind)' (one of \(Self.kinds.keys.sorted().joined(separator: ", ")))")
+        }
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
+        let records: (csv: [UInt8], count: Int)
+        do {
+            records = try RecordsJSON.csv(from: Array(buffer: body), ndjson: ndjson)
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        let view = try await cache.view(grant.workspace)
+        let dataset: Dataset
+        do {
+            dataset = try DatasetLoader.load(
+                files: [file: records.csv], reportingCurrency: settings.reportingCurrency,
+                knownAccounts: view.dataset.accounts, ratedCurrencies: Set(view.dataset.fxRates.map(\.currency)))
+        } catch {
+            throw Self.rejection(error, kind: kind)
+        }
+        let summary = try store.save(dataset, workspace: grant.workspace)
+        await cache.invalidate(grant.workspace)
+        let stored = summary.counts.first { $0.kind != "accounts" || kind == "accounts" }?.rows ?? 0
+        return Response.json("{\"stored\":\(kind == "accounts" ? records.count : stored)}")
+    }
+
+    /// 422 with every problem, each located as `kind[element]: column: reason` (element 0 is the first record).
+    static func rejection(_ error: DatasetLoadError, kind: String) -> APIError {
+        let problems = error.issues.map { issue in
+            "\(kind)[\(max(0, issue.line - 2))]: " + (issue.column.map { "\($0): " } ?? "") + issue.reason
+        }
+        var message = problems.joined(separator: "; ")
+        if error.total > problems.count { message += "; and \(error.total - problems.count) more problems" }
+        return APIError(status: .unprocessableContent, message: message)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VitalsServer
+import VitalsStore
+
+/// Keys: a missing or wrong key is 401, the wrong scope 403, and a key never reaches another workspace.
+@Suite struct AccessTests {
+    @Test func keysAreRequiredAndScoped() async throws {
+        let f = try APIFixture()
+        let forged = "vk_" + f.readA.dropFirst(3).prefix(12) + "_" + String(repeating: "0", count: 48)
+        try await f.app().test(.router) { client in
+            for key in [nil, "nonsense", forged] {
+                try await client.execute(uri: "/api/v1/kpis", method: .get, headers: headers(key)) { response in
+                    #expect(response.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/api/v1/kpis", method: .get, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.readA),
+                body: ByteBuffer(string: #"[{"ticket_id":"t1","account_id":"a","opened_at":"2024-01-02"}]"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/kpis", method: .get, headers: headers(f.adminA)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func aKeyOfOneWorkspaceNeverReachesAnother() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            // B's account is invisible to A's key, by id and in lists; A's to B's.
+            try await client.execute(uri: "/api/v1/accounts/secret", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/accounts/a", method: .get, headers: headers(f.readB)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/accounts", method: .get, headers: headers(f.readB)) { response in
+                let accounts = try #require(try json(response.body)["accounts"] as? [[String: Any]])
+                #expect(accounts.map { $0["account_id"] as? String } == ["secret"])
+            }
+            // A's ingest key cannot refer to B's account, nor delete it.
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA),
+                body: ByteBuffer(string: #"[{"ticket_id":"t1","account_id":"secret","opened_at":"2024-01-02"}]"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/api/v1/accounts/secret", method: .delete, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-01", method: .get, headers: headers(f.readB)) { response in
+                let value = try periods(response.body)[0]["mrr"] as? Double
+                #expect(value == 999)
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.b).tickets.isEmpty)
+    }
+
+    @Test func theOpenAPIDocumentListsEveryRoute() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            var document: [String: Any] = [:]
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                document = try json(response.body)
+            }
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            #expect(Set(paths.keys) == [
+                "/api/v1/kpis", "/api/v1/accounts", "/api/v1/accounts/{id}", "/api/v1/{kind}", "/api/v1/{kind}/{id}",
+                "/api/v1/openapi.json",
+            ])
+            // Every documented operation is routed: called with an admin key, none answers 404 or 405.
+            let concrete = [
+                "/api/v1/kpis": "/api/v1/kpis", "/api/v1/accounts": "/api/v1/accounts",
+                "/api/v1/accounts/{id}": "/api/v1/accounts/a", "/api/v1/{kind}": "/api/v1/tickets",
+                "/api/v1/{kind}/{id}": "/api/v1/tickets/t9", "/api/v1/openapi.json": "/api/v1/openapi.json",
+            ]
+            for (path, operations) in paths {
+                for method in operations.keys {
+                    let uri = try #require(concrete[path])
+                    try await client.execute(
+                        uri: uri, method: HTTPRequest.Method(method.uppercased())!, headers: headers(f.adminA),
+                        body: ByteBuffer(string: "[]")
+                    ) { response in
+                        let routed = response.status != .notFound || String(buffer: response.body).contains("no tickets")
+                        #expect(routed, "\(method) \(path)")
+                        #expect(response.status != .methodNotAllowed)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VitalsCore
+import VitalsServer
+import VitalsStore
+
+/// Writing records over HTTP: checked like an import, stored whole or not at all, idempotent by id.
+@Suite struct IngestAPITests {
+    let tickets = #"""
+        [{"ticket_id":"t1","account_id":"a","opened_at":"2024-02-03","resolved_at":"2024-02-03T10:00:00Z","agent_replies":1},
+         {"ticket_id":"t2","account_id":"b","opened_at":"2024-02-05","first_contact_resolution":false}]
+        """#
+
+    @Test func storedRecordsShowInTheNextRead() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-02&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+                let value = try periods(response.body)[0]["tickets_opened"] as? Int
+                #expect(value == 0)
+            }
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: tickets)
+            ) { response in
+                #expect(response.status == .ok)
+                let value = try json(response.body)["stored"] as? Int
+                #expect(value == 2)
+            }
+            try await client.execute(uri: "/api/v1/kpis?from=2024-02&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+                let row = try periods(response.body)[0]
+                #expect(row["tickets_opened"] as? Int == 2)
+                // t1: one reply, no reopen, resolved: first contact. t2 is not resolved.
+                #expect(row["fcr_rate"] as? Double == 1)
+            }
+            // A retried request stores nothing twice.
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: tickets)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/tickets/t2", method: .delete, headers: headers(f.ingestA)) { response in
+                let value = try json(response.body)["deleted"] as? Int
+                #expect(value == 1)
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).tickets.map(\.id) == ["t1"])
+    }
+
+    @Test func usageEventsArriveAsNDJSON() async throws {
+        let f = try APIFixture()
+        let ndjson = """
+            {"event_id":"e1","account_id":"a","user_id":"u1","event":"login","occurred_at":"2024-02-01T09:00:00Z","duration_seconds":120,"page":"/home"}
+
+            {"event_id":"e2","account_id":"a","user_id":"u2","event":"export","occurred_at":"2024-02-02T09:00:00Z"}
+            """
+        try await f.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/usage_events", method: .post, headers: headers(f.ingestA, ndjson: true),
+                body: ByteBuffer(string: ndjson)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/kpis?from=2024-02&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+                let value = try periods(response.body)[0]["active_users"] as? Int
+                #expect(value == 2)
+            }
+        }
+        let events = try f.store.dataset(workspace: f.a).usageEvents
+        #expect(events.map(\.id) == ["e1", "e2"])
+        #expect(events[0].properties == ["page": "/home"])
+        #expect(events[0].durationSeconds == 120)
+    }
+
+    @Test func badRequestsAreRefusedAndStoreNothing() async throws {
+        let f = try APIFixture()
+        try await f.app(maxBodyBytes: 300).test(.router) { client in
+            // Malformed: 400 naming the first bad element.
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA),
+                body: ByteBuffer(string: #"[{"ticket_id":"t1","account_id":"a","opened_at":"2024-02-03"}, 7]"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("element 1 is not a JSON object"))
+            }
+            // Unknown accounts: 422 listing each, with the element it is in.
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA),
+                body: ByteBuffer(string: #"[{"ticket_id":"t1","account_id":"a","opened_at":"2024-02-03"},{"ticket_id":"t2","account_id":"zz","opened_at":"2024-02-03"},{"ticket_id":"t3","account_id":"yy","opened_at":"nope"}]"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let message = String(buffer: response.body)
+                #expect(message.contains("tickets[1]: account_id: unknown account 'zz'"))
+                #expect(message.contains("tickets[2]: account_id: unknown account 'yy'"))
+                #expect(message.contains("tickets[2]: opened_at: 'nope' is not an ISO 8601 date"))
+            }
+            // Too large: 413.
+            try await client.execute(
+                uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA),
+                body: ByteBuffer(string: "[" + Array(repeating: #"{"ticket_id":"t","account_id":"a","opened_at":"2024-02-03"}"#, count: 10).joined(separator: ",") + "]")
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            try await client.execute(uri: "/api/v1/widgets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: "[]")) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).tickets.isEmpty)
+    }
+}

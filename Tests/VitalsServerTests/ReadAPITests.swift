@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VitalsCore
+import VitalsServer
+import VitalsStore
+
+/// The read routes: KPIs and accounts of the key's workspace.
+@Suite struct ReadAPITests {
+    @Test func servesKPIsAsJSON() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let rows = try periods(response.body)
+                #expect(rows.count == 2)
+                #expect(rows[0]["period"] as? String == "2024-01")
+                #expect(rows[0]["mrr"] as? Double == 150)
+                #expect(rows[1]["mrr"] as? Double == 100)
+                #expect(rows[1]["churned_mrr"] as? Double == 50)
+                #expect(rows[1]["customer_churn_rate"] as? Double == 0.5)
+            }
+            try await client.execute(
+                uri: "/api/v1/kpis?from=2024-02&to=2024-02&segment=industry%3DRetail", method: .get, headers: headers(f.readA)
+            ) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["mrr"] as? Double == 100)
+                #expect(rows[0]["customer_churn_rate"] as? Double == 0)
+            }
+        }
+    }
+
+    @Test func rejectsBadQueriesWithTheReason() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?grain=fortnight", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("grain: 'fortnight' is not one of"))
+            }
+            try await client.execute(uri: "/api/v1/kpis?segment=tier%3Dgold", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("unknown attribute 'tier'"))
+            }
+            try await client.execute(uri: "/api/v1/accounts?sort=plan", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func listsAndShowsAccounts() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/accounts?sort=-mrr", method: .get, headers: headers(f.readA)) { response in
+                let body = try json(response.body)
+                #expect(body["total"] as? Int == 2)
+                let accounts = try #require(body["accounts"] as? [[String: Any]])
+                // a still pays 100 today; b churned in 2024.
+                #expect(accounts.map { $0["account_id"] as? String } == ["a", "b"])
+                #expect(accounts.map { $0["mrr"] as? Double } == [100, 0])
+            }
+            try await client.execute(uri: "/api/v1/accounts?limit=1&offset=1&sort=name", method: .get, headers: headers(f.readA)) { response in
+                let accounts = try #require(try json(response.body)["accounts"] as? [[String: Any]])
+                #expect(accounts.map { $0["name"] as? String } == ["B"])
+            }
+            try await client.execute(
+                uri: "/api/v1/accounts/b?from=2024-01&to=2024-02", method: .get, headers: headers(f.readA)
+            ) { response in
+                let body = try json(response.body)
+                let account = try #require(body["account"] as? [String: Any])
+                #expect(account["industry"] as? String == "Media")
+                let rows = try #require((body["kpis"] as? [String: Any])?["periods"] as? [[String: Any]])
+                #expect(rows.map { $0["mrr"] as? Double } == [50, 0])
+            }
+        }
+    }
+
+    @Test func answersOnARealSocket() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.live) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/kpis?from=2024-02&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["paying_customers"] as? Int == 1)
+            }
+        }
+    }
+}
