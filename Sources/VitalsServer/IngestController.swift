@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import VitalsCore
@@ -46,7 +47,20 @@ struct IngestController: Sendable {
         guard let file = Self.kinds[kind] else {
             throw APIError(status: .notFound, message: "no record kind '\(kind)' (one of \(Self.kinds.keys.sorted().joined(separator: ", ")))")
         }
-        let body = try await request.body.collect(upTo: maxBodyBytes)
+        var body = try await request.body.collect(upTo: maxBodyBytes)
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard encoding == "gzip" else {
+                throw APIError(status: .unsupportedMediaType, message: "Content-Encoding '\(encoding)' (only gzip)")
+            }
+            // The limit holds for the decompressed body too, so a small bomb cannot fill the memory.
+            do {
+                body = try body.decompress(with: .gzip(), maxSize: maxBodyBytes)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw APIError(status: .contentTooLarge, message: "the decompressed body is larger than \(maxBodyBytes) bytes")
+            } catch {
+                throw APIError.badRequest("the body is not valid gzip")
+            }
+        }
         let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
         let records: (csv: [UInt8], count: Int)
         do {

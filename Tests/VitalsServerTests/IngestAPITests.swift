@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -70,6 +71,33 @@ import VitalsStore
         #expect(events.map(\.id) == ["e1", "e2"])
         #expect(events[0].properties == ["page": "/home"])
         #expect(events[0].durationSeconds == 120)
+    }
+
+    @Test func gzippedBodiesAreAccepted() async throws {
+        let f = try APIFixture()
+        var plain = ByteBuffer(string: tickets)
+        let compressed = try plain.compress(with: .gzip())
+        var gzipped = headers(f.ingestA)
+        gzipped[.contentEncoding] = "gzip"
+        let fields = gzipped
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/tickets", method: .post, headers: fields, body: compressed) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/tickets", method: .post, headers: fields, body: ByteBuffer(string: "not gzip")) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).tickets.map(\.id) == ["t1", "t2"])
+        // A small body that inflates past the limit is refused as too large.
+        var bomb = ByteBuffer(string: "[" + String(repeating: " ", count: 100_000) + "]")
+        let small = try bomb.compress(with: .gzip())
+        #expect(small.readableBytes < 1_000)
+        try await f.app(maxBodyBytes: 10_000).test(.router) { client in
+            try await client.execute(uri: "/api/v1/tickets", method: .post, headers: fields, body: small) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+        }
     }
 
     @Test func badRequestsAreRefusedAndStoreNothing() async throws {
