@@ -33,6 +33,7 @@ let package = Package(
             name: "VitalsStore",
             dependencies: [
                 "VitalsCore", .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -26,8 +26,11 @@ extension Store {
             func time(_ t: Timestamp?) -> Int64? { t?.seconds }
 
             try upsert(db, "fx_rate", ["workspace_id", "date", "currency", "rate"], key: ["workspace_id", "currency", "date"],
-                       dataset.fxRates, &summary, "fx rates") { r in
-                [workspace, r.date.seconds, r.currency.code, r.rate]
+                       dataset.fxRates, &summary, "fx rates") { r, b in
+                b.bind(workspace)
+                b.bind(r.date.seconds)
+                b.bind(r.currency.code)
+                b.bind(r.rate)
             }
             try upsert(
                 db, "subscription_version",
@@ -36,49 +39,90 @@ extension Store {
                  "valid_from", "valid_to"],
                 key: ["workspace_id", "subscription_id", "product", "valid_from"], dataset.subscriptions, &summary,
                 "subscription versions"
-            ) { s in
-                [workspace, row(s.account), s.subscriptionID.rawValue, s.product, s.plan, s.amount.minorUnits,
-                 s.amount.currency.code, s.interval.rawValue, s.intervalCount, s.quantity, s.discountPercent,
-                 s.discountAmount, s.status.rawValue, s.validFrom.seconds, time(s.validTo)]
+            ) { s, b in
+                b.bind(workspace)
+                b.bind(row(s.account))
+                b.bind(s.subscriptionID.rawValue)
+                b.bind(s.product)
+                b.bind(s.plan)
+                b.bind(s.amount.minorUnits)
+                b.bind(s.amount.currency.code)
+                b.bind(s.interval.rawValue)
+                b.bind(s.intervalCount)
+                b.bind(s.quantity)
+                b.bind(s.discountPercent)
+                b.bind(s.discountAmount)
+                b.bind(s.status.rawValue)
+                b.bind(s.validFrom.seconds)
+                b.bind(time(s.validTo))
             }
             try upsert(
                 db, "purchase_order", ["workspace_id", "account_id", "external_id", "ordered_at", "amount_minor", "currency"],
                 dataset.orders, &summary, "orders"
-            ) { o in
-                [workspace, row(o.account), o.id.rawValue, o.orderedAt.seconds, o.amount.minorUnits, o.amount.currency.code]
+            ) { o, b in
+                b.bind(workspace)
+                b.bind(row(o.account))
+                b.bind(o.id.rawValue)
+                b.bind(o.orderedAt.seconds)
+                b.bind(o.amount.minorUnits)
+                b.bind(o.amount.currency.code)
             }
             try upsert(
                 db, "trial", ["workspace_id", "account_id", "external_id", "started_at", "ends_at", "converted_at", "canceled_at"],
                 dataset.trials, &summary, "trials"
-            ) { t in
-                [workspace, row(t.account), t.id.rawValue, t.startedAt.seconds, t.endsAt.seconds, time(t.convertedAt),
-                 time(t.canceledAt)]
+            ) { t, b in
+                b.bind(workspace)
+                b.bind(row(t.account))
+                b.bind(t.id.rawValue)
+                b.bind(t.startedAt.seconds)
+                b.bind(t.endsAt.seconds)
+                b.bind(time(t.convertedAt))
+                b.bind(time(t.canceledAt))
             }
             try upsert(
                 db, "acquisition_cost", ["workspace_id", "period_start", "period_end", "amount_minor", "currency", "channel"],
                 key: ["workspace_id", "period_start", "period_end", "channel"], dataset.acquisitionCosts, &summary,
                 "acquisition costs"
-            ) { c in
-                [workspace, c.periodStart.seconds, c.periodEnd.seconds, c.amount.minorUnits, c.amount.currency.code,
-                 c.channel ?? ""]
+            ) { c, b in
+                b.bind(workspace)
+                b.bind(c.periodStart.seconds)
+                b.bind(c.periodEnd.seconds)
+                b.bind(c.amount.minorUnits)
+                b.bind(c.amount.currency.code)
+                b.bind(c.channel ?? "")
             }
             try upsert(
                 db, "survey_response",
                 ["workspace_id", "account_id", "external_id", "survey", "score", "scale_min", "scale_max", "responded_at",
                  "contact", "comment"],
                 dataset.surveyResponses, &summary, "survey responses"
-            ) { r in
-                [workspace, row(r.account), r.id.rawValue, r.survey.rawValue, r.score, r.scaleMin, r.scaleMax,
-                 r.respondedAt.seconds, r.contact, r.comment]
+            ) { r, b in
+                b.bind(workspace)
+                b.bind(row(r.account))
+                b.bind(r.id.rawValue)
+                b.bind(r.survey.rawValue)
+                b.bind(r.score)
+                b.bind(r.scaleMin)
+                b.bind(r.scaleMax)
+                b.bind(r.respondedAt.seconds)
+                b.bind(r.contact)
+                b.bind(r.comment)
             }
             try upsert(
                 db, "ticket",
                 ["workspace_id", "account_id", "external_id", "opened_at", "resolved_at", "agent_replies", "reopens",
                  "first_contact_resolution", "channel"],
                 dataset.tickets, &summary, "tickets"
-            ) { t in
-                [workspace, row(t.account), t.id.rawValue, t.openedAt.seconds, time(t.resolvedAt), t.agentReplies,
-                 t.reopens, t.firstContactResolution, t.channel]
+            ) { t, b in
+                b.bind(workspace)
+                b.bind(row(t.account))
+                b.bind(t.id.rawValue)
+                b.bind(t.openedAt.seconds)
+                b.bind(time(t.resolvedAt))
+                b.bind(t.agentReplies)
+                b.bind(t.reopens)
+                b.bind(t.firstContactResolution)
+                b.bind(t.channel)
             }
             let events = dataset.usageEvents
             try upsert(
@@ -86,40 +130,66 @@ extension Store {
                 ["workspace_id", "account_id", "external_id", "user_id", "event", "occurred_at", "duration_seconds",
                  "properties"],
                 Array(events.indices), &summary, "usage events"
-            ) { i in
-                let duration = events.durations[i]
+            ) { i, b in
                 let properties = events.properties(at: i)
-                return [workspace, accountRows[Int(events.accounts[i])], events.id(at: i),
-                        events.userIDs[Int(events.users[i])], events.names[Int(events.nameIndices[i])], events.times[i],
-                        duration.isNaN ? nil : duration, properties.isEmpty ? nil : Store.json(properties)]
+                b.bind(workspace)
+                b.bind(accountRows[Int(events.accounts[i])])
+                b.bind(events.id(at: i))
+                b.bind(events.userIDs[Int(events.users[i])])
+                b.bind(events.names[Int(events.nameIndices[i])])
+                b.bind(events.times[i])
+                b.bind(events.durations[i])  // NaN (no duration) binds NULL
+                b.bind(properties.isEmpty ? nil : Store.json(properties))
             }
             try upsert(
                 db, "onboarding_milestone",
                 ["workspace_id", "account_id", "milestone", "required", "started_at", "due_at", "completed_at"],
                 key: ["account_id", "milestone"], dataset.onboarding, &summary, "onboarding milestones"
-            ) { m in
-                [workspace, row(m.account), m.milestone, m.required, time(m.startedAt), time(m.dueAt), time(m.completedAt)]
+            ) { m, b in
+                b.bind(workspace)
+                b.bind(row(m.account))
+                b.bind(m.milestone)
+                b.bind(m.required)
+                b.bind(time(m.startedAt))
+                b.bind(time(m.dueAt))
+                b.bind(time(m.completedAt))
             }
             try upsert(
                 db, "lead",
                 ["workspace_id", "account_id", "external_id", "source", "created_at", "status", "closed_at", "amount_minor",
                  "currency"],
                 dataset.leads, &summary, "leads"
-            ) { l in
-                [workspace, l.account.map(row), l.id.rawValue, l.source.rawValue, l.createdAt.seconds, l.status.rawValue,
-                 time(l.closedAt), l.amount?.minorUnits, l.amount?.currency.code]
+            ) { l, b in
+                b.bind(workspace)
+                b.bind(l.account.map(row))
+                b.bind(l.id.rawValue)
+                b.bind(l.source.rawValue)
+                b.bind(l.createdAt.seconds)
+                b.bind(l.status.rawValue)
+                b.bind(time(l.closedAt))
+                b.bind(l.amount?.minorUnits)
+                b.bind(l.amount?.currency.code)
             }
             try upsert(
                 db, "success_goal", ["workspace_id", "account_id", "external_id", "name", "target_date", "achieved_at"],
                 dataset.successGoals, &summary, "success goals"
-            ) { g in
-                [workspace, row(g.account), g.id.rawValue, g.name, time(g.targetDate), time(g.achievedAt)]
+            ) { g, b in
+                b.bind(workspace)
+                b.bind(row(g.account))
+                b.bind(g.id.rawValue)
+                b.bind(g.name)
+                b.bind(time(g.targetDate))
+                b.bind(time(g.achievedAt))
             }
             try upsert(
                 db, "csm_pulse", ["workspace_id", "account_id", "recorded_at", "rating", "note"],
                 key: ["account_id", "recorded_at"], dataset.csmPulses, &summary, "CSM pulses"
-            ) { p in
-                [workspace, row(p.account), p.recordedAt.seconds, p.rating, p.note]
+            ) { p, b in
+                b.bind(workspace)
+                b.bind(row(p.account))
+                b.bind(p.recordedAt.seconds)
+                b.bind(p.rating)
+                b.bind(p.note)
             }
             return summary
         }
@@ -154,7 +224,7 @@ extension Store {
     private func upsert<Row>(
         _ db: Database, _ table: String, _ columns: [String], key: [String] = ["workspace_id", "external_id"],
         _ rows: [Row], _ summary: inout SaveSummary, _ kind: String,
-        values: (Row) -> [(any DatabaseValueConvertible)?]
+        values: (Row, inout RowBinder) -> Void
     ) throws {
         guard !rows.isEmpty else { return }
         let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
@@ -164,9 +234,10 @@ extension Store {
                 VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
                 """)
+        var binder = RowBinder(statement, db)
         for row in rows {
-            statement.setUncheckedArguments(StatementArguments(values(row)))
-            try statement.execute()
+            values(row, &binder)
+            try binder.step()
         }
         summary.counts.append((kind, rows.count))
     }

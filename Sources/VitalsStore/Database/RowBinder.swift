@@ -1,0 +1,57 @@
+import GRDB
+import GRDBSQLite
+
+/// Binds one row's values straight into a prepared statement and runs it: no array of boxed values per row, which
+/// matters when an import writes millions of usage events.
+struct RowBinder {
+    private let statement: SQLiteStatement
+    private let connection: SQLiteConnection?
+    private var index: Int32 = 1
+    /// SQLite copies text and blobs bound with this destructor, so Swift strings need not outlive the call.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: Statement, _ db: Database) {
+        self.statement = statement.sqliteStatement
+        connection = db.sqliteConnection
+    }
+
+    mutating func bind(_ value: Int64?) {
+        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        index += 1
+    }
+
+    mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
+
+    mutating func bind(_ value: Bool?) { bind(value.map { $0 ? Int64(1) : 0 }) }
+
+    mutating func bind(_ value: Double?) {
+        if let value, !value.isNaN { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        index += 1
+    }
+
+    mutating func bind(_ value: String?) {
+        if var value {
+            value.withUTF8 { bytes in
+                _ = bytes.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), RowBinder.transient)
+                }
+            }
+        } else {
+            sqlite3_bind_null(statement, index)
+        }
+        index += 1
+    }
+
+    /// Runs the statement with the values bound, then makes it ready for the next row.
+    mutating func step() throws {
+        let code = sqlite3_step(statement)
+        defer {
+            sqlite3_reset(statement)
+            index = 1
+        }
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+        }
+    }
+}
