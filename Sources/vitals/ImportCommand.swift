@@ -50,7 +50,8 @@ struct ImportCommand: ParsableCommand {
             dataset = try DatasetLoader.load(
                 files: [name: [UInt8](bytes)], reportingCurrency: settings.reportingCurrency, knownAccounts: known)
         }
-        let summary = try store.save(dataset, workspace: workspace)
+        let progress = Progress("writing")
+        let summary = try store.save(dataset, workspace: workspace) { progress.update($0, of: $1) }
         let seconds = Date().timeIntervalSince(started)
         for (kind, rows) in summary.counts where rows > 0 { print("\(kind): \(rows)") }
         let rate = seconds > 0 ? Int(Double(summary.total) / seconds) : summary.total

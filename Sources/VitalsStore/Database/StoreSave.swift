@@ -16,17 +16,31 @@ public struct SaveSummary: Sendable, Equatable {
 extension Store {
     /// Upserts every record of `dataset` into `workspace` by its external id, in one transaction: a second save of
     /// the same records changes nothing, and a failure stores nothing.
+    /// - Parameter progress: called now and then with the records written so far and the total.
     @discardableResult
-    public func save(_ dataset: Dataset, workspace: Int64) throws(StoreError) -> SaveSummary {
+    public func save(
+        _ dataset: Dataset, workspace: Int64, progress: ((_ written: Int, _ total: Int) -> Void)? = nil
+    ) throws(StoreError) -> SaveSummary {
         try write("saving the records") { db in
             var summary = SaveSummary()
+            let total =
+                dataset.accounts.count + dataset.fxRates.count + dataset.subscriptions.count + dataset.orders.count
+                + dataset.trials.count + dataset.acquisitionCosts.count + dataset.surveyResponses.count
+                + dataset.tickets.count + dataset.usageEvents.count + dataset.onboarding.count + dataset.leads.count
+                + dataset.successGoals.count + dataset.csmPulses.count
+            var written = 0
+            let report = progress.map { report in { (rows: Int) in
+                written += rows
+                report(written, total)
+            } }
             let accountRows = try saveAccounts(dataset.accounts, workspace: workspace, db)
             summary.counts.append(("accounts", accountRows.count))
+            report?(accountRows.count)
             func row(_ index: AccountIndex) -> Int64 { accountRows[index.int] }
             func time(_ t: Timestamp?) -> Int64? { t?.seconds }
 
             try upsert(db, "fx_rate", ["workspace_id", "date", "currency", "rate"], key: ["workspace_id", "currency", "date"],
-                       dataset.fxRates, &summary, "fx rates") { r, b in
+                       dataset.fxRates, &summary, "fx rates", progress: report) { r, b in
                 b.bind(workspace)
                 b.bind(r.date.seconds)
                 b.bind(r.currency.code)
@@ -38,8 +52,7 @@ extension Store {
                  "interval", "interval_count", "quantity", "discount_percent", "discount_amount_minor", "status",
                  "valid_from", "valid_to"],
                 key: ["workspace_id", "subscription_id", "product", "valid_from"], dataset.subscriptions, &summary,
-                "subscription versions"
-            ) { s, b in
+                "subscription versions", progress: report) { s, b in
                 b.bind(workspace)
                 b.bind(row(s.account))
                 b.bind(s.subscriptionID.rawValue)
@@ -58,8 +71,7 @@ extension Store {
             }
             try upsert(
                 db, "purchase_order", ["workspace_id", "account_id", "external_id", "ordered_at", "amount_minor", "currency"],
-                dataset.orders, &summary, "orders"
-            ) { o, b in
+                dataset.orders, &summary, "orders", progress: report) { o, b in
                 b.bind(workspace)
                 b.bind(row(o.account))
                 b.bind(o.id.rawValue)
@@ -69,8 +81,7 @@ extension Store {
             }
             try upsert(
                 db, "trial", ["workspace_id", "account_id", "external_id", "started_at", "ends_at", "converted_at", "canceled_at"],
-                dataset.trials, &summary, "trials"
-            ) { t, b in
+                dataset.trials, &summary, "trials", progress: report) { t, b in
                 b.bind(workspace)
                 b.bind(row(t.account))
                 b.bind(t.id.rawValue)
@@ -82,8 +93,7 @@ extension Store {
             try upsert(
                 db, "acquisition_cost", ["workspace_id", "period_start", "period_end", "amount_minor", "currency", "channel"],
                 key: ["workspace_id", "period_start", "period_end", "channel"], dataset.acquisitionCosts, &summary,
-                "acquisition costs"
-            ) { c, b in
+                "acquisition costs", progress: report) { c, b in
                 b.bind(workspace)
                 b.bind(c.periodStart.seconds)
                 b.bind(c.periodEnd.seconds)
@@ -95,8 +105,7 @@ extension Store {
                 db, "survey_response",
                 ["workspace_id", "account_id", "external_id", "survey", "score", "scale_min", "scale_max", "responded_at",
                  "contact", "comment"],
-                dataset.surveyResponses, &summary, "survey responses"
-            ) { r, b in
+                dataset.surveyResponses, &summary, "survey responses", progress: report) { r, b in
                 b.bind(workspace)
                 b.bind(row(r.account))
                 b.bind(r.id.rawValue)
@@ -112,8 +121,7 @@ extension Store {
                 db, "ticket",
                 ["workspace_id", "account_id", "external_id", "opened_at", "resolved_at", "agent_replies", "reopens",
                  "first_contact_resolution", "channel"],
-                dataset.tickets, &summary, "tickets"
-            ) { t, b in
+                dataset.tickets, &summary, "tickets", progress: report) { t, b in
                 b.bind(workspace)
                 b.bind(row(t.account))
                 b.bind(t.id.rawValue)
@@ -129,8 +137,7 @@ extension Store {
                 db, "usage_event",
                 ["workspace_id", "account_id", "external_id", "user_id", "event", "occurred_at", "duration_seconds",
                  "properties"],
-                Array(events.indices), &summary, "usage events"
-            ) { i, b in
+                Array(events.indices), &summary, "usage events", progress: report) { i, b in
                 let properties = events.properties(at: i)
                 b.bind(workspace)
                 b.bind(accountRows[Int(events.accounts[i])])
@@ -144,8 +151,7 @@ extension Store {
             try upsert(
                 db, "onboarding_milestone",
                 ["workspace_id", "account_id", "milestone", "required", "started_at", "due_at", "completed_at"],
-                key: ["account_id", "milestone"], dataset.onboarding, &summary, "onboarding milestones"
-            ) { m, b in
+                key: ["account_id", "milestone"], dataset.onboarding, &summary, "onboarding milestones", progress: report) { m, b in
                 b.bind(workspace)
                 b.bind(row(m.account))
                 b.bind(m.milestone)
@@ -158,8 +164,7 @@ extension Store {
                 db, "lead",
                 ["workspace_id", "account_id", "external_id", "source", "created_at", "status", "closed_at", "amount_minor",
                  "currency"],
-                dataset.leads, &summary, "leads"
-            ) { l, b in
+                dataset.leads, &summary, "leads", progress: report) { l, b in
                 b.bind(workspace)
                 b.bind(l.account.map(row))
                 b.bind(l.id.rawValue)
@@ -172,8 +177,7 @@ extension Store {
             }
             try upsert(
                 db, "success_goal", ["workspace_id", "account_id", "external_id", "name", "target_date", "achieved_at"],
-                dataset.successGoals, &summary, "success goals"
-            ) { g, b in
+                dataset.successGoals, &summary, "success goals", progress: report) { g, b in
                 b.bind(workspace)
                 b.bind(row(g.account))
                 b.bind(g.id.rawValue)
@@ -183,8 +187,7 @@ extension Store {
             }
             try upsert(
                 db, "csm_pulse", ["workspace_id", "account_id", "recorded_at", "rating", "note"],
-                key: ["account_id", "recorded_at"], dataset.csmPulses, &summary, "CSM pulses"
-            ) { p, b in
+                key: ["account_id", "recorded_at"], dataset.csmPulses, &summary, "CSM pulses", progress: report) { p, b in
                 b.bind(workspace)
                 b.bind(row(p.account))
                 b.bind(p.recordedAt.seconds)
@@ -223,7 +226,7 @@ extension Store {
     /// Inserts `rows` into `table`, replacing the row with the same `key` (by default the workspace and external id).
     private func upsert<Row>(
         _ db: Database, _ table: String, _ columns: [String], key: [String] = ["workspace_id", "external_id"],
-        _ rows: [Row], _ summary: inout SaveSummary, _ kind: String,
+        _ rows: [Row], _ summary: inout SaveSummary, _ kind: String, progress: ((Int) -> Void)? = nil,
         values: (Row, inout RowBinder) -> Void
     ) throws {
         guard !rows.isEmpty else { return }
@@ -235,10 +238,17 @@ extension Store {
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
                 """)
         var binder = RowBinder(statement, db)
+        var sinceReport = 0
         for row in rows {
             values(row, &binder)
             try binder.step()
+            sinceReport += 1
+            if sinceReport == 50_000 {
+                progress?(sinceReport)
+                sinceReport = 0
+            }
         }
+        progress?(sinceReport)
         summary.counts.append((kind, rows.count))
     }
 
