@@ -9,9 +9,13 @@ struct KPIController: Sendable {
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("kpis") { request, context in
             let grant = try context.require(.read)
-            let view = try await cache.view(grant.workspace)
-            let scope = try ReportQuery(request.uri.queryParameters, view: view).scope()
-            return Response.json(ReportJSON.encode(view.calculator.report(scope)))
+            let parameters = request.uri.queryParameters
+            // The same question since the last write gets the same answer without recomputing it.
+            let key = ["from", "to", "grain", "segment"].map { parameters.get($0) ?? "" }.joined(separator: "\u{1F}")
+            let json = try await cache.report(grant.workspace, query: key) { view in
+                ReportJSON.encode(view.calculator.report(try ReportQuery(parameters, view: view).scope()))
+            }
+            return Response.json(json)
         }
     }
 }

@@ -21,6 +21,10 @@ actor WorkspaceCache {
     private let store: Store
     private let settings: ReportSettings
     private var views: [Int64: Task<WorkspaceView, any Error>] = [:]
+    /// Report JSON already computed from the current view, by workspace and normalised query.
+    private var reports: [Int64: [String: String]] = [:]
+    /// Reports kept per workspace; the oldest half is dropped when full.
+    private let reportsKept = 256
 
     init(store: Store, settings: ReportSettings) {
         self.store = store
@@ -43,8 +47,22 @@ actor WorkspaceCache {
         }
     }
 
-    /// Forgets the view of `workspace` after a write.
+    /// The report JSON for `query` (the period, grain and segment, normalised by the caller), computed by `make`
+    /// from the current view unless an identical report was asked for since the last write.
+    func report(_ workspace: Int64, query: String, make: @Sendable (WorkspaceView) throws -> String) async throws -> String {
+        if let known = reports[workspace]?[query] { return known }
+        let view = try await view(workspace)
+        let json = try make(view)
+        var kept = reports[workspace] ?? [:]
+        if kept.count >= reportsKept { kept = [:] }
+        kept[query] = json
+        reports[workspace] = kept
+        return json
+    }
+
+    /// Forgets the view and reports of `workspace` after a write.
     func invalidate(_ workspace: Int64) {
         views[workspace] = nil
+        reports[workspace] = nil
     }
 }
