@@ -29,6 +29,26 @@ struct IngestController: Sendable {
             let grant = try context.require(.ingest)
             return try await upsert(request, kind: try context.parameters.require("kind"), grant: grant)
         }
+        // Kinds without an id (onboarding, CSM pulses, rates, acquisition costs) are named by their key fields.
+        group.delete("{kind}") { request, context in
+            let grant = try context.require(.ingest)
+            let kind = try context.parameters.require("kind")
+            guard let keys = Store.keyedKinds[kind] else {
+                throw APIError(status: .notFound, message: "\(kind) are deleted by id: DELETE /api/v1/\(kind)/{id}")
+            }
+            let query = request.uri.queryParameters
+            var fields: [String: String] = [:]
+            for key in keys { fields[key] = query.get(key) }
+            let deleted: Int
+            do {
+                deleted = try store.delete(kind: kind, fields: fields, workspace: grant.workspace)
+            } catch {
+                throw APIError.badRequest("\(error) (give \(keys.joined(separator: ", ")) as query parameters)")
+            }
+            guard deleted > 0 else { throw APIError(status: .notFound, message: "no such \(kind) in this workspace") }
+            await cache.invalidate(grant.workspace)
+            return Response.json("{\"deleted\":\(deleted)}")
+        }
         group.delete("{kind}/{id}") { _, context in
             let grant = try context.require(.ingest)
             let kind = try context.parameters.require("kind")

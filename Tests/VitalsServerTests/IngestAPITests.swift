@@ -48,6 +48,30 @@ import VitalsStore
         #expect(try f.store.dataset(workspace: f.a).tickets.map(\.id) == ["t1"])
     }
 
+    @Test func recordsWithoutAnIdAreDeletedByTheirKey() async throws {
+        let f = try APIFixture()
+        let milestones = #"[{"account_id":"a","milestone":"kickoff"},{"account_id":"a","milestone":"sso"}]"#
+        try await f.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/onboarding", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: milestones)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(
+                uri: "/api/v1/onboarding?account_id=a&milestone=sso", method: .delete, headers: headers(f.ingestA)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/onboarding?account_id=a", method: .delete, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/v1/tickets", method: .delete, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).onboarding.map(\.milestone) == ["kickoff"])
+    }
+
     @Test func usageEventsArriveAsNDJSON() async throws {
         let f = try APIFixture()
         let ndjson = """

@@ -290,3 +290,52 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The record kinds known by a combination of fields rather than an id, with the fields (as in the canonical
+    /// CSV) that name one record.
+    public static let keyedKinds: [String: [String]] = [
+        "onboarding": ["account_id", "milestone"], "csm_pulse": ["account_id", "recorded_at"],
+        "fx_rates": ["currency", "date"], "acquisition_costs": ["period_start", "period_end", "channel"],
+    ]
+
+    /// Deletes the record of a keyed kind named by `fields` (see `keyedKinds`; an acquisition cost's channel may be
+    /// left out). Returns the rows deleted.
+    public func delete(kind: String, fields: [String: String], workspace: Int64) throws(StoreError) -> Int {
+        func time(_ name: String) throws(StoreError) -> Int64 {
+            guard let text = fields[name], let t = try? Timestamp.parse(text) else {
+                throw .failed("deleting \(kind)", reason: "\(name) must be an ISO 8601 date or timestamp")
+            }
+            return t.seconds
+        }
+        func text(_ name: String) throws(StoreError) -> String {
+            guard let value = fields[name], !value.isEmpty else { throw .failed("deleting \(kind)", reason: "\(name) is required") }
+            return value
+        }
+        let account = "(SELECT id FROM account WHERE workspace_id = ?1 AND external_id = ?2)"
+        let (sql, arguments): (String, StatementArguments)
+        switch kind {
+        case "onboarding":
+            sql = "DELETE FROM onboarding_milestone WHERE workspace_id = ?1 AND account_id = \(account) AND milestone = ?3"
+            arguments = [workspace, try text("account_id"), try text("milestone")]
+        case "csm_pulse":
+            sql = "DELETE FROM csm_pulse WHERE workspace_id = ?1 AND account_id = \(account) AND recorded_at = ?3"
+            arguments = [workspace, try text("account_id"), try time("recorded_at")]
+        case "fx_rates":
+            sql = "DELETE FROM fx_rate WHERE workspace_id = ?1 AND currency = ?2 AND date = ?3"
+            arguments = [workspace, try text("currency"), try time("date")]
+        case "acquisition_costs":
+            sql = """
+                DELETE FROM acquisition_cost
+                WHERE workspace_id = ?1 AND period_start = ?2 AND period_end = ?3 AND channel = ?4
+                """
+            arguments = [workspace, try time("period_start"), try time("period_end"), fields["channel"] ?? ""]
+        default:
+            throw .failed("deleting \(kind)", reason: "\(kind) are deleted by id")
+        }
+        return try write("deleting \(kind)") { db in
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount
+        }
+    }
+}
