@@ -10,9 +10,14 @@ public struct KPICalculator: Sendable {
     public init(dataset: Dataset, settings: ReportSettings) {
         self.dataset = dataset
         self.settings = settings
-        self.fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
-        self.timeline = RevenueTimeline(dataset: dataset, settings: settings, fx: fx)
-        self.usage = UsageTable(log: dataset.usageEvents, accountCount: dataset.accounts.count)
+        let fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
+        self.fx = fx
+        // The usage table (tens of millions of events) and the revenue timeline are independent: built side by side.
+        let (usage, timeline) = Concurrently.run(
+            { UsageTable(log: dataset.usageEvents, accountCount: dataset.accounts.count) },
+            { RevenueTimeline(dataset: dataset, settings: settings, fx: fx) })
+        self.usage = usage
+        self.timeline = timeline
     }
 
     /// The report for every account matching `scope.segment`.
@@ -42,17 +47,28 @@ public struct KPICalculator: Sendable {
     }
 
     private func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
-        let tallies = RevenueTally.tally(timeline, periods: periods, groupOf: groupOf, groupCount: groups.count)
         let months = trailingMonths(for: periods)
-        let monthTallies = RevenueTally.tally(timeline, periods: months.periods, groupOf: groupOf, groupCount: groups.count)
-        let activity = ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
-        let voice = VoiceOfCustomerKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
-        let support = SupportKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
-        let onboarding = OnboardingKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count)
-        let adoption = AdoptionKPIs(usage: usage, periods: periods, groupOf: groupOf, groupCount: groups.count)
-        let growth = GrowthKPIs(
-            dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count, fx: fx,
-            companyWide: companyWide)
+        // The KPI families read the dataset independently: the heaviest (adoption, over every usage event, and the
+        // monthly revenue tally) run beside the others, in two halves of about the same cost.
+        let ((adoption, monthTallies), (tallies, activity, voice, support, onboarding, growth)) = Concurrently.run(
+            {
+                (
+                    AdoptionKPIs(usage: usage, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    RevenueTally.tally(timeline, periods: months.periods, groupOf: groupOf, groupCount: groups.count)
+                )
+            },
+            {
+                (
+                    RevenueTally.tally(timeline, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    VoiceOfCustomerKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    SupportKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    OnboardingKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    GrowthKPIs(
+                        dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count, fx: fx,
+                        companyWide: companyWide)
+                )
+            })
         let costs = companyWide ? AcquisitionSpend(costs: dataset.acquisitionCosts, fx: fx).spend(in: periods) : nil
         let margin = settings.grossMargin
 

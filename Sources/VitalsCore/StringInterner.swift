@@ -87,11 +87,7 @@ public struct StringInterner: Sendable {
     private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         let n = bytes.count
         if n <= 15 {
-            var words: (UInt64, UInt64) = (0, 0)
-            if n > 0 {
-                withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: n) }
-            }
-            return (UInt64(littleEndian: words.0), UInt64(littleEndian: words.1) | UInt64(n) << 56)
+            return (smallWords(bytes), n > 8 ? tailWord(bytes) | UInt64(n) << 56 : UInt64(n) << 56)
         }
         var h0: UInt64 = 0x243F_6A88_85A3_08D3
         var h1: UInt64 = 0x1319_8A2E_0370_7344 ^ UInt64(n)
@@ -115,6 +111,33 @@ public struct StringInterner: Sendable {
         h0 = (h0 ^ tail) &* 0x9E37_79B9_7F4A_7C15
         h1 = (h1 ^ tail) &* 0xC2B2_AE3D_27D4_EB4F
         return (finalize(h0), finalize(h1) & 0x00FF_FFFF_FFFF_FFFF | 0xFF << 56)
+    }
+
+    /// Bytes `0 ..< min(n, 8)` as a little-endian word, zero above: read with overlapping loads inside the buffer
+    /// rather than a byte copy (this runs for every user and account of tens of millions of rows).
+    @inline(__always)
+    private static func smallWords(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        guard n > 0 else { return 0 }
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        if n >= 8 { return UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) }
+        if n >= 4 {
+            // Bytes 0..<4, and bytes 4..<n from the top of the word ending at n (they overlap when n < 8).
+            let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            return low | (high >> UInt64((8 - n) * 8)) << 32
+        }
+        var word: UInt64 = 0
+        for k in 0..<n { word |= UInt64(bytes[k]) << UInt64(k * 8) }
+        return word
+    }
+
+    /// Bytes `8 ..< n` (for 8 < n <= 15) as a little-endian word, zero above: the top of the word ending at n.
+    @inline(__always)
+    private static func tailWord(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        return word >> UInt64((16 - n) * 8)
     }
 
     @inline(__always)

@@ -75,19 +75,15 @@ public enum DatasetLoader {
         var reader = RecordReader(
             log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
         var usage: BackgroundUsageRead?
-        for file in files {
-            if file == "usage_events.csv", let read = usage?.wait() {
-                reader.apply(read)
-                continue
-            }
+        func readFile(_ file: String) {
             let bytes: [UInt8]
             switch input(file) {
-            case .absent: continue
+            case .absent: return
             case .bytes(let given): bytes = given
             case .path(let path):
                 guard let read = FileBytes.read(path) else {
-                    log.add(file, 0, nil, "cannot be read")
-                    continue
+                    reader.log.add(file, 0, nil, "cannot be read")
+                    return
                 }
                 bytes = read
             }
@@ -102,6 +98,32 @@ public enum DatasetLoader {
             } else {
                 reader.read(file: file, bytes: bytes)
             }
+        }
+        var readAhead: Set<String> = []
+        for file in files where !readAhead.contains(file) {
+            guard file == "usage_events.csv", let pending = usage else {
+                readFile(file)
+                continue
+            }
+            // While usage_events.csv is still being read on the other thread, the files after it that hold no usage
+            // events are read too (unless usage_events.ndjson, which must follow it, is given). Their problems are
+            // logged once usage_events.csv's are, so the messages come in file order as ever.
+            var aheadLog: IssueLog?
+            if case .absent = input("usage_events.ndjson") {
+                aheadLog = IssueLog()
+                reader.log = aheadLog!
+                for later in files.drop(while: { $0 != "usage_events.ndjson" }).dropFirst() {
+                    readFile(later)
+                    readAhead.insert(later)
+                }
+                reader.log = log
+            }
+            if let read = pending.wait() {
+                reader.apply(read)
+            } else {
+                readFile(file)
+            }
+            if let aheadLog { log.append(aheadLog) }
         }
         reader.checkUsageEventIDs()
         reader.checkSubscriptionOverlaps()

@@ -46,5 +46,11 @@ final class IssueLog {
         }
     }
 
+    /// Adds the problems `other` collected, after this log's own (as if they had been added here).
+    func append(_ other: IssueLog) {
+        for issue in other.issues { add(issue.file, issue.line, issue.column, issue.reason) }
+        total += other.total - other.issues.count
+    }
+
     var error: DatasetLoadError? { total == 0 ? nil : DatasetLoadError(issues: issues, total: total) }
 }

@@ -3,7 +3,8 @@ import VitalsCore
 
 /// Decodes the canonical files into a `Dataset`, checking each value and every reference between files.
 struct RecordReader {
-    let log: IssueLog
+    /// Where problems go; the loader points it elsewhere for files it reads ahead of their turn.
+    var log: IssueLog
     let reportingCurrency: CurrencyCode
     var dataset = Dataset()
     /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
@@ -74,28 +75,58 @@ struct RecordReader {
             usageColumns = UsageColumns(table)
             usageSources.append((file, []))
         }
+        // The file is matched once, not on each of its (millions of) rows.
+        guard let kind = FileKind(file) else { return }
+        reserve(kind, rows: Self.estimatedRows(bytes))
         while table.next() {
-            switch file {
-            case "fx_rates.csv": readFxRate(&table)
-            case "accounts.csv": readAccount(&table)
-            case "subscriptions.csv": readSubscription(&table)
-            case "orders.csv": readOrder(&table)
-            case "trials.csv": readTrial(&table)
-            case "acquisition_costs.csv": readAcquisitionCost(&table)
-            case "survey_responses.csv": readSurveyResponse(&table)
-            case "tickets.csv": readTicket(&table)
-            case "usage_events.csv", "usage_events.ndjson": readUsageEvent(&table)
-            case "onboarding.csv": readOnboarding(&table)
-            case "leads.csv": readLead(&table)
-            case "success_goals.csv": readSuccessGoal(&table)
-            case "csm_pulse.csv": readCsmPulse(&table)
-            default: return
+            switch kind {
+            case .fxRates: readFxRate(&table)
+            case .accounts: readAccount(&table)
+            case .subscriptions: readSubscription(&table)
+            case .orders: readOrder(&table)
+            case .trials: readTrial(&table)
+            case .acquisitionCosts: readAcquisitionCost(&table)
+            case .surveyResponses: readSurveyResponse(&table)
+            case .tickets: readTicket(&table)
+            case .usageEvents: readUsageEvent(&table)
+            case .onboarding: readOnboarding(&table)
+            case .leads: readLead(&table)
+            case .successGoals: readSuccessGoal(&table)
+            case .csmPulse: readCsmPulse(&table)
             }
         }
         if file == "accounts.csv" { checkReferrals() }
         for (line, column, id, first) in pendingIDs.repeats() {
             log.add(file, line, column, "duplicate \(column) '\(id)' (first on line \(first))")
         }
+    }
+
+    /// About how many rows `bytes` holds, from the length of the lines of its first 64 KB.
+    static func estimatedRows(_ bytes: [UInt8]) -> Int {
+        let sample = bytes.prefix(1 << 16)
+        let lines = sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard lines > 0 else { return 1 }
+        return bytes.count / max(1, sample.count / lines) + 16
+    }
+
+    /// Reserves room for a file's rows: growing by doubling would copy millions of records a few times over and
+    /// fault in fresh memory for each copy.
+    private mutating func reserve(_ kind: FileKind, rows: Int) {
+        switch kind {
+        case .subscriptions:
+            dataset.subscriptions.reserveCapacity(dataset.subscriptions.count + rows)
+            subscriptionLines.reserveCapacity(subscriptionLines.count + rows)
+        case .orders: dataset.orders.reserveCapacity(dataset.orders.count + rows)
+        case .trials: dataset.trials.reserveCapacity(dataset.trials.count + rows)
+        case .surveyResponses: dataset.surveyResponses.reserveCapacity(dataset.surveyResponses.count + rows)
+        case .tickets: dataset.tickets.reserveCapacity(dataset.tickets.count + rows)
+        case .onboarding: dataset.onboarding.reserveCapacity(dataset.onboarding.count + rows)
+        case .leads: dataset.leads.reserveCapacity(dataset.leads.count + rows)
+        case .successGoals: dataset.successGoals.reserveCapacity(dataset.successGoals.count + rows)
+        case .csmPulse: dataset.csmPulses.reserveCapacity(dataset.csmPulses.count + rows)
+        case .fxRates, .accounts, .acquisitionCosts, .usageEvents: return
+        }
+        pendingIDs.reserveCapacity(rows)
     }
 
     // MARK: - Shared checks
@@ -458,6 +489,31 @@ struct IDRegistry {
     }
 }
 
+/// The canonical file a table holds, so that its rows dispatch on an enum rather than on the file name.
+enum FileKind {
+    case fxRates, accounts, subscriptions, orders, trials, acquisitionCosts, surveyResponses, tickets, usageEvents
+    case onboarding, leads, successGoals, csmPulse
+
+    init?(_ file: String) {
+        switch file {
+        case "fx_rates.csv": self = .fxRates
+        case "accounts.csv": self = .accounts
+        case "subscriptions.csv": self = .subscriptions
+        case "orders.csv": self = .orders
+        case "trials.csv": self = .trials
+        case "acquisition_costs.csv": self = .acquisitionCosts
+        case "survey_responses.csv": self = .surveyResponses
+        case "tickets.csv": self = .tickets
+        case "usage_events.csv", "usage_events.ndjson": self = .usageEvents
+        case "onboarding.csv": self = .onboarding
+        case "leads.csv": self = .leads
+        case "success_goals.csv": self = .successGoals
+        case "csm_pulse.csv": self = .csmPulse
+        default: return nil
+        }
+    }
+}
+
 /// Where the canonical usage columns sit in a usage_events file.
 struct UsageColumns {
     let id, account, user, event, occurredAt, duration: Int?
@@ -478,6 +534,11 @@ struct PendingIDs {
     private var lines: [Int32] = []
     private var column = ""
 
+    mutating func reserveCapacity(_ count: Int) {
+        ids.reserveCapacity(count)
+        lines.reserveCapacity(count)
+    }
+
     mutating func add(_ id: String, column: String, line: Int) {
         ids.append(id)
         lines.append(Int32(clamping: line))
@@ -493,7 +554,10 @@ struct PendingIDs {
                     var id = ids[i]
                     return id.withUTF8(StringInterner.hash)
                 },
-                same: { ids[$0].utf8.elementsEqual(ids[$1].utf8) })
+                same: { ids[$0].utf8.elementsEqual(ids[$1].utf8) },
+                // String order (much faster than comparing UTF-8 views): strictly ascending strings are pairwise
+                // not canonically equivalent, so their bytes differ too.
+                precedes: { ids[$0] < ids[$1] })
         }
         return found.map { (Int(lines[$0.duplicate]), column, ids[$0.duplicate], Int(lines[$0.first])) }
     }

@@ -55,12 +55,15 @@ struct UsageEventsFastCSV {
         }
     }
 
-    /// Decodes the rows in `range` of `buffer` (whole lines).
+    /// Decodes the rows in `range` of `buffer` (whole lines) into `piece`, emptied first but keeping its memory.
     static func decode(
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
-        expectedEvents: Int
-    ) -> Piece {
-        var piece = Piece()
+        expectedEvents: Int, into piece: inout Piece
+    ) {
+        piece.log.removeAllKeepingCapacity()
+        piece.lines.removeAll(keepingCapacity: true)
+        piece.problems.removeAll()
+        piece.lineCount = 0
         piece.log.reserveCapacity(expectedEvents)
         piece.lines.reserveCapacity(expectedEvents)
         var starts = [Int](repeating: 0, count: layout.count)
@@ -144,7 +147,6 @@ struct UsageEventsFastCSV {
             piece.lines.append(Int32(truncatingIfNeeded: line))
         }
         piece.lineCount = line + 1
-        return piece
     }
 }
 
@@ -174,6 +176,7 @@ extension UsageEventsFastCSV {
         var buffer = [UInt8](repeating: 0, count: max(blockSize, 64))
         var kept = 0
         var atEnd = false
+        var decoded: [Piece] = []
         while !atEnd {
             var filled = kept
             while filled < buffer.count {
@@ -232,18 +235,26 @@ extension UsageEventsFastCSV {
                 kept = block.count - end
                 guard end > start, let layout else { return }
                 let pieces = split(block, start..<end, into: end - start < 1 << 16 ? 1 : cores)
-                var decoded = [Piece](repeating: Piece(), count: pieces.count)
+                // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
+                while decoded.count < pieces.count { decoded.append(Piece()) }
                 decoded.withUnsafeMutableBufferPointer { decoded in
-                    nonisolated(unsafe) let output = decoded
+                    nonisolated(unsafe) let output = decoded  // iteration k writes only element k
                     nonisolated(unsafe) let input = block
                     DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-                        output[k] = decode(
-                            input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64)
+                        decode(
+                            input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64,
+                            into: &output[k])
                     }
                 }
-                for piece in decoded {
+                for piece in decoded.prefix(pieces.count) {
                     result.events.append(contentsOf: piece.log)
-                    result.lines.append(contentsOf: piece.lines.lazy.map { Int32(truncatingIfNeeded: nextLine) + $0 })
+                    // Copied, then offset in place (appending a lazy map goes element by element).
+                    let first = result.lines.count
+                    let offset = Int32(truncatingIfNeeded: nextLine)
+                    result.lines.append(contentsOf: piece.lines)
+                    result.lines.withUnsafeMutableBufferPointer { lines in
+                        for i in first..<lines.count { lines[i] += offset }
+                    }
                     for problem in piece.problems {
                         result.problems.append((nextLine + problem.line, problem.column, problem.reason))
                     }
