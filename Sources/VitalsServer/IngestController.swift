@@ -88,17 +88,19 @@ struct IngestController: Sendable {
         } catch {
             throw APIError.badRequest(error.description)
         }
-        let view = try await cache.view(grant.workspace)
+        let references = try await cache.references(grant.workspace)
         let dataset: Dataset
         do {
             dataset = try DatasetLoader.load(
                 files: [file: records.csv], reportingCurrency: settings.reportingCurrency,
-                knownAccounts: view.dataset.accounts, ratedCurrencies: Set(view.dataset.fxRates.map(\.currency)))
+                knownAccounts: references.accounts, ratedCurrencies: references.rated)
         } catch {
             throw Self.rejection(error, kind: kind)
         }
-        let summary = try store.save(dataset, workspace: grant.workspace)
-        await cache.invalidate(grant.workspace)
+        // Records of other kinds only refer to the stored accounts: they need not be written again.
+        let summary = try store.save(
+            dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows)
+        await cache.invalidate(grant.workspace, references: kind == "accounts" || kind == "fx_rates")
         let stored = summary.counts.first { $0.kind != "accounts" || kind == "accounts" }?.rows ?? 0
         return Response.json("{\"stored\":\(kind == "accounts" ? records.count : stored)}")
     }

@@ -21,6 +21,9 @@ actor WorkspaceCache {
     private let store: Store
     private let settings: ReportSettings
     private var views: [Int64: Task<WorkspaceView, any Error>] = [:]
+    /// What checking new records needs (the accounts and the currencies with rates), kept apart from the views so
+    /// that a stream of event batches does not rebuild a view per batch.
+    private var references: [Int64: References] = [:]
     /// Report JSON already computed from the current view, by workspace and normalised query.
     private var reports: [Int64: [String: String]] = [:]
     /// Reports kept per workspace; the oldest half is dropped when full.
@@ -60,9 +63,28 @@ actor WorkspaceCache {
         return json
     }
 
-    /// Forgets the view and reports of `workspace` after a write.
-    func invalidate(_ workspace: Int64) {
+    /// The accounts of `workspace` and the currencies it has rates for.
+    func references(_ workspace: Int64) throws -> References {
+        if let known = references[workspace] { return known }
+        let loaded = References(
+            accounts: try store.accounts(workspace: workspace), rows: try store.accountRowIDs(workspace: workspace),
+            rated: try store.ratedCurrencies(workspace: workspace))
+        references[workspace] = loaded
+        return loaded
+    }
+
+    /// Forgets the view and reports of `workspace` after a write, and its references too when the write changed
+    /// accounts or rates.
+    func invalidate(_ workspace: Int64, references changed: Bool = true) {
         views[workspace] = nil
         reports[workspace] = nil
+        if changed { references[workspace] = nil }
     }
+}
+
+/// The stored accounts (with their row ids, in the same order) and rated currencies of a workspace.
+struct References: Sendable {
+    var accounts: [Account]
+    var rows: [Int64]
+    var rated: Set<CurrencyCode>
 }

@@ -203,3 +203,20 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The row ids of `workspace`'s accounts, in the order `accounts(workspace:)` lists them.
+    public func accountRowIDs(workspace: Int64) throws(StoreError) -> [Int64] {
+        try read("reading the accounts") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE workspace_id = ? ORDER BY id", arguments: [workspace])
+        }
+    }
+
+    /// The currencies `workspace` has exchange rates for.
+    public func ratedCurrencies(workspace: Int64) throws(StoreError) -> Set<CurrencyCode> {
+        try read("reading the rates") { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT currency FROM fx_rate WHERE workspace_id = ?", arguments: [workspace])
+                .compactMap(CurrencyCode.init))
+        }
+    }
+}

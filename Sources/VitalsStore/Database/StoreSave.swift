@@ -18,8 +18,11 @@ extension Store {
     /// the same records changes nothing, and a failure stores nothing.
     /// - Parameter progress: called now and then with the records written so far and the total.
     @discardableResult
+    /// - Parameter storedAccounts: the row ids of `dataset.accounts`, when they are exactly the workspace's stored
+    ///   accounts (records sent over HTTP refer to them): the accounts are then not written again.
     public func save(
-        _ dataset: Dataset, workspace: Int64, progress: ((_ written: Int, _ total: Int) -> Void)? = nil
+        _ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]? = nil,
+        progress: ((_ written: Int, _ total: Int) -> Void)? = nil
     ) throws(StoreError) -> SaveSummary {
         try write("saving the records") { db in
             var summary = SaveSummary()
@@ -33,7 +36,10 @@ extension Store {
                 written += rows
                 report(written, total)
             } }
-            let accountRows = try saveAccounts(dataset.accounts, workspace: workspace, db)
+            let accountRows =
+                if let storedAccounts, storedAccounts.count == dataset.accounts.count { storedAccounts } else {
+                    try saveAccounts(dataset.accounts, workspace: workspace, db)
+                }
             summary.counts.append(("accounts", accountRows.count))
             report?(accountRows.count)
             func row(_ index: AccountIndex) -> Int64 { accountRows[index.int] }
