@@ -22,6 +22,9 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Up to 256 MB of pages per connection: a large import then writes each page to the log once, at commit,
+            // instead of spilling the cache to disk again and again mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
         }
         self.path = path
         do {
