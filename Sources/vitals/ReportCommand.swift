@@ -91,6 +91,9 @@ struct ReportCommand: ParsableCommand {
         }
         if !output.hasSuffix("\n") { output += "\n" }
         FileHandle.standardOutput.write(Data(output.utf8))
+        // The report is written: end the process now rather than free tens of millions of records one by one
+        // (a quarter of a second on the 20-million-event benchmark); the system takes the memory back at once.
+        Foundation.exit(EXIT_SUCCESS)
     }
 
     private func parseBound(_ text: String, _ flag: String) throws -> (first: CivilDate, last: CivilDate) {
