@@ -52,11 +52,6 @@ public struct StringInterner: Sendable {
     /// The index of `(tag, bytes)` if it was interned, else `nil`.
     public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32? { probe(bytes, tag: tag).found }
 
-    /// The index of `(tag, text)` if it was interned, else `nil`.
-    public func find(_ text: String, tag: Int32 = 0) -> Int32? {
-        var text = text
-        return text.withUTF8 { find($0, tag: tag) }
-    }
 
     /// Looks for the bytes: their index if present, else the free slot where they would go.
     @inline(__always)

@@ -53,10 +53,8 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         set {
             let old = idRange(position)
             let newID = Array(newValue.id.rawValue.utf8)
-            if newID.count == old.count {
-                idBytes.replaceSubrange(old, with: newID)
-            } else {
-                idBytes.replaceSubrange(old, with: newID)
+            idBytes.replaceSubrange(old, with: newID)
+            if newID.count != old.count {
                 for k in position..<idEnds.count { idEnds[k] += newID.count - old.count }
             }
             accounts[position] = newValue.account.value

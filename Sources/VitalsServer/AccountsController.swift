@@ -26,12 +26,7 @@ struct AccountsController: Sendable {
         let query = request.uri.queryParameters
         let limit = try number(query.get("limit"), "limit", default: 50, range: 1...1000)
         let offset = try number(query.get("offset"), "offset", default: 0, range: 0...Int.max)
-        var filter: SegmentFilter?
-        if let text = query.get("segment"), !text.isEmpty {
-            do { filter = try SegmentFilter.parse(text, knownAttributes: view.knownAttributes) } catch {
-                throw APIError.badRequest("segment: \(error.description)")
-            }
-        }
+        let filter = try ReportQuery.segment(query.get("segment"), view: view)
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
         var rows = view.dataset.accounts.indices.filter { filter?.matches(view.dataset.accounts[$0]) ?? true }
             .map { (index: $0, mrr: view.calculator.timeline.mrr(of: AccountIndex($0), before: now)) }

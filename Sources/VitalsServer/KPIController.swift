@@ -50,18 +50,22 @@ struct ReportQuery {
         guard first <= last else { throw APIError.badRequest("from is after to") }
         self.first = first
         self.last = last
-        if let text = value("segment"), !text.isEmpty {
-            do {
-                segment = try SegmentFilter.parse(text, knownAttributes: view.knownAttributes)
-            } catch {
-                throw APIError.badRequest("segment: \(error.description)")
-            }
-        }
+        segment = try Self.segment(value("segment"), view: view)
         if let account {
             let clause = SegmentFilter.Clause(attribute: "account_id", comparison: .equal, values: [account])
             segment = SegmentFilter(
                 clauses: (segment?.clauses ?? []) + [clause],
                 text: [segment?.text, "account_id = \(account)"].compactMap { $0 }.joined(separator: " and "))
+        }
+    }
+
+    /// The `segment` parameter as a filter over the view's attributes (`nil` when absent or empty); 400 when bad.
+    static func segment(_ text: String?, view: WorkspaceView) throws -> SegmentFilter? {
+        guard let text, !text.isEmpty else { return nil }
+        do {
+            return try SegmentFilter.parse(text, knownAttributes: view.knownAttributes)
+        } catch {
+            throw APIError.badRequest("segment: \(error.description)")
         }
     }
 

@@ -29,7 +29,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
         let settings = try settingsOptions.settings(dataDirectory: isDirectory.boolValue ? source : nil)
         let started = Date()
         let (store, workspace) = try store.open(create: true)
