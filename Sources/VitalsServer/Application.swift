@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import VitalsCore
@@ -9,18 +10,22 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Request bodies larger than this are refused with 413.
     public var maxBodyBytes: Int
+    /// Mark session cookies `Secure` even without an `X-Forwarded-Proto: https` header (behind a TLS proxy that
+    /// does not set it).
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 10 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 10 << 20, secureCookies: Bool = false) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.secureCookies = secureCookies
     }
 }
 
 /// Builds the Vitals HTTP application over `store`. `vitals serve` and the tests both use this one function.
 public func buildApplication(
     configuration: ServerConfiguration, store: Store, settings: ReportSettings,
-    logger: Logger = Logger(label: "vitals")
+    logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
 ) -> some ApplicationProtocol {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -32,6 +37,10 @@ public func buildApplication(
     AccountsController(cache: cache).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
+    // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
+    LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
+    let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
+    DashboardController(cache: cache, now: now).register(on: pages)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),

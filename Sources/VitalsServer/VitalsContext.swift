@@ -7,6 +7,8 @@ public struct VitalsContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `APIKeyMiddleware` for every `/api/v1` route.
     public var grant: APIGrant?
+    /// Set by `SessionMiddleware` for the dashboard's pages: the signed-in person.
+    public var session: UserSession?
 
     public init(source: Source) {
         coreContext = .init(source: source)

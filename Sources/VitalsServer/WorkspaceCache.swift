@@ -7,11 +7,22 @@ public struct WorkspaceView: Sendable {
     public let dataset: Dataset
     public let calculator: KPICalculator
     public let knownAttributes: Set<String>
+    /// The last instant any record speaks of (see `Dataset.latestActivity`), found once per view.
+    public let latestActivity: Timestamp?
 
     init(dataset: Dataset, settings: ReportSettings) {
         self.dataset = dataset
         calculator = KPICalculator(dataset: dataset, settings: settings)
         knownAttributes = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        latestActivity = dataset.latestActivity
+    }
+
+    /// The instant the dashboard reports as of: now, or the end of the data if it stops earlier (an archive or a
+    /// demo), so that a page never shows only empty periods.
+    public func asOf(now: Date) -> Timestamp {
+        let clock = Timestamp(seconds: Int64(now.timeIntervalSince1970))
+        guard let latestActivity else { return clock }
+        return min(clock, latestActivity)
     }
 }
 
@@ -26,6 +37,8 @@ actor WorkspaceCache {
     private var references: [Int64: References] = [:]
     /// Report JSON already computed from the current view, by workspace and normalised query.
     private var reports: [Int64: [String: String]] = [:]
+    /// Values derived from the current view (page models, summaries), by workspace and key.
+    private var derived: [Int64: [String: any Sendable]] = [:]
     /// Reports kept per workspace; the oldest half is dropped when full.
     private let reportsKept = 256
 
@@ -63,6 +76,18 @@ actor WorkspaceCache {
         return json
     }
 
+    /// A value derived from the current view by `make`, kept until the next write to the workspace.
+    func derived<T: Sendable>(_ workspace: Int64, key: String, make: @Sendable (WorkspaceView) throws -> T) async throws -> T {
+        if let known = derived[workspace]?[key] as? T { return known }
+        let view = try await view(workspace)
+        let value = try make(view)
+        var kept = derived[workspace] ?? [:]
+        if kept.count >= reportsKept { kept = [:] }
+        kept[key] = value
+        derived[workspace] = kept
+        return value
+    }
+
     /// The accounts of `workspace` and the currencies it has rates for.
     func references(_ workspace: Int64) throws -> References {
         if let known = references[workspace] { return known }
@@ -78,6 +103,7 @@ actor WorkspaceCache {
     func invalidate(_ workspace: Int64, references changed: Bool = true) {
         views[workspace] = nil
         reports[workspace] = nil
+        derived[workspace] = nil
         if changed { references[workspace] = nil }
     }
 }

@@ -8,9 +8,11 @@ import VitalsStore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the Vitals API over HTTP from the store.",
+        abstract: "Serve the dashboard and the API over HTTP from the store.",
         discussion: """
-            Every /api/v1 route needs an API key (vitals keys create). GET /api/v1/openapi.json describes the API.
+            The dashboard is at / (sign in with a person added by `vitals users create`, or the demo person that \
+            --demo prints). Every /api/v1 route needs an API key (vitals keys create); GET /api/v1/openapi.json \
+            describes the API.
             """
     )
 
@@ -25,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (larger: 413).")
     var maxBodyBytes = 10 << 20
 
+    @Flag(help: "Fill an empty store with a generated demo company (about 2,000 accounts, 3 years) and print how to sign in.")
+    var demo = false
+
+    @Flag(help: "Mark session cookies Secure (set this when a TLS proxy in front does not send X-Forwarded-Proto).")
+    var secureCookies = false
+
     @OptionGroup var settingsOptions: SettingsOptions
 
     func validate() throws {
@@ -34,11 +42,25 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.settings(dataDirectory: nil)
-        let opened = try Store(path: store.path)
+        let (opened, workspace) = try store.open(create: true)
+        var signIn = "sign in with a person added by: vitals users create --email EMAIL --name NAME"
+        if demo {
+            let today = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).date
+            let password = try DemoCompany.prepare(store: opened, workspace: workspace, today: today) { say($0) }
+            signIn = "sign in as \(DemoCompany.email) with password \(password)"
+        } else if try !opened.hasUsers(workspace: workspace) {
+            signIn = "no one can sign in yet: add a person with vitals users create --email EMAIL --name NAME"
+        }
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes), store: opened,
-            settings: settings)
-        print("Vitals is serving \(store.path) on http://\(host):\(port)/api/v1 (API description: /api/v1/openapi.json)")
+            configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies),
+            store: opened, settings: settings)
+        say("Vitals dashboard: http://\(host):\(port)/ (\(signIn))")
+        say("API: http://\(host):\(port)/api/v1 (description: /api/v1/openapi.json); store: \(store.path)")
         try await app.runService()
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so it shows even when stdout is a file or a pipe.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,0 +1,189 @@
+import Foundation
+import Hummingbird
+import VitalsCore
+import VitalsStore
+
+/// The dashboard's pages. Each handler reads the person's workspace view, builds the page's model from the core,
+/// and renders it; the models are kept in the workspace cache until the next write, so a warm page is only a render.
+struct DashboardController: Sendable {
+    let cache: WorkspaceCache
+    let now: @Sendable () -> Date
+
+    func register(on pages: RouterGroup<VitalsContext>) {
+        pages.get("/") { request, context in try await overview(request, context) }
+        pages.get("/kpis/:kpi") { request, context in try await kpi(request, context) }
+        pages.get("/revenue") { request, context in try await revenue(request, context) }
+        pages.get("/accounts") { request, context in try await accounts(request, context) }
+        pages.get("/accounts/:id") { request, context in try await account(request, context) }
+    }
+
+    struct Page {
+        var session: UserSession
+        var parameters: [String: String]
+        var view: WorkspaceView
+        var asOf: Timestamp
+        var query: DashboardQuery
+        var normalizedQuery: String {
+            parameters.filter { $0.key != "format" && $0.key != "table" }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        }
+    }
+
+    func page(_ request: Request, _ context: VitalsContext) async throws -> Page {
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        var parameters: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
+        let view = try await cache.view(session.user.workspace)
+        let asOf = view.asOf(now: now())
+        return Page(session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date))
+    }
+
+    func layout(_ page: Page, title: String, section: PageLayout.Section) -> PageLayout {
+        PageLayout(
+            title: title, active: section, userName: page.session.user.name, csrfToken: page.session.csrfToken,
+            query: page.query.queryString)
+    }
+
+    /// The report behind the overview, KPI and revenue pages: the shown periods and the one before, for the segment.
+    func report(_ page: Page) async throws -> KPIReport {
+        let query = page.query
+        return try await cache.derived(page.session.user.workspace, key: "report|\(query.queryString)") { view in
+            view.calculator.report(ReportScope(periods: query.periodsWithPrevious, segment: query.segment))
+        }
+    }
+
+    /// Serves one of the page's tables as CSV when asked (`format=csv&table=NAME`), else nil.
+    func csv(_ page: Page, name: String, tables: () -> [DataTable]) throws -> Response? {
+        guard page.parameters["format"] == "csv" else { return nil }
+        let wanted = page.parameters["table"] ?? ""
+        guard let table = tables().first(where: { $0.name == wanted }) else {
+            throw HTTPError(.notFound, message: "no table '\(wanted)' on this page")
+        }
+        return .csv(table.csv, filename: "\(name)-\(table.name).csv")
+    }
+
+    func overview(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        let workspace = page.session.user.workspace
+        let report = try await report(page)
+        let query = page.query
+        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)") { view -> HTML in
+            let inScope = query.segment.map { s in view.dataset.accounts.lazy.filter { s.matches($0) }.count } ?? view.dataset.accounts.count
+            return OverviewPage(report: report, query: query, accountsInScope: inScope).render(layout: layout(page, title: "Overview", section: .overview))
+        }
+        return .html(layout(page, title: "Overview", section: .overview).render(body))
+    }
+
+    func kpi(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        guard let id = context.parameters.get("kpi"), let kpi = KPI(rawValue: id) else {
+            throw HTTPError(.notFound, message: "no such KPI")
+        }
+        let workspace = page.session.user.workspace
+        let report = try await report(page)
+        let query = page.query
+        let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
+        let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
+        let model = try await cache.derived(workspace, key: "kpi|\(kpi.id)|\(by ?? "")|\(query.queryString)") { view -> KPIPageModel in
+            let include = Self.includer(query.segment, view)
+            let groups = by.map { view.calculator.reports(ReportScope(periods: [query.current], segment: query.segment), by: $0) } ?? []
+            let drivers = KPIDrivers.drivers(of: kpi, in: query.current, calculator: view.calculator, include: include)
+            return KPIPageModel(
+                page: KPIPage(
+                    kpi: kpi, query: query, report: report, byAttribute: by, attributeChoices: choices, bySegment: groups,
+                    drivers: drivers, accounts: view.dataset.accounts))
+        }
+        if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
+        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render(layout: layout(page, title: kpi.title, section: .overview))))
+    }
+
+    func revenue(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        let workspace = page.session.user.workspace
+        let report = try await report(page)
+        let query = page.query
+        let asOf = page.asOf
+        let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
+        let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
+        let model = try await cache.derived(workspace, key: "revenue|\(by ?? "")|\(query.queryString)|\(asOf.seconds)") { view -> RevenuePageModel in
+            let include = Self.includer(query.segment, view)
+            // Cohorts: the twelve signup months before the last shown period's end.
+            let lastMonth = CivilDate(year: query.current.endDate.adding(days: -1).year, month: query.current.endDate.adding(days: -1).month, day: 1)
+            let cohortEnd = min(asOf, query.current.end)
+            let cohorts = CohortRetention(timeline: view.calculator.timeline, include: include, from: lastMonth.adding(months: -12), asOf: cohortEnd)
+            let tenures = SubscriptionTenure.tenures(timeline: view.calculator.timeline, asOf: cohortEnd).filter { include($0.account.int) }
+            var groups: [String: (durations: [Double], observed: [Bool])] = [:]
+            for t in tenures {
+                let key = by.flatMap { view.dataset.accounts[t.account.int].attribute($0) } ?? (by == nil ? "All customers" : "(none)")
+                groups[key, default: ([], [])].durations.append(t.days)
+                groups[key, default: ([], [])].observed.append(t.churned)
+            }
+            let largest = groups.sorted { $0.value.durations.count > $1.value.durations.count }.prefix(6)
+            let curves = largest.map { ($0.key, KaplanMeier(durations: $0.value.durations, observed: $0.value.observed)) }
+                .sorted { $0.0 < $1.0 }
+            let logRank = curves.count > 1 ? LogRankTest(groups: largest.map { ($0.value.durations, $0.value.observed) })?.pValue : nil
+            return RevenuePageModel(
+                page: RevenuePage(query: query, report: report, cohorts: cohorts, survivalAttribute: by, survival: curves, logRankP: logRank))
+        }
+        if let response = try csv(page, name: "revenue", tables: { model.page.tables() }) { return response }
+        return .html(layout(page, title: "Revenue", section: .revenue).render(model.page.render()))
+    }
+
+    func accounts(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        let workspace = page.session.user.workspace
+        let asOf = page.asOf
+        let summaries = try await cache.derived(workspace, key: "summaries|\(asOf.seconds)") { view in
+            AccountSummary.all(calculator: view.calculator, asOf: asOf)
+        }
+        let model = AccountsPage(
+            query: page.query, currency: page.view.calculator.settings.reportingCurrency, parameters: page.parameters,
+            summaries: summaries, accounts: page.view.dataset.accounts, health: [:])
+        if page.parameters["format"] == "csv" { return .csv(model.table(all: true).csv, filename: "accounts.csv") }
+        return .html(layout(page, title: "Accounts", section: .accounts).render(model.render()))
+    }
+
+    func account(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        guard let id = context.parameters.get("id"), let index = page.view.dataset.index(of: AccountID(id)) else {
+            throw HTTPError(.notFound, message: "no such account in this workspace")
+        }
+        let asOf = page.asOf
+        let last = Period(grain: .month, containing: asOf.date)
+        let periods = Period.range(from: last.startDate.adding(months: -11), through: last.startDate, grain: .month)
+        let clause = SegmentFilter.Clause(attribute: "account_id", comparison: .equal, values: [id])
+        let report = page.view.calculator.report(
+            ReportScope(periods: periods, segment: SegmentFilter(clauses: [clause], text: "account_id = \(id)")))
+        let model = AccountPage(view: page.view, index: index, asOf: asOf, report: report)
+        if let response = try csv(page, name: id, tables: { model.tables }) { return response }
+        return .html(layout(page, title: model.account.name, section: .accounts).render(model.render()))
+    }
+
+    /// Attributes worth segmenting by: between 2 and 50 distinct values among the accounts.
+    static func segmentAttributes(_ view: WorkspaceView) -> [String] {
+        view.knownAttributes.filter { $0 != "account_id" && $0 != "name" && $0 != "created_at" && $0 != "referred_by" }
+            .filter { attribute in
+                var values = Set<String>()
+                for a in view.dataset.accounts {
+                    if let v = a.attribute(attribute) { values.insert(v) }
+                    if values.count > 50 { return false }
+                }
+                return values.count >= 2
+            }
+            .sorted()
+    }
+
+    static func preferredAttribute(_ choices: [String]) -> String? {
+        ["touch", "plan", "segment", "tier", "industry", "country", "csm"].first { choices.contains($0) } ?? choices.first
+    }
+
+    static func includer(_ segment: SegmentFilter?, _ view: WorkspaceView) -> (Int) -> Bool {
+        guard let segment else { return { _ in true } }
+        let admitted = view.dataset.accounts.map { segment.matches($0) }
+        return { admitted[$0] }
+    }
+}
+
+/// Page models kept in the cache (boxes, so the non-Sendable closures of the pages stay out of them).
+struct KPIPageModel: @unchecked Sendable { var page: KPIPage }
+struct RevenuePageModel: @unchecked Sendable { var page: RevenuePage }

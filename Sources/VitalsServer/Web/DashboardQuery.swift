@@ -1,0 +1,100 @@
+import VitalsCore
+
+/// The period and segment a dashboard page shows, read from its query string.
+///
+/// By default the last twelve periods of the grain, ending with the one that holds `asOf`; with `from` and `to`, the
+/// periods of that range. The last period is the "current" one that tiles show, compared with the one before it.
+struct DashboardQuery {
+    var grain: Grain = .month
+    var from: CivilDate?
+    var to: CivilDate?
+    var segmentText: String?
+    var segment: SegmentFilter?
+    /// The periods shown (oldest first); never empty.
+    var periods: [Period] = []
+    /// A problem with the query, shown on the page (the defaults apply instead).
+    var problem: String?
+
+    static let grains: [Grain] = [.month, .quarter, .year, .week]
+    static let defaultCount = 12
+
+    init(_ parameters: [String: String], view: WorkspaceView, asOf: CivilDate) {
+        var problems: [String] = []
+        if let g = parameters["grain"], !g.isEmpty {
+            if let parsed = Grain(rawValue: g), parsed != .day { grain = parsed } else { problems.append("grain '\(g)' is not month, quarter, year or week") }
+        }
+        func bound(_ name: String) -> (first: CivilDate, last: CivilDate)? {
+            guard let text = parameters[name], !text.isEmpty else { return nil }
+            do { return try CivilDate.parseBound(text) } catch {
+                problems.append("\(name): \(error.description)")
+                return nil
+            }
+        }
+        from = bound("from")?.first
+        to = bound("to")?.last
+        if let f = from, let t = to, f > t {
+            problems.append("from is after to")
+            from = nil
+            to = nil
+        }
+        if let text = parameters["segment"], !text.isEmpty {
+            do {
+                segment = try SegmentFilter.parse(text, knownAttributes: view.knownAttributes)
+                segmentText = text
+            } catch {
+                problems.append("segment: \(error.description)")
+            }
+        }
+        // By default the last complete period: a month to date against a whole month would mislead every tile.
+        let last = to ?? {
+            let containing = Period(grain: grain, containing: asOf)
+            return containing.endDate.adding(days: -1) <= asOf ? asOf : containing.startDate.adding(days: -1)
+        }()
+        if let from {
+            periods = Period.range(from: from, through: last, grain: grain)
+            if periods.count > 400 {
+                problems.append("too many \(grain.rawValue) periods; showing the last 400")
+                periods = Array(periods.suffix(400))
+            }
+        } else {
+            var p = Period(grain: grain, containing: last)
+            var list = [p]
+            for _ in 1..<Self.defaultCount {
+                p = p.previous
+                list.insert(p, at: 0)
+            }
+            periods = list
+        }
+        problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    var current: Period { periods[periods.count - 1] }
+
+    /// The periods with the one before the first, so that every shown period has a predecessor to compare with.
+    var periodsWithPrevious: [Period] { [periods[0].previous] + periods }
+
+    /// The query string that keeps this period and segment on links.
+    var queryString: String {
+        URLQuery.encode([
+            ("grain", grain == .month ? nil : grain.rawValue), ("from", from?.description), ("to", to?.description),
+            ("segment", segmentText),
+        ])
+    }
+
+    /// The filter form shown at the top of dashboard pages.
+    func form(action: String, extra: [(String, String)] = []) -> HTML {
+        let options = Self.grains.map { g -> HTML in
+            g == grain ? "<option value=\"\(g.rawValue)\" selected>\(g.rawValue)</option>" : "<option value=\"\(g.rawValue)\">\(g.rawValue)</option>"
+        }
+        let hidden = extra.map { k, v -> HTML in "<input type=\"hidden\" name=\"\(k)\" value=\"\(v)\">" }
+        let warning: HTML = problem.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
+        return """
+            \(warning)<form class="filters" method="get" action="\(action)">\(hidden)
+            <label>Period<select name="grain">\(options)</select></label>
+            <label>From<input type="date" name="from" value="\(from?.description)"></label>
+            <label>To<input type="date" name="to" value="\(to?.description)"></label>
+            <label>Segment<input type="text" name="segment" value="\(segmentText)" placeholder="e.g. plan=pro and country=US" size="28"></label>
+            <button type="submit">Apply</button></form>
+            """
+    }
+}

@@ -1,0 +1,67 @@
+/// A table of a page, which renders as HTML and downloads as CSV from the same data, so every table on the dashboard
+/// can be exported exactly as shown.
+struct DataTable {
+    struct Column {
+        var title: String
+        var numeric: Bool = false
+        /// A sort key for the column's header link (the accounts table), if sortable.
+        var sortKey: String? = nil
+    }
+
+    struct Cell {
+        /// What the page shows.
+        var text: String
+        /// What the CSV holds (plain numbers, ISO dates); the text when nil.
+        var raw: String? = nil
+        var link: String? = nil
+        /// Extra attributes for tests and scripts (e.g. data-value).
+        var data: [(String, String)] = []
+    }
+
+    /// Names the table in `table=` download links.
+    var name: String
+    var caption: String
+    var columns: [Column]
+    var rows: [[Cell]]
+
+    func html(downloadQuery: String, path: String, sortLinks: (String) -> String? = { _ in nil }) -> HTML {
+        let head = columns.map { c -> HTML in
+            let cls: HTML = c.numeric ? " class=\"num\"" : ""
+            if let key = c.sortKey, let href = sortLinks(key) { return "<th\(cls) scope=\"col\"><a href=\"\(href)\">\(c.title)</a></th>" }
+            return "<th\(cls) scope=\"col\">\(c.title)</th>"
+        }
+        let body = rows.map { row -> HTML in
+            let cells = zip(columns, row).map { column, cell -> HTML in
+                let cls: HTML = column.numeric ? " class=\"num\"" : ""
+                let data = HTML.joined(cell.data.map { k, v in " data-\(k)=\"\(v)\"" })
+                let content: HTML = cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"
+                return "<td\(cls)\(data)>\(content)</td>"
+            }
+            return "<tr>\(cells)</tr>"
+        }
+        let separator = downloadQuery.isEmpty ? "" : "&"
+        let csv = "\(path)?\(downloadQuery)\(separator)format=csv&table=\(name)"
+        let empty: HTML = rows.isEmpty ? "<p class=\"muted\">Nothing to show for this period and segment.</p>" : ""
+        return """
+            <div class="card"><table data-table="\(name)"><caption class="muted" style="text-align:left">\(caption)\
+            <a class="download" href="\(csv)" download>Download CSV</a></caption>\
+            <thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>\(empty)</div>
+            """
+    }
+
+    /// RFC 4180 CSV: a header row, then one row per table row; fields with commas, quotes or line breaks quoted.
+    var csv: String {
+        var out = columns.map { Self.field($0.title) }.joined(separator: ",") + "\r\n"
+        for row in rows { out += row.map { Self.field($0.raw ?? $0.text) }.joined(separator: ",") + "\r\n" }
+        return out
+    }
+
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            // A leading =, +, - or @ would be run as a formula by spreadsheets; neutralise it unless it is a number.
+            if let first = s.first, "=+@".contains(first) || first == "-" && Double(s) == nil { return "'" + s }
+            return s
+        }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,149 @@
+import VitalsCore
+
+/// One KPI in depth: its trend, definition, the breakdown behind it, its value by segment, the accounts that drive
+/// it, and what to ask and do when it is off.
+struct KPIPage {
+    var kpi: KPI
+    var query: DashboardQuery
+    var report: KPIReport
+    /// The attribute of the by-segment table, its choices, and one report per value (current period only).
+    var byAttribute: String?
+    var attributeChoices: [String]
+    var bySegment: [(value: String, report: KPIReport)]
+    var drivers: [KPIDriver]
+    var accounts: [Account]
+
+    var currency: CurrencyCode { report.currency }
+    var shownRows: ArraySlice<KPIReport.Row> { report.rows.dropFirst() }
+
+    var seriesTable: DataTable {
+        DataTable(
+            name: "series", caption: "\(kpi.title) by period",
+            columns: [.init(title: "Period"), .init(title: "Start"), .init(title: kpi.title, numeric: true)],
+            rows: shownRows.map { row in
+                [
+                    .init(text: row.period.label), .init(text: row.period.startDate.description),
+                    .init(
+                        text: Display.value(kpi, row[kpi], currency: currency), raw: Display.json(kpi, row[kpi], currency: currency),
+                        data: [("period", row.period.label), ("value", Display.json(kpi, row[kpi], currency: currency))]),
+                ]
+            })
+    }
+
+    var segmentTable: DataTable? {
+        guard let byAttribute else { return nil }
+        return DataTable(
+            name: "segments", caption: "\(kpi.title) in \(query.current.label) by \(byAttribute)",
+            columns: [.init(title: byAttribute), .init(title: kpi.title, numeric: true)],
+            rows: bySegment.map { group in
+                let value = group.report.rows.last?[kpi] ?? .null
+                return [.init(text: group.value), .init(text: Display.value(kpi, value, currency: currency), raw: Display.json(kpi, value, currency: currency))]
+            })
+    }
+
+    var driverTable: DataTable {
+        let revenue = drivers.first?.isMoney ?? false
+        let amountTitle = revenue ? "Amount (\(currency))" : "Size"
+        return DataTable(
+            name: "drivers", caption: "Accounts behind \(kpi.title) in \(query.current.label)",
+            columns: [.init(title: "Account"), .init(title: "What happened"), .init(title: amountTitle, numeric: true), .init(title: "When")],
+            rows: drivers.map { d in
+                let account = accounts[d.account.int]
+                let amount = d.isMoney ? Display.money(Int64(d.amount.rounded()), currency) : Display.compact(d.amount)
+                return [
+                    .init(text: account.name, raw: account.id.rawValue, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
+                    .init(text: d.reason),
+                    .init(text: amount, raw: d.isMoney ? Money.decimalString(Int64(d.amount.rounded()), exponent: currency.minorUnitExponent) : String(d.amount)), .init(text: d.at?.date.description ?? ""),
+                ]
+            })
+    }
+
+    func tables() -> [DataTable] { [seriesTable, driverTable] + (segmentTable.map { [$0] } ?? []) }
+
+    /// The chart of the breakdown behind the KPI: MRR movements, NPS answer mix, or feature adoption.
+    func breakdownChart() -> HTML? {
+        let labels = shownRows.map(\.period.label)
+        let scale = Money.powerOfTen(currency.minorUnitExponent)
+        func money(_ k: KPI, sign: Double = 1) -> [Double?] { shownRows.map { $0[k].double.map { sign * $0 / scale } } }
+        switch kpi {
+        case .mrr, .arr, .newMRR, .expansionMRR, .contractionMRR, .churnedMRR, .reactivationMRR, .netNewMRR,
+            .customerChurnRate, .grossRevenueChurnRate, .netRevenueChurnRate, .grr, .nrr, .nrrPeriod, .quickRatio,
+            .payingCustomers, .arpa, .newCustomers, .churnedCustomers, .customerRetentionRate:
+            return SVGChart.stackedBars(
+                title: "MRR movements by period (\(currency))", xLabels: labels,
+                series: [
+                    ChartSeries(name: "New", values: money(.newMRR), color: "#16a34a"),
+                    ChartSeries(name: "Expansion", values: money(.expansionMRR), color: "#2563eb"),
+                    ChartSeries(name: "Reactivation", values: money(.reactivationMRR), color: "#0891b2"),
+                    ChartSeries(name: "Contraction", values: money(.contractionMRR, sign: -1), color: "#d97706"),
+                    ChartSeries(name: "Churn", values: money(.churnedMRR, sign: -1), color: "#dc2626"),
+                ], yLabel: "MRR movement (\(currency))", format: Display.compact)
+        case .nps, .npsPromoters, .npsPassives, .npsDetractors, .npsResponses, .npsMarginOfError:
+            func count(_ k: KPI) -> [Double?] { shownRows.map { $0[k].double } }
+            return SVGChart.stackedBars(
+                title: "NPS answers by period", xLabels: labels,
+                series: [
+                    ChartSeries(name: "Promoters (9-10)", values: count(.npsPromoters), color: "#16a34a"),
+                    ChartSeries(name: "Passives (7-8)", values: count(.npsPassives), color: "#9ca3af"),
+                    ChartSeries(name: "Detractors (0-6)", values: count(.npsDetractors), color: "#dc2626"),
+                ], yLabel: "Answers", format: Display.compact)
+        case .featureAdoption:
+            guard case .breakdown(let parts)? = shownRows.last?[.featureAdoption] else { return nil }
+            let names = parts.keys.sorted { parts[$0]! > parts[$1]! }.prefix(8)
+            return SVGChart.stackedBars(
+                title: "Feature adoption in \(query.current.label)", xLabels: Array(names),
+                series: [ChartSeries(name: "Accounts using it", values: names.map { parts[$0]! * 100 }, color: "#2563eb")],
+                yLabel: "% of active accounts", format: Display.axisFormat(.stickiness))
+        default:
+            return nil
+        }
+    }
+
+    func render(layout: PageLayout) -> HTML {
+        let q = query.queryString
+        let labels = shownRows.map(\.period.label)
+        let values = shownRows.map { Display.chartValue(kpi, $0[kpi], currency: currency) }
+        let unitLabel = kpi.unit == .money ? "\(kpi.title) (\(currency))" : kpi.unit == .rate ? "\(kpi.title) (%)" : kpi.title
+        let chart: HTML = kpi.unit == .rates
+            ? ""
+            : SVGChart.lines(
+                title: "\(kpi.title) by \(query.grain.rawValue)", xLabels: labels,
+                series: [ChartSeries(name: kpi.title, values: values, color: "#2563eb")], yLabel: unitLabel,
+                format: Display.axisFormat(kpi))
+        let current = shownRows.last![kpi]
+        let previous = report.rows[report.rows.count - 2][kpi]
+        let change: HTML = Display.change(kpi, current: current, previous: previous).map {
+            "<span class=\"delta \($0.tone)\">\($0.text) vs \(report.rows[report.rows.count - 2].period.label)</span>"
+        } ?? ""
+        let definition: HTML = KPIGuide.definition(kpi).map {
+            "<p>\($0.summary)</p><p><strong>Formula:</strong> \($0.formula)</p><p class=\"muted\">Full definition, sources and edge cases: docs/metrics.md, <code>\(kpi.id)</code>.</p>"
+        } ?? ""
+        let advice = KPIGuide.advice(kpi)
+        let breakdown: HTML = breakdownChart().map { "<h2>Breakdown</h2><div class=\"card\">\($0)</div>" } ?? ""
+        let choices = attributeChoices.map { a -> HTML in
+            a == byAttribute ? "<option selected>\(a)</option>" : "<option>\(a)</option>"
+        }
+        let extra = [("grain", query.grain.rawValue), ("from", query.from?.description ?? ""), ("to", query.to?.description ?? ""),
+                     ("segment", query.segmentText ?? "")].filter { !$0.1.isEmpty }
+        let byForm: HTML = attributeChoices.isEmpty ? "" : """
+            <form class="filters" method="get">\(HTML.joined(extra.map { k, v in "<input type=\"hidden\" name=\"\(k)\" value=\"\(v)\">" }))\
+            <label>By segment attribute<select name="by">\(choices)</select></label><button type="submit">Show</button></form>
+            """
+        let path = "/kpis/\(kpi.id)"
+        let downloadQuery = [q, byAttribute.map { "by=" + URLQuery.escape($0) } ?? ""].filter { !$0.isEmpty }.joined(separator: "&")
+        return """
+            <h1 data-kpi="\(kpi.id)">\(kpi.title)</h1>
+            <p><span class="value" style="font-size:26px;font-weight:650" data-value="\(Display.json(kpi, current, currency: currency))" data-period="\(query.current.label)">\
+            \(Display.value(kpi, current, currency: currency))</span> in \(query.current.label) \(change)</p>
+            \(query.form(action: path))
+            <div class="card">\(chart)</div>
+            <div class="cols"><div class="card"><h2>Definition</h2>\(definition)</div>
+            <div class="card"><h2>When it is off</h2><h3>Questions</h3><ul class="plain">\(advice.questions.map { q -> HTML in "<li>\(q)</li>" })</ul>\
+            <h3>Actions</h3><ul class="plain">\(advice.actions.map { a -> HTML in "<li>\(a)</li>" })</ul></div></div>
+            \(breakdown)
+            <h2>Accounts that drive it</h2>\(driverTable.html(downloadQuery: downloadQuery, path: path))
+            <h2>By segment</h2>\(byForm)\(segmentTable?.html(downloadQuery: downloadQuery, path: path) ?? "")
+            <h2>By period</h2>\(seriesTable.html(downloadQuery: downloadQuery, path: path))
+            """
+    }
+}

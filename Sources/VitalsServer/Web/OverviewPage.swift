@@ -1,0 +1,100 @@
+import VitalsCore
+
+/// The overview: a CS leader's KPI dashboard in three groups, each tile with its value, the change against the
+/// previous period, a sparkline over the shown periods and, when a target exists, the target's status.
+struct OverviewPage {
+    struct Tile {
+        var kpi: KPI
+        var value: KPIValue
+        var display: String
+        var json: String
+        var change: (text: String, tone: String)?
+        var series: [Double?]
+        var target: TargetBadge?
+    }
+
+    /// A target's status as a tile shows it (from the goals).
+    struct TargetBadge {
+        var status: String
+        var label: String
+    }
+
+    struct Group {
+        var title: String
+        var subtitle: String
+        var tiles: [Tile]
+    }
+
+    static let groups: [(String, String, [KPI])] = [
+        (
+            "Customer success with the solution", "Are customers reaching value: onboarding, adoption, goals.",
+            [.onboardingCompletionRate, .medianDaysToOnboard, .onboardingOverdue, .activeAccounts, .activeUsers,
+             .stickiness, .avgTimeOnPlatformMinutes, .goalAttainmentRate]
+        ),
+        (
+            "Customer satisfaction", "What customers say and how support serves them.",
+            [.nps, .csat, .ces, .satisfactionIndex, .fcrRate, .medianResolutionHours, .ticketsPerAccount]
+        ),
+        (
+            "Vendor success", "What customer success earns the business.",
+            [.mrr, .netNewMRR, .nrr, .grr, .customerChurnRate, .grossRevenueChurnRate, .expansionMRR, .ltv, .cac,
+             .ltvToCac, .upsellPipelineValue, .csqls, .referrals, .trialConversionRate]
+        ),
+    ]
+
+    var query: DashboardQuery
+    var currency: CurrencyCode
+    var groups: [Group]
+    var accountsInScope: Int
+    /// Extra tiles (health, revenue at risk) supplied by other parts of the app, as ready HTML.
+    var extraTiles: [HTML] = []
+
+    init(report: KPIReport, query: DashboardQuery, accountsInScope: Int, targets: [KPI: TargetBadge] = [:]) {
+        self.query = query
+        self.currency = report.currency
+        self.accountsInScope = accountsInScope
+        let rows = report.rows
+        let current = rows[rows.count - 1], previous = rows[rows.count - 2]
+        groups = Self.groups.map { title, subtitle, kpis in
+            Group(
+                title: title, subtitle: subtitle,
+                tiles: kpis.map { kpi in
+                    Tile(
+                        kpi: kpi, value: current[kpi], display: Display.tile(kpi, current[kpi], currency: report.currency),
+                        json: Display.json(kpi, current[kpi], currency: report.currency),
+                        change: Display.change(kpi, current: current[kpi], previous: previous[kpi]),
+                        series: rows.dropFirst().map { Display.chartValue(kpi, $0[kpi], currency: report.currency) },
+                        target: targets[kpi])
+                })
+        }
+    }
+
+    func render(layout: PageLayout) -> HTML {
+        let q = query.queryString
+        let sections = groups.map { group -> HTML in
+            let tiles = group.tiles.map { tile -> HTML in
+                let delta: HTML = tile.change.map { "<span class=\"delta \($0.tone)\">\($0.text) vs previous</span>" }
+                    ?? "<span class=\"delta flat\">no comparison</span>"
+                let badge: HTML = tile.target.map { "<span class=\"status \($0.status)\" title=\"\($0.label)\">\($0.label)</span>" } ?? ""
+                let href = "/kpis/\(tile.kpi.id)" + (q.isEmpty ? "" : "?" + q)
+                return """
+                    <a class="tile" href="\(href)" data-kpi="\(tile.kpi.id)" data-value="\(tile.json)" data-period="\(query.current.label)">\
+                    <h3>\(tile.kpi.title)\(badge)</h3><div class="value">\(tile.display)</div>\(delta)\
+                    \(SVGChart.sparkline(tile.series, title: "\(tile.kpi.title) over the last \(tile.series.count) periods"))</a>
+                    """
+            }
+            let extra: [HTML] = group.title == "Vendor success" ? extraTiles : []
+            return """
+                <section class="group"><h2>\(group.title)</h2><p class="muted">\(group.subtitle)</p>\
+                <div class="tiles">\(tiles)\(extra)</div></section>
+                """
+        }
+        let scope = query.segmentText.map { "segment \($0)" } ?? "all accounts"
+        return """
+            <h1>Overview</h1><p class="muted">\(query.current.grain.rawValue.capitalized) \(query.current.label) \
+            (\(query.current.startDate.description) to \(query.current.endDate.adding(days: -1).description)), \(scope), \
+            \(accountsInScope) accounts, values in \(currency.description).</p>
+            \(query.form(action: "/"))\(sections)
+            """
+    }
+}

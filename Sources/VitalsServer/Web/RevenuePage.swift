@@ -1,0 +1,105 @@
+import VitalsCore
+
+/// Revenue in depth: MRR and its movements, NRR and GRR, cohort retention (logos and revenue, by signup month) and
+/// survival of customer tenure by segment (Kaplan-Meier, with the log-rank test).
+struct RevenuePage {
+    var query: DashboardQuery
+    var report: KPIReport
+    var cohorts: CohortRetention
+    /// Survival curves by the values of `survivalAttribute` (months on the x axis).
+    var survivalAttribute: String?
+    var survival: [(group: String, curve: KaplanMeier)]
+    var logRankP: Double?
+
+    var currency: CurrencyCode { report.currency }
+    var rows: ArraySlice<KPIReport.Row> { report.rows.dropFirst() }
+
+    var cohortTable: DataTable {
+        let ages = 0...cohorts.maxAge
+        return DataTable(
+            name: "cohorts", caption: "Retention by signup month (logo % / revenue %)",
+            columns: [.init(title: "Cohort"), .init(title: "Accounts", numeric: true), .init(title: "Starting MRR", numeric: true)]
+                + ages.map { .init(title: "M\($0)", numeric: true) },
+            rows: cohorts.cohorts.map { c in
+                [
+                    .init(text: String(c.month.description.prefix(7))), .init(text: String(c.accounts)),
+                    .init(text: Display.money(c.startingMRR, currency), raw: Money.decimalString(c.startingMRR, exponent: currency.minorUnitExponent)),
+                ]
+                    + ages.map { age in
+                        guard let logo = c.logo[age] else { return .init(text: "") }
+                        let revenue = c.revenue[age].map { percent($0) } ?? "-"
+                        return .init(text: "\(percent(logo)) / \(revenue)", raw: "\(logo);\(c.revenue[age].map { String($0) } ?? "")")
+                    }
+            })
+    }
+
+    var movementsTable: DataTable {
+        let kpis: [KPI] = [.mrr, .newMRR, .expansionMRR, .reactivationMRR, .contractionMRR, .churnedMRR, .netNewMRR, .nrr, .grr]
+        return DataTable(
+            name: "movements", caption: "MRR and movements by period (\(currency))",
+            columns: [.init(title: "Period")] + kpis.map { .init(title: $0.title, numeric: true) },
+            rows: rows.map { row in
+                [.init(text: row.period.label)]
+                    + kpis.map { k in .init(text: Display.value(k, row[k], currency: currency), raw: Display.json(k, row[k], currency: currency)) }
+            })
+    }
+
+    func tables() -> [DataTable] { [movementsTable, cohortTable] }
+
+    func percent(_ x: Double) -> String { String(Int((x * 100).rounded())) + "%" }
+
+    func render() -> HTML {
+        let labels = rows.map(\.period.label)
+        let scale = Money.powerOfTen(currency.minorUnitExponent)
+        func money(_ k: KPI, _ sign: Double = 1) -> [Double?] { rows.map { $0[k].double.map { sign * $0 / scale } } }
+        func rate(_ k: KPI) -> [Double?] { rows.map { $0[k].double.map { $0 * 100 } } }
+        let mrrChart = SVGChart.lines(
+            title: "MRR at period end (\(currency))", xLabels: labels,
+            series: [ChartSeries(name: "MRR", values: money(.mrr), color: "#2563eb")], yLabel: "MRR (\(currency))", format: Display.compact)
+        let movements = SVGChart.stackedBars(
+            title: "MRR movements (\(currency))", xLabels: labels,
+            series: [
+                ChartSeries(name: "New", values: money(.newMRR), color: "#16a34a"),
+                ChartSeries(name: "Expansion", values: money(.expansionMRR), color: "#2563eb"),
+                ChartSeries(name: "Reactivation", values: money(.reactivationMRR), color: "#0891b2"),
+                ChartSeries(name: "Contraction", values: money(.contractionMRR, -1), color: "#d97706"),
+                ChartSeries(name: "Churn", values: money(.churnedMRR, -1), color: "#dc2626"),
+            ], yLabel: "MRR movement (\(currency))", format: Display.compact)
+        let retention = SVGChart.lines(
+            title: "NRR and GRR (trailing 12 months)", xLabels: labels,
+            series: [
+                ChartSeries(name: "NRR", values: rate(.nrr), color: "#2563eb"),
+                ChartSeries(name: "GRR", values: rate(.grr), color: "#d97706"),
+            ], yLabel: "Retention (%)", format: Display.axisFormat(.nrr))
+        let cohortLabels = cohorts.cohorts.map { String($0.month.description.prefix(7)) }
+        let ages = (0...cohorts.maxAge).map { "M\($0)" }
+        let logoMap = SVGChart.heatmap(
+            title: "Logo retention by signup month", rowLabels: cohortLabels, columnLabels: ages,
+            cells: cohorts.cohorts.map(\.logo), format: percent, rowAxis: "Signup month", columnAxis: "Months since signup")
+        let revenueMap = SVGChart.heatmap(
+            title: "Revenue retention by signup month", rowLabels: cohortLabels, columnLabels: ages,
+            cells: cohorts.cohorts.map(\.revenue), format: percent, rowAxis: "Signup month", columnAxis: "Months since signup")
+        let colors = SVGChart.palette
+        let horizon = 36
+        let survivalChart = SVGChart.lines(
+            title: "Customer survival by \(survivalAttribute ?? "all accounts") (Kaplan-Meier)", xLabels: (0...horizon).map { String($0) },
+            series: survival.enumerated().map { i, s in
+                ChartSeries(
+                    name: s.group, values: (0...horizon).map { m in s.curve.survival(at: Double(m) * SubscriptionTenure.daysPerMonth) * 100 },
+                    color: colors[i % colors.count])
+            }, yLabel: "Still paying (%)", format: Display.axisFormat(.customerRetentionRate), step: true)
+        let medians = survival.map { s -> HTML in
+            let median = s.curve.median.map { String(format: "%.1f months", $0 / SubscriptionTenure.daysPerMonth) } ?? "not reached"
+            return "<li>\(s.group): median lifetime \(median) (\(s.curve.subjects) customers, \(s.curve.events) churned)</li>"
+        }
+        let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: p = \(String(format: "%.4f", $0)).</p>" } ?? ""
+        let q = query.queryString
+        return """
+            <h1>Revenue</h1>\(query.form(action: "/revenue"))
+            <div class="card">\(mrrChart)</div><div class="card">\(movements)</div><div class="card">\(retention)</div>
+            <h2>Cohort retention</h2><div class="card">\(logoMap)</div><div class="card">\(revenueMap)</div>
+            <h2>Customer lifetime</h2><div class="card">\(survivalChart)<ul class="plain">\(medians)</ul>\(logRank)</div>
+            <h2>Tables</h2>\(movementsTable.html(downloadQuery: q, path: "/revenue"))\(cohortTable.html(downloadQuery: q, path: "/revenue"))
+            """
+    }
+}

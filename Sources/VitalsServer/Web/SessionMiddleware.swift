@@ -1,0 +1,45 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VitalsStore
+
+/// Lets a request to a dashboard page through only with a live session cookie; otherwise redirects to the sign-in
+/// page, remembering where the person was going.
+struct SessionMiddleware: RouterMiddleware {
+    let store: Store
+    let now: @Sendable () -> Date
+
+    static let cookie = "vitals_session"
+
+    func handle(
+        _ request: Request, context: VitalsContext, next: (Request, VitalsContext) async throws -> Response
+    ) async throws -> Response {
+        guard let token = request.cookies[Self.cookie]?.value, let session = try store.session(token: token, at: now()) else {
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            let next = URLQuery.encode([("next", target == "/" ? nil : target)])
+            return .redirect(to: next.isEmpty ? "/login" : "/login?" + next, type: .found)
+        }
+        var context = context
+        context.session = session
+        var response = try await next(request, context)
+        // Pages hold a workspace's data: never cached by a shared proxy, never framed by another site.
+        response.headers[.cacheControl] = "private, no-store"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return response
+    }
+}
+
+extension Response {
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: page.text)))
+    }
+
+    static func csv(_ text: String, filename: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

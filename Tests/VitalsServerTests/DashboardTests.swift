@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VitalsCore
+import VitalsServer
+import VitalsStore
+
+/// The dashboard's pages, signed in through the real sign-in form. Values are those of `APIFixture`, worked by hand:
+/// in February 2024 customer a pays 100 and customer b (50 in January) churns on the 15th.
+@Suite struct DashboardTests {
+    static let password = "correct horse battery"
+
+    /// The fixture with a person in each workspace.
+    static func fixture() throws -> APIFixture {
+        let f = try APIFixture()
+        let hash = Passwords.hash(password)
+        try f.store.createUser(workspace: f.a, email: "ana@a.example", name: "Ana", passwordHash: hash, at: Date())
+        try f.store.createUser(workspace: f.b, email: "bo@b.example", name: "Bo", passwordHash: hash, at: Date())
+        return f
+    }
+
+    /// Signs in through GET and POST /login and returns the session cookie header value.
+    static func signIn(_ client: some TestClientProtocol, email: String, password: String = password) async throws -> String? {
+        let csrf = try await client.execute(uri: "/login", method: .get) { response -> String in
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            return String(try #require(cookie.split(separator: ";").first?.split(separator: "=").last))
+        }
+        let body = "csrf=\(csrf)&next=%2F&email=\(email)&password=\(password.replacingOccurrences(of: " ", with: "+"))"
+        return try await client.execute(
+            uri: "/login", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "vitals_csrf=\(csrf)"],
+            body: ByteBuffer(string: body)
+        ) { response -> String? in
+            guard response.status == .seeOther, let cookie = response.headers[.setCookie] else { return nil }
+            return String(try #require(cookie.split(separator: ";").first))
+        }
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String, cookie: String) async throws -> (HTTPResponse.Status, String) {
+        try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { ($0.status, String(buffer: $0.body)) }
+    }
+
+    @Test func pagesNeedASignedInPerson() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/accounts?q=a", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "/login?next=%2Faccounts%3Fq%3Da")
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: "vitals_session=" + String(repeating: "0", count: 64)]) {
+                #expect($0.status == .found)
+            }
+            #expect(try await Self.signIn(client, email: "ana@a.example", password: "wrong password") == nil)
+            #expect(try await Self.signIn(client, email: "nobody@a.example") == nil)
+            // A sign-in without the form's CSRF cookie is refused.
+            try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "csrf=x&email=ana%40a.example&password=correct+horse+battery")
+            ) { #expect($0.status == .forbidden) }
+            let cookie = try #require(try await Self.signIn(client, email: "ANA@a.example"))
+            let (status, page) = try await Self.get(client, "/", cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains("<span>Ana</span>"))
+        }
+    }
+
+    @Test func theOverviewShowsEveryTileWithItsValueAndChange() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let (_, page) = try await Self.get(client, "/?to=2024-02", cookie: cookie)
+            #expect(page.components(separatedBy: "<a class=\"tile\"").count - 1 == 29)
+            #expect(page.components(separatedBy: "<section class=\"group\">").count - 1 == 3)
+            // MRR in February: 100 (a), down from 150 in January: -33.3 %.
+            #expect(page.contains("data-kpi=\"mrr\" data-value=\"100.00\" data-period=\"2024-02\""))
+            #expect(page.contains("<div class=\"value\">USD 100.00</div><span class=\"delta bad\">−33.3 % vs previous</span>"))
+            // Customer churn in February: 1 of the 2 customers paying at its start, 50 %. January has no customers at
+            // its start (both start on January 1st), so its rate is null and there is nothing to compare with.
+            #expect(page.contains("data-kpi=\"customer_churn_rate\" data-value=\"0.5\""))
+            #expect(page.contains("<div class=\"value\">50.0%</div><span class=\"delta flat\">no comparison</span>"))
+            // No NPS answers: a dash, and no comparison.
+            #expect(page.contains("data-kpi=\"nps\" data-value=\"null\""))
+            #expect(page.contains("<svg class=\"spark\""))
+        }
+    }
+
+    @Test func theDefaultPeriodIsTheLastCompleteOne() async throws {
+        // The data ends on 2024-02-15 (b's churn), so February is not complete: the overview shows January.
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let (_, page) = try await Self.get(client, "/", cookie: cookie)
+            #expect(page.contains("data-kpi=\"mrr\" data-value=\"150.00\" data-period=\"2024-01\""))
+        }
+    }
+
+    @Test func aKPIPageNamesTheAccountsBehindIt() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let (status, page) = try await Self.get(client, "/kpis/churned_mrr?to=2024-02", cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains("Sum of <code>before</code>") || page.contains("Formula:"))
+            #expect(page.contains("<a href=\"/accounts/b\">B</a></td><td>churned</td><td class=\"num\">USD -50.00</td>"))
+            let (_, csv) = try await Self.get(client, "/kpis/churned_mrr?to=2024-02&format=csv&table=drivers", cookie: cookie)
+            #expect(csv == "Account,What happened,Amount (USD),When\r\nb,churned,-50.00,\r\n")
+            let (_, series) = try await Self.get(client, "/kpis/churned_mrr?from=2024-01&to=2024-02&format=csv&table=series", cookie: cookie)
+            #expect(series == "Period,Start,Churned MRR\r\n2024-01,2024-01-01,0.00\r\n2024-02,2024-02-01,50.00\r\n")
+            #expect(try await Self.get(client, "/kpis/no_such_kpi", cookie: cookie).0 == .notFound)
+        }
+    }
+
+    @Test func theAccountsTableSortsFiltersAndExports() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            // As of 2024-02-15 (the last record): a pays 100 and renews monthly on the 1st; b has churned.
+            let (_, csv) = try await Self.get(client, "/accounts?format=csv", cookie: cookie)
+            #expect(csv == """
+                Account,Status,Plan,CSM,MRR (USD),NPS,Last activity,Renewal\r
+                a,paying,Core,,100.00,,,2024-03-01\r
+                b,churned,,,0.00,,,\r
+
+                """)
+            let (_, byName) = try await Self.get(client, "/accounts?format=csv&sort=name&dir=desc", cookie: cookie)
+            #expect(byName.split(separator: "\r\n").map { String($0.prefix(2)) } == ["Ac", "b,", "a,"])
+            let (_, retail) = try await Self.get(client, "/accounts?format=csv&segment=industry%3DRetail", cookie: cookie)
+            #expect(retail.split(separator: "\r\n").count == 2)
+            let (_, churned) = try await Self.get(client, "/accounts?status=churned", cookie: cookie)
+            #expect(churned.contains("1 accounts") && churned.contains(">B</a>") && !churned.contains(">A</a>"))
+        }
+    }
+
+    @Test func aPersonSeesOnlyTheirOwnWorkspace() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "bo@b.example"))
+            let (_, list) = try await Self.get(client, "/accounts", cookie: cookie)
+            #expect(list.contains("Other company&#39;s customer"))
+            #expect(!list.contains("/accounts/a\""))
+            #expect(try await Self.get(client, "/accounts/a", cookie: cookie).0 == .notFound)
+            let (status, page) = try await Self.get(client, "/accounts/secret", cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains("data-account=\"secret\""))
+        }
+    }
+
+    @Test func signingOutNeedsTheSessionsCSRFToken() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let form: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=forged")) {
+                #expect($0.status == .forbidden)
+            }
+            #expect(try await Self.get(client, "/", cookie: cookie).0 == .ok)
+            let (_, page) = try await Self.get(client, "/", cookie: cookie)
+            let token = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(token)")) {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try await Self.get(client, "/", cookie: cookie).0 == .found)
+        }
+    }
+
+    @Test func revenueAndAccountPagesRender() async throws {
+        let f = try Self.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let (status, revenue) = try await Self.get(client, "/revenue?to=2024-02", cookie: cookie)
+            #expect(status == .ok)
+            #expect(revenue.contains("<title>MRR movements (USD)</title>"))
+            #expect(revenue.contains("<title>Logo retention by signup month</title>"))
+            // Cohort 2024-01 (a and b): both pay at the end of January (2 of 2, MRR 150 of 150). The data ends on
+            // 2024-02-15, so February is not complete and its cell stays empty.
+            let (_, cohorts) = try await Self.get(client, "/revenue?to=2024-02&format=csv&table=cohorts", cookie: cookie)
+            #expect(cohorts.contains("\r\n2024-01,2,150.00,1.0;1.0,,"))
+            let (_, account) = try await Self.get(client, "/accounts/a", cookie: cookie)
+            #expect(account.contains("<title>MRR history of A (USD)</title>"))
+            #expect(account.contains("<td>sa</td><td>Core</td><td></td><td class=\"num\">USD 100.00</td>"))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+"""Drives the dashboard in headless Chromium and checks its numbers against the JSON API (see scripts/e2e-dashboard)."""
+import json
+import os
+import sys
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE, EMAIL, PASSWORD, KEY, SHOTS = (os.environ[k] for k in ("BASE", "EMAIL", "PASSWORD", "KEY", "SHOTS"))
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+    if not ok:
+        failures.append(name)
+
+
+def api(path):
+    request = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {KEY}"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def same(page_value, api_value):
+    """The page writes values as the API does (same JSON number text); compare as numbers, exactly or to 1e-9."""
+    if api_value is None:
+        return page_value == "null"
+    if isinstance(api_value, dict):
+        return True
+    return abs(float(page_value) - float(api_value)) <= 1e-9 * max(1.0, abs(float(api_value)))
+
+
+def period_bounds(label):
+    return {"from": label, "to": label}
+
+
+options = webdriver.ChromeOptions()
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2000"):
+    options.add_argument(flag)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.set_page_load_timeout(120)
+try:
+    # Signing in: a page asks first, a wrong password is refused, the right one lands on the overview.
+    driver.get(BASE + "/")
+    check("an anonymous visit is sent to the sign-in page", "/login" in driver.current_url, driver.current_url)
+    driver.find_element(By.NAME, "email").send_keys(EMAIL)
+    driver.find_element(By.NAME, "password").send_keys("not-the-password")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("a wrong password is refused", "Wrong email or password" in driver.page_source)
+    driver.find_element(By.NAME, "email").clear()
+    driver.find_element(By.NAME, "email").send_keys(EMAIL)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("signing in opens the overview", driver.find_element(By.TAG_NAME, "h1").text == "Overview", driver.title)
+    cookie = driver.get_cookie("vitals_session")
+    check("the session cookie is HttpOnly and SameSite=Lax", cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Lax", cookie)
+    driver.save_screenshot(f"{SHOTS}/overview.png")
+
+    # Overview: every tile's value equals the API's for the same period.
+    tiles = driver.find_elements(By.CSS_SELECTOR, "a.tile[data-kpi]")
+    check("the overview has tiles in three groups", len(tiles) >= 25 and len(driver.find_elements(By.CSS_SELECTOR, "section.group")) == 3, len(tiles))
+    period = tiles[0].get_attribute("data-period")
+    row = api(f"/api/v1/kpis?from={period}&to={period}")["periods"][0]
+    mismatched = [(t.get_attribute("data-kpi"), t.get_attribute("data-value"), row[t.get_attribute("data-kpi")])
+                  for t in tiles if not same(t.get_attribute("data-value"), row[t.get_attribute("data-kpi")])]
+    check(f"all {len(tiles)} overview tiles equal GET /api/v1/kpis for {period}", not mismatched, mismatched)
+    empty = [t.get_attribute("data-kpi") for t in tiles if not t.find_elements(By.CSS_SELECTOR, "svg.spark polyline")]
+    check("every tile has a sparkline with points", not empty, empty)
+
+    # The quarter view agrees with the API's quarter too.
+    driver.get(BASE + "/?grain=quarter")
+    tile = driver.find_element(By.CSS_SELECTOR, "a.tile[data-kpi=mrr]")
+    quarter = tile.get_attribute("data-period")
+    qrow = api(f"/api/v1/kpis?from={quarter[:4]}-{int(quarter[-1]) * 3 - 2:02d}&to={quarter[:4]}-{int(quarter[-1]) * 3:02d}&grain=quarter")["periods"][0]
+    check(f"the quarter overview's MRR equals the API's for {quarter}", same(tile.get_attribute("data-value"), qrow["mrr"]), (tile.get_attribute("data-value"), qrow["mrr"]))
+
+    # KPI pages: the headline and every period of the series table equal the API's.
+    for kpi in ("mrr", "nps", "customer_churn_rate"):
+        driver.get(BASE + f"/kpis/{kpi}")
+        headline = driver.find_element(By.CSS_SELECTOR, "span.value[data-value]")
+        check(f"{kpi} page headline equals the API", same(headline.get_attribute("data-value"), row[kpi]), (headline.get_attribute("data-value"), row[kpi]))
+        cells = driver.find_elements(By.CSS_SELECTOR, "table[data-table=series] td[data-period]")
+        first, last = cells[0].get_attribute("data-period"), cells[-1].get_attribute("data-period")
+        series = {p["period"]: p[kpi] for p in api(f"/api/v1/kpis?from={first}&to={last}")["periods"]}
+        wrong = [(c.get_attribute("data-period"), c.get_attribute("data-value")) for c in cells
+                 if not same(c.get_attribute("data-value"), series[c.get_attribute("data-period")])]
+        check(f"{kpi} page: all {len(cells)} periods equal the API", not wrong, wrong)
+        check(f"{kpi} page has a chart with a title and hover values",
+              bool(driver.find_elements(By.CSS_SELECTOR, "svg.chart title")) and bool(driver.find_elements(By.CSS_SELECTOR, "svg.chart circle title")))
+        check(f"{kpi} page shows its definition", "Formula:" in driver.page_source)
+        driver.save_screenshot(f"{SHOTS}/kpi-{kpi}.png")
+
+    driver.get(BASE + "/revenue")
+    check("the revenue page draws movements, cohorts and survival",
+          len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 4 and len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap")) == 2)
+    driver.save_screenshot(f"{SHOTS}/revenue.png")
+
+    # Accounts: the table sorts by MRR, and the first account's page agrees with the API.
+    driver.get(BASE + "/accounts")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table[data-table=accounts] tbody tr")
+    mrrs = [float(r.find_element(By.CSS_SELECTOR, "td[data-value]").get_attribute("data-value")) for r in rows]
+    check("the accounts table is sorted by MRR, largest first", len(rows) == 100 and mrrs == sorted(mrrs, reverse=True), mrrs[:5])
+    driver.save_screenshot(f"{SHOTS}/accounts.png")
+    account = rows[0].find_element(By.CSS_SELECTOR, "td[data-account]").get_attribute("data-account")
+    rows[0].find_element(By.CSS_SELECTOR, "td[data-account] a").click()
+    check("the account page opens", driver.find_element(By.TAG_NAME, "h1").get_attribute("data-account") == account)
+    facts = {e.get_attribute("data-kpi"): e.text for e in driver.find_elements(By.CSS_SELECTOR, "dd[data-kpi]")}
+    detail = api(f"/api/v1/accounts/{account}?from={period}&to={period}")
+    arow = detail["kpis"]["periods"][0]
+    expected_nps = "-" if arow["nps"] is None else f"{arow['nps']:.2f}"
+    check(f"account {account}: NPS on the page equals the API ({expected_nps})", facts.get("nps") == expected_nps, (facts.get("nps"), arow["nps"]))
+    check(f"account {account}: active users on the page equal the API", facts.get("active_users") == f"{arow['active_users']:,}", (facts.get("active_users"), arow["active_users"]))
+    check("the account page shows its subscription timeline and MRR chart",
+          bool(driver.find_elements(By.CSS_SELECTOR, "table[data-table=subscriptions] tbody tr")) and bool(driver.find_elements(By.CSS_SELECTOR, "svg.chart")))
+    driver.save_screenshot(f"{SHOTS}/account.png")
+
+    # Signing out ends the session.
+    driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    driver.get(BASE + "/")
+    check("after signing out, pages ask to sign in again", "/login" in driver.current_url, driver.current_url)
+finally:
+    driver.quit()
+
+print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s); screenshots in {SHOTS}/")
+sys.exit(1 if failures else 0)
