@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VitalsCore
+import VitalsServer
 import VitalsStore
 
 struct ReportCommand: ParsableCommand {
@@ -36,9 +37,15 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(help: "Write a standalone HTML report (overview and revenue with charts) to this file instead.")
+    var html: String?
+
     @OptionGroup var settingsOptions: SettingsOptions
 
     func validate() throws {
+        if html != nil {
+            guard by == nil, !json else { throw ValidationError("--html cannot be combined with --by or --json") }
+        }
         if let from { _ = try parseBound(from, "--from") }
         if let to { _ = try parseBound(to, "--to") }
         if let from, let to, try parseBound(from, "--from").first > parseBound(to, "--to").last {
@@ -63,6 +70,19 @@ struct ReportCommand: ParsableCommand {
         } else {
             let (store, workspace) = try store.open(create: false)
             dataset = try store.dataset(workspace: workspace)
+        }
+        if let html {
+            let options = HTMLReport.Options(
+                to: try to.map { try parseBound($0, "--to").last }, from: try from.map { try parseBound($0, "--from").first },
+                grain: grain, segment: segment)
+            let document = try HTMLReport.render(dataset: dataset, settings: settings, options: options, now: Date())
+            do {
+                try Data(document.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            } catch {
+                throw Failure(description: "\(html): cannot be written: \(error.localizedDescription)")
+            }
+            print("wrote \(html) (\(document.utf8.count / 1024) kB)")
+            return
         }
         guard let first = try from.map({ try parseBound($0, "--from").first }) ?? dataset.earliestActivity?.date,
             let last = try to.map({ try parseBound($0, "--to").last }) ?? dataset.latestActivity?.date

@@ -105,25 +105,8 @@ struct DashboardController: Sendable {
         let asOf = page.asOf
         let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
         let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
-        let model = try await cache.derived(workspace, key: "revenue|\(by ?? "")|\(query.queryString)|\(asOf.seconds)") { view -> RevenuePageModel in
-            let include = Self.includer(query.segment, view)
-            // Cohorts: the twelve signup months before the last shown period's end.
-            let lastMonth = CivilDate(year: query.current.endDate.adding(days: -1).year, month: query.current.endDate.adding(days: -1).month, day: 1)
-            let cohortEnd = min(asOf, query.current.end)
-            let cohorts = CohortRetention(timeline: view.calculator.timeline, include: include, from: lastMonth.adding(months: -12), asOf: cohortEnd)
-            let tenures = SubscriptionTenure.tenures(timeline: view.calculator.timeline, asOf: cohortEnd).filter { include($0.account.int) }
-            var groups: [String: (durations: [Double], observed: [Bool])] = [:]
-            for t in tenures {
-                let key = by.flatMap { view.dataset.accounts[t.account.int].attribute($0) } ?? (by == nil ? "All customers" : "(none)")
-                groups[key, default: ([], [])].durations.append(t.days)
-                groups[key, default: ([], [])].observed.append(t.churned)
-            }
-            let largest = groups.sorted { $0.value.durations.count > $1.value.durations.count }.prefix(6)
-            let curves = largest.map { ($0.key, KaplanMeier(durations: $0.value.durations, observed: $0.value.observed)) }
-                .sorted { $0.0 < $1.0 }
-            let logRank = curves.count > 1 ? LogRankTest(groups: largest.map { ($0.value.durations, $0.value.observed) })?.pValue : nil
-            return RevenuePageModel(
-                page: RevenuePage(query: query, report: report, cohorts: cohorts, survivalAttribute: by, survival: curves, logRankP: logRank))
+        let model = try await cache.derived(workspace, key: "revenue|\(by ?? "")|\(query.queryString)|\(asOf.seconds)") { view in
+            RevenuePageModel(page: RevenuePage.build(view: view, query: query, report: report, asOf: asOf, by: by))
         }
         if let response = try csv(page, name: "revenue", tables: { model.page.tables() }) { return response }
         return .html(layout(page, title: "Revenue", section: .revenue).render(model.page.render()))

@@ -24,7 +24,7 @@ struct DataTable {
     var columns: [Column]
     var rows: [[Cell]]
 
-    func html(downloadQuery: String, path: String, sortLinks: (String) -> String? = { _ in nil }) -> HTML {
+    func html(downloadQuery: String, path: String, downloadable: Bool = true, sortLinks: (String) -> String? = { _ in nil }) -> HTML {
         let head = columns.map { c -> HTML in
             let cls: HTML = c.numeric ? " class=\"num\"" : ""
             if let key = c.sortKey, let href = sortLinks(key) { return "<th\(cls) scope=\"col\"><a href=\"\(href)\">\(c.title)</a></th>" }
@@ -41,10 +41,10 @@ struct DataTable {
         }
         let separator = downloadQuery.isEmpty ? "" : "&"
         let csv = "\(path)?\(downloadQuery)\(separator)format=csv&table=\(name)"
+        let link: HTML = downloadable ? "<a class=\"download\" href=\"\(csv)\" download>Download CSV</a>" : ""
         let empty: HTML = rows.isEmpty ? "<p class=\"muted\">Nothing to show for this period and segment.</p>" : ""
         return """
-            <div class="card"><table data-table="\(name)"><caption class="muted" style="text-align:left">\(caption)\
-            <a class="download" href="\(csv)" download>Download CSV</a></caption>\
+            <div class="card"><table data-table="\(name)"><caption class="muted" style="text-align:left">\(caption)\(link)</caption>\
             <thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>\(empty)</div>
             """
     }

@@ -69,7 +69,8 @@ struct OverviewPage {
         }
     }
 
-    func render(layout: PageLayout) -> HTML {
+    /// - Parameter standalone: for a report file: tiles are not links and there is no filter form.
+    func render(layout: PageLayout, standalone: Bool = false) -> HTML {
         let q = query.queryString
         let sections = groups.map { group -> HTML in
             let tiles = group.tiles.map { tile -> HTML in
@@ -77,10 +78,12 @@ struct OverviewPage {
                     ?? "<span class=\"delta flat\">no comparison</span>"
                 let badge: HTML = tile.target.map { "<span class=\"status \($0.status)\" title=\"\($0.label)\">\($0.label)</span>" } ?? ""
                 let href = "/kpis/\(tile.kpi.id)" + (q.isEmpty ? "" : "?" + q)
+                let open: HTML = standalone ? "<div class=\"tile\"" : "<a class=\"tile\" href=\"\(href)\""
+                let close: HTML = standalone ? "</div>" : "</a>"
                 return """
-                    <a class="tile" href="\(href)" data-kpi="\(tile.kpi.id)" data-value="\(tile.json)" data-period="\(query.current.label)">\
+                    \(open) data-kpi="\(tile.kpi.id)" data-value="\(tile.json)" data-period="\(query.current.label)">\
                     <h3>\(tile.kpi.title)\(badge)</h3><div class="value">\(tile.display)</div>\(delta)\
-                    \(SVGChart.sparkline(tile.series, title: "\(tile.kpi.title) over the last \(tile.series.count) periods"))</a>
+                    \(SVGChart.sparkline(tile.series, title: "\(tile.kpi.title) over the last \(tile.series.count) periods"))\(close)
                     """
             }
             let extra: [HTML] = group.title == "Vendor success" ? extraTiles : []
@@ -94,7 +97,7 @@ struct OverviewPage {
             <h1>Overview</h1><p class="muted">\(query.current.grain.rawValue.capitalized) \(query.current.label) \
             (\(query.current.startDate.description) to \(query.current.endDate.adding(days: -1).description)), \(scope), \
             \(accountsInScope) accounts, values in \(currency.description).</p>
-            \(query.form(action: "/"))\(sections)
+            \(standalone ? "" : query.form(action: "/"))\(sections)
             """
     }
 }

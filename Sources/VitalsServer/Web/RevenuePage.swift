@@ -12,6 +12,28 @@ struct RevenuePage {
     var logRankP: Double?
 
     var currency: CurrencyCode { report.currency }
+
+    /// The page's model: cohorts of the twelve signup months before the last shown period's end, and survival
+    /// curves of the largest six groups of `by` (all customers when nil).
+    static func build(view: WorkspaceView, query: DashboardQuery, report: KPIReport, asOf: Timestamp, by: String?) -> RevenuePage {
+        let include = DashboardController.includer(query.segment, view)
+        let lastDay = query.current.endDate.adding(days: -1)
+        let lastMonth = CivilDate(year: lastDay.year, month: lastDay.month, day: 1)
+        let cohortEnd = min(asOf, query.current.end)
+        let cohorts = CohortRetention(timeline: view.calculator.timeline, include: include, from: lastMonth.adding(months: -12), asOf: cohortEnd)
+        let tenures = SubscriptionTenure.tenures(timeline: view.calculator.timeline, asOf: cohortEnd).filter { include($0.account.int) }
+        var groups: [String: (durations: [Double], observed: [Bool])] = [:]
+        for t in tenures {
+            let key = by.map { view.dataset.accounts[t.account.int].attribute($0) ?? "(none)" } ?? "All customers"
+            groups[key, default: ([], [])].durations.append(t.days)
+            groups[key, default: ([], [])].observed.append(t.churned)
+        }
+        let largest = groups.sorted { $0.value.durations.count > $1.value.durations.count }.prefix(6)
+        let curves = largest.map { ($0.key, KaplanMeier(durations: $0.value.durations, observed: $0.value.observed)) }
+            .sorted { $0.0 < $1.0 }
+        let logRank = curves.count > 1 ? LogRankTest(groups: largest.map { ($0.value.durations, $0.value.observed) })?.pValue : nil
+        return RevenuePage(query: query, report: report, cohorts: cohorts, survivalAttribute: by, survival: curves, logRankP: logRank)
+    }
     var rows: ArraySlice<KPIReport.Row> { report.rows.dropFirst() }
 
     var cohortTable: DataTable {
@@ -48,7 +70,7 @@ struct RevenuePage {
 
     func percent(_ x: Double) -> String { String(Int((x * 100).rounded())) + "%" }
 
-    func render() -> HTML {
+    func render(standalone: Bool = false) -> HTML {
         let labels = rows.map(\.period.label)
         let scale = Money.powerOfTen(currency.minorUnitExponent)
         func money(_ k: KPI, _ sign: Double = 1) -> [Double?] { rows.map { $0[k].double.map { sign * $0 / scale } } }
@@ -95,11 +117,12 @@ struct RevenuePage {
         let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: p = \(String(format: "%.4f", $0)).</p>" } ?? ""
         let q = query.queryString
         return """
-            <h1>Revenue</h1>\(query.form(action: "/revenue"))
+            <h1>Revenue</h1>\(standalone ? "" : query.form(action: "/revenue"))
             <div class="card">\(mrrChart)</div><div class="card">\(movements)</div><div class="card">\(retention)</div>
             <h2>Cohort retention</h2><div class="card">\(logoMap)</div><div class="card">\(revenueMap)</div>
             <h2>Customer lifetime</h2><div class="card">\(survivalChart)<ul class="plain">\(medians)</ul>\(logRank)</div>
-            <h2>Tables</h2>\(movementsTable.html(downloadQuery: q, path: "/revenue"))\(cohortTable.html(downloadQuery: q, path: "/revenue"))
+            <h2>Tables</h2>\(movementsTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
+            \(cohortTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             """
     }
 }
