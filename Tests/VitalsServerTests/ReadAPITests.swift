@@ -89,3 +89,36 @@ import VitalsStore
         }
     }
 }
+
+/// `GET /api/v1/lifetime` on the fixture: as of 2024-02-15 (the last record), a has paid since January 1st (still
+/// paying: censored) and b paid from January 1st to February 15th (churned after 45 days = 45 / 30.4375 months).
+@Suite struct LifetimeAPITests {
+    @Test func servesSurvivalOfTheKeysWorkspace() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/lifetime", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                let overall = try #require((body["survival"] as? [String: Any])?["overall"] as? [String: Any])
+                #expect(overall["accounts"] as? Int == 2)
+                #expect(overall["churned"] as? Int == 1)
+                // Kaplan-Meier: 2 at risk when b churns, S = 1 - 1/2 = 0.5, so the median is b's tenure.
+                let median = try #require(overall["median_months"] as? Double)
+                #expect(abs(median - 45 / 30.4375) < 1e-9)
+                // No orders: the purchase models cannot be fitted, and the answer says why.
+                #expect(body["clv_error"] is String)
+            }
+            try await client.execute(uri: "/api/v1/lifetime?by=industry", method: .get, headers: headers(f.readA)) { response in
+                let survival = try #require(try json(response.body)["survival"] as? [String: Any])
+                let segments = try #require(survival["segments"] as? [[String: Any]])
+                #expect(segments.map { $0["segment"] as? String } == ["Media", "Retail"])
+            }
+            try await client.execute(uri: "/api/v1/lifetime?by=shoe_size", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/v1/lifetime", method: .get, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+}

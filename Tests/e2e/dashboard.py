@@ -7,6 +7,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, EMAIL, PASSWORD, KEY, SHOTS = (os.environ[k] for k in ("BASE", "EMAIL", "PASSWORD", "KEY", "SHOTS"))
 failures = []
@@ -33,8 +35,13 @@ def same(page_value, api_value):
     return abs(float(page_value) - float(api_value)) <= 1e-9 * max(1.0, abs(float(api_value)))
 
 
-def period_bounds(label):
-    return {"from": label, "to": label}
+def wait_for_title(text):
+    """Clicks start navigations that finish later: wait for the new page before reading it."""
+    try:
+        WebDriverWait(driver, 60).until(EC.title_contains(text))
+        return True
+    except Exception:
+        return False
 
 
 options = webdriver.ChromeOptions()
@@ -49,12 +56,13 @@ try:
     driver.find_element(By.NAME, "email").send_keys(EMAIL)
     driver.find_element(By.NAME, "password").send_keys("not-the-password")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.error")))
     check("a wrong password is refused", "Wrong email or password" in driver.page_source)
     driver.find_element(By.NAME, "email").clear()
     driver.find_element(By.NAME, "email").send_keys(EMAIL)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    check("signing in opens the overview", driver.find_element(By.TAG_NAME, "h1").text == "Overview", driver.title)
+    check("signing in opens the overview", wait_for_title("Overview") and driver.find_element(By.TAG_NAME, "h1").text == "Overview", driver.title)
     cookie = driver.get_cookie("vitals_session")
     check("the session cookie is HttpOnly and SameSite=Lax", cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Lax", cookie)
     driver.save_screenshot(f"{SHOTS}/overview.png")
@@ -105,8 +113,9 @@ try:
     check("the accounts table is sorted by MRR, largest first", len(rows) == 100 and mrrs == sorted(mrrs, reverse=True), mrrs[:5])
     driver.save_screenshot(f"{SHOTS}/accounts.png")
     account = rows[0].find_element(By.CSS_SELECTOR, "td[data-account]").get_attribute("data-account")
+    name = rows[0].find_element(By.CSS_SELECTOR, "td[data-account] a").text
     rows[0].find_element(By.CSS_SELECTOR, "td[data-account] a").click()
-    check("the account page opens", driver.find_element(By.TAG_NAME, "h1").get_attribute("data-account") == account)
+    check("the account page opens", wait_for_title(name) and driver.find_element(By.TAG_NAME, "h1").get_attribute("data-account") == account)
     facts = {e.get_attribute("data-kpi"): e.text for e in driver.find_elements(By.CSS_SELECTOR, "dd[data-kpi]")}
     detail = api(f"/api/v1/accounts/{account}?from={period}&to={period}")
     arow = detail["kpis"]["periods"][0]
@@ -119,6 +128,7 @@ try:
 
     # Signing out ends the session.
     driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    wait_for_title("Sign in")
     driver.get(BASE + "/")
     check("after signing out, pages ask to sign in again", "/login" in driver.current_url, driver.current_url)
 finally:

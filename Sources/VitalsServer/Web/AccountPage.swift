@@ -1,3 +1,4 @@
+import VitalsStore
 import VitalsCore
 
 /// The customer 360: everything known about one account, on one page.
@@ -20,6 +21,8 @@ struct AccountPage {
     var report: KPIReport
     /// A health section supplied by the health model, when it exists.
     var healthSection: HTML?
+    /// The customer-lifetime models' view of this account (CLV from purchases, survival of its segment).
+    var lifetimeSection: HTML?
 
     init(view: WorkspaceView, index: AccountIndex, asOf: Timestamp, report: KPIReport, healthSection: HTML? = nil) {
         let dataset = view.dataset
@@ -61,6 +64,32 @@ struct AccountPage {
             if log.durations[i].isFinite { minutes[k] += log.durations[i] / 60 }
         }
         usage = (0..<12).map { (months[$0], events[$0], users[$0].count, minutes[$0]) }
+    }
+
+    /// What the lifetime models say about the account: BG/NBD + Gamma-Gamma predictions when it buys repeatedly,
+    /// and the Kaplan-Meier lifetime and survival CLV of its segment when it subscribes (docs/lifetime.md).
+    static func lifetimeFacts(_ report: LifetimeReport, account: AccountIndex, by: String?, currency: CurrencyCode) -> HTML {
+        var facts: [HTML] = []
+        let scale = Money.powerOfTen(currency.minorUnitExponent)
+        if let analysis = report.analysis, let p = analysis.predictions.first(where: { $0.customer.account == account }) {
+            facts.append("<dt>P(alive)</dt><dd>\(String(format: "%.1f %%", p.probabilityAlive * 100))</dd>")
+            facts.append("<dt>Purchases, next \(analysis.horizonMonths) months</dt><dd>\(String(format: "%.2f", p.expectedPurchases))</dd>")
+            facts.append("<dt>CLV, next \(analysis.horizonMonths) months</dt><dd>\(currency.description) \(String(format: "%.2f", p.lifetimeValue))</dd>")
+        }
+        if let survival = report.survival {
+            let name = by.flatMap { attribute in report.dataset[account].attribute(attribute) } ?? "(none)"
+            let segment = survival.segments.first { $0.segment == name } ?? survival.overall
+            let label = segment.segment == "all" ? "all customers" : "\(by ?? "segment") \(segment.segment)"
+            let median = segment.median.map { String(format: "%.1f months", $0) } ?? "not reached"
+            facts.append("<dt>Median lifetime (\(label))</dt><dd>\(median)</dd>")
+            facts.append("<dt>Mean lifetime up to \(String(format: "%.0f", segment.restrictedTo)) months</dt><dd>\(String(format: "%.1f months", segment.restrictedMeanMonths))</dd>")
+            if let value = segment.lifetimeValue {
+                facts.append("<dt>Survival CLV (\(label))</dt><dd>\(Display.money(Int64(value.rounded()), currency))</dd>")
+            }
+            _ = scale
+        }
+        guard !facts.isEmpty else { return "" }
+        return "<div class=\"card\"><h2>Lifetime</h2><dl class=\"facts\">\(facts)</dl></div>"
     }
 
     func money(_ m: Money) -> String { "\(m.currency) " + ReportTableFormat.money(m) }
@@ -164,7 +193,7 @@ struct AccountPage {
             <dt>Industry</dt><dd>\(account.industry ?? "-")</dd><dt>Country</dt><dd>\(account.country ?? "-")</dd>
             <dt>Onboarding</dt><dd>\(completed) of \(required) required milestones</dd>
             <dt>Last activity</dt><dd>\(summary.lastActivity?.date.description ?? "-")</dd>
-            \(attributes)\(kpiFacts)</dl></div>\(healthSection)</div>
+            \(attributes)\(kpiFacts)</dl></div>\(healthSection)\(lifetimeSection)</div>
             <div class="card">\(mrrChart)</div><div class="card">\(usageChart)</div>
             \(tableHTML)
             """

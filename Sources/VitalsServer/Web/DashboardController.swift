@@ -132,12 +132,20 @@ struct DashboardController: Sendable {
             throw HTTPError(.notFound, message: "no such account in this workspace")
         }
         let asOf = page.asOf
-        let last = Period(grain: .month, containing: asOf.date)
-        let periods = Period.range(from: last.startDate.adding(months: -11), through: last.startDate, grain: .month)
+        // The same periods as the other pages (by default the last twelve complete months), for this account only.
+        let periods = page.query.periods
         let clause = SegmentFilter.Clause(attribute: "account_id", comparison: .equal, values: [id])
         let report = page.view.calculator.report(
             ReportScope(periods: periods, segment: SegmentFilter(clauses: [clause], text: "account_id = \(id)")))
-        let model = AccountPage(view: page.view, index: index, asOf: asOf, report: report)
+        let workspace = page.session.user.workspace
+        let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
+        let by = Self.preferredAttribute(choices)
+        let lifetime = try await cache.derived(workspace, key: "lifetime-model|\(asOf.seconds)|\(by ?? "")") { view in
+            LifetimeModel(report: try? LifetimeReport.analyse(
+                dataset: view.dataset, settings: view.calculator.settings, end: asOf.date, by: by, top: 0))
+        }
+        var model = AccountPage(view: page.view, index: index, asOf: asOf, report: report)
+        model.lifetimeSection = lifetime.report.map { AccountPage.lifetimeFacts($0, account: index, by: by, currency: model.currency) }
         if let response = try csv(page, name: id, tables: { model.tables }) { return response }
         return .html(layout(page, title: model.account.name, section: .accounts).render(model.render()))
     }
@@ -170,3 +178,4 @@ struct DashboardController: Sendable {
 /// Page models kept in the cache (boxes, so the non-Sendable closures of the pages stay out of them).
 struct KPIPageModel: @unchecked Sendable { var page: KPIPage }
 struct RevenuePageModel: @unchecked Sendable { var page: RevenuePage }
+struct LifetimeModel: @unchecked Sendable { var report: LifetimeReport? }

@@ -8,7 +8,9 @@ struct RevenuePage {
     var cohorts: CohortRetention
     /// Survival curves by the values of `survivalAttribute` (months on the x axis).
     var survivalAttribute: String?
-    var survival: [(group: String, curve: KaplanMeier)]
+    var survival: [SegmentSurvival]
+    /// Survival-based lifetime and CLV, overall and per segment (docs/lifetime.md).
+    var lifetime: SurvivalAnalysis
     var logRankP: Double?
 
     var currency: CurrencyCode { report.currency }
@@ -22,17 +24,14 @@ struct RevenuePage {
         let cohortEnd = min(asOf, query.current.end)
         let cohorts = CohortRetention(timeline: view.calculator.timeline, include: include, from: lastMonth.adding(months: -12), asOf: cohortEnd)
         let tenures = SubscriptionTenure.tenures(timeline: view.calculator.timeline, asOf: cohortEnd).filter { include($0.account.int) }
-        var groups: [String: (durations: [Double], observed: [Bool])] = [:]
-        for t in tenures {
-            let key = by.map { view.dataset.accounts[t.account.int].attribute($0) ?? "(none)" } ?? "All customers"
-            groups[key, default: ([], [])].durations.append(t.days)
-            groups[key, default: ([], [])].observed.append(t.churned)
-        }
-        let largest = groups.sorted { $0.value.durations.count > $1.value.durations.count }.prefix(6)
-        let curves = largest.map { ($0.key, KaplanMeier(durations: $0.value.durations, observed: $0.value.observed)) }
-            .sorted { $0.0 < $1.0 }
-        let logRank = curves.count > 1 ? LogRankTest(groups: largest.map { ($0.value.durations, $0.value.observed) })?.pValue : nil
-        return RevenuePage(query: query, report: report, cohorts: cohorts, survivalAttribute: by, survival: curves, logRankP: logRank)
+        let analysis = SurvivalLifetimeValue.analyse(
+            tenures, grossMargin: view.calculator.settings.grossMargin,
+            segmentOf: by.map { attribute in { view.dataset.accounts[$0.account.int].attribute(attribute) ?? "(none)" } })
+        // The six largest segments get a curve (more would not read); all of them are in the table.
+        let shown = Set((analysis.segments.isEmpty ? [analysis.overall] : analysis.segments).sorted { $0.accounts > $1.accounts }.prefix(6).map(\.segment))
+        let curves = (analysis.segments.isEmpty ? [analysis.overall] : analysis.segments).filter { shown.contains($0.segment) }
+        let logRank = analysis.logRank?.pValue
+        return RevenuePage(query: query, report: report, cohorts: cohorts, survivalAttribute: by, survival: curves, lifetime: analysis, logRankP: logRank)
     }
     var rows: ArraySlice<KPIReport.Row> { report.rows.dropFirst() }
 
@@ -66,7 +65,31 @@ struct RevenuePage {
             })
     }
 
-    func tables() -> [DataTable] { [movementsTable, cohortTable] }
+    func tables() -> [DataTable] { [movementsTable, cohortTable, lifetimeTable] }
+
+    /// Median lifetime with its 95 % interval, restricted mean lifetime and survival CLV, overall and per segment.
+    var lifetimeTable: DataTable {
+        let scale = Money.powerOfTen(currency.minorUnitExponent)
+        func months(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "not reached" }
+        let rows = [lifetime.overall] + lifetime.segments
+        return DataTable(
+            name: "lifetime",
+            caption: "Customer lifetime (Kaplan-Meier, months) and survival CLV = ARPA × gross margin × mean lifetime up to \(String(format: "%.1f", lifetime.overall.restrictedTo)) months",
+            columns: [.init(title: survivalAttribute ?? "Segment"), .init(title: "Customers", numeric: true), .init(title: "Churned", numeric: true),
+                      .init(title: "Median", numeric: true), .init(title: "95 % CI", numeric: true), .init(title: "Mean (restricted)", numeric: true),
+                      .init(title: "ARPA", numeric: true), .init(title: "CLV", numeric: true)],
+            rows: rows.map { s in
+                let ci = s.medianConfidenceInterval
+                return [
+                    .init(text: s.segment == "all" ? "All customers" : s.segment), .init(text: String(s.accounts)), .init(text: String(s.churned)),
+                    .init(text: months(s.median), raw: s.median.map { String($0) } ?? ""),
+                    .init(text: "\(months(ci.lower)) – \(ci.upper.map { String(format: "%.1f", $0) } ?? "∞")"),
+                    .init(text: String(format: "%.1f", s.restrictedMeanMonths), raw: String(s.restrictedMeanMonths)),
+                    .init(text: s.arpa.map { Display.money(Int64($0.rounded()), currency) } ?? "-", raw: s.arpa.map { String($0 / scale) } ?? ""),
+                    .init(text: s.lifetimeValue.map { Display.money(Int64($0.rounded()), currency) } ?? "-", raw: s.lifetimeValue.map { String($0 / scale) } ?? ""),
+                ]
+            })
+    }
 
     func percent(_ x: Double) -> String { String(Int((x * 100).rounded())) + "%" }
 
@@ -107,20 +130,17 @@ struct RevenuePage {
             title: "Customer survival by \(survivalAttribute ?? "all accounts") (Kaplan-Meier)", xLabels: (0...horizon).map { String($0) },
             series: survival.enumerated().map { i, s in
                 ChartSeries(
-                    name: s.group, values: (0...horizon).map { m in s.curve.survival(at: Double(m) * SubscriptionTenure.daysPerMonth) * 100 },
-                    color: colors[i % colors.count])
+                    name: s.segment == "all" ? "All customers" : s.segment,
+                    values: (0...horizon).map { m in s.kaplanMeier.survival(at: Double(m)) * 100 }, color: colors[i % colors.count])
             }, yLabel: "Still paying (%)", format: Display.axisFormat(.customerRetentionRate), step: true)
-        let medians = survival.map { s -> HTML in
-            let median = s.curve.median.map { String(format: "%.1f months", $0 / SubscriptionTenure.daysPerMonth) } ?? "not reached"
-            return "<li>\(s.group): median lifetime \(median) (\(s.curve.subjects) customers, \(s.curve.events) churned)</li>"
-        }
         let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: p = \(String(format: "%.4f", $0)).</p>" } ?? ""
         let q = query.queryString
         return """
             <h1>Revenue</h1>\(standalone ? "" : query.form(action: "/revenue"))
             <div class="card">\(mrrChart)</div><div class="card">\(movements)</div><div class="card">\(retention)</div>
             <h2>Cohort retention</h2><div class="card">\(logoMap)</div><div class="card">\(revenueMap)</div>
-            <h2>Customer lifetime</h2><div class="card">\(survivalChart)<ul class="plain">\(medians)</ul>\(logRank)</div>
+            <h2>Customer lifetime</h2><div class="card">\(survivalChart)\(logRank)</div>\
+            \(lifetimeTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             <h2>Tables</h2>\(movementsTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
             \(cohortTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             """
