@@ -32,6 +32,8 @@ public func buildApplication(
     AccountsController(cache: cache).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
+    StripeWebhookController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+    TrackingController(store: store, cache: cache).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),
