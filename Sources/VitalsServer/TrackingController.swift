@@ -50,6 +50,10 @@ struct TrackingController: Sendable {
             } catch {
                 throw TrackingFailure(.badRequest, "the body is not valid gzip")
             }
+            // The inflater's bound is its buffer's capacity, which may round up: the limit is checked exactly here.
+            guard body.readableBytes <= limit else {
+                throw TrackingFailure(.contentTooLarge, "the decompressed body is larger than \(limit) bytes")
+            }
         }
         guard let json = JSONBody.object(Array(buffer: body)) else { throw TrackingFailure(.badRequest, "the body is not a JSON object") }
         let grant = try authorize(request, body: json, posthog: posthog)
