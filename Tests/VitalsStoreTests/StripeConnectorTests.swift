@@ -167,3 +167,59 @@ enum StripeFixtures {
         #expect(report.rows.map { $0[.churnedMRR].double } == [0, 0, 0, 3_000])
     }
 }
+
+@Suite struct StripeInvoiceTests {
+    static let paidAt = StripeFixtures.t(2024, 3, 20)
+
+    /// An invoice of sub_P for 2 x 45.00 a month (1 March - 1 April), in the current layout (subscription under
+    /// `parent.subscription_details`, lines priced by `pricing.price_details`) or the older one.
+    static func invoice(current: Bool) -> String {
+        let period = #"{"start":\#(StripeFixtures.t(2024, 3, 1)),"end":\#(StripeFixtures.t(2024, 4, 1))}"#
+        let line = current
+            ? #"{"id":"il_1","amount":9000,"quantity":2,"period":\#(period),"parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"sub_P","proration":false}},"pricing":{"type":"price_details","price_details":{"price":"price_45","product":"prod_core"},"unit_amount_decimal":"4500"}}"#
+            : #"{"id":"il_1","type":"subscription","amount":9000,"quantity":2,"period":\#(period),"proration":false,"price":{"id":"price_45","currency":"usd","unit_amount":4500,"product":"prod_core","recurring":{"interval":"month","interval_count":1}}}"#
+        let owner = current
+            ? #""parent":{"type":"subscription_details","subscription_details":{"subscription":"sub_P"}}"#
+            : #""subscription":"sub_P""#
+        return #"{"id":"in_P","object":"invoice","customer":"cus_P","currency":"usd","amount_paid":9000,"status_transitions":{"paid_at":\#(paidAt)},\#(owner),"lines":{"data":[\#(line)]}}"#
+    }
+
+    @Test func aPaidInvoiceOfAnUnseenSubscriptionGivesItsTermsInBothLayouts() throws {
+        for current in [true, false] {
+            var changes = StripeChanges()
+            try StripeMapping.invoice(try #require(JSONBody.object(Array(Self.invoice(current: current).utf8))), paidAt: Timestamp(seconds: 0), into: &changes)
+            let observation = try #require(changes.observations.first)
+            #expect(observation.subscription == "sub_P")
+            #expect(observation.observation.kind == .payment)
+            #expect(observation.observation.items == [.init(product: "prod_core", plan: "price_45", amountMinor: 4_500, currency: "USD", interval: .month, quantity: 2)])
+            let versions = SubscriptionHistory.versions(of: "sub_P", account: AccountIndex(0), observations: changes.observations.map(\.observation))
+            // From the start of the period paid for, 2 x 45.00 a month, open.
+            #expect(versions.map(\.validFrom) == [Timestamp(year: 2024, month: 3, day: 1)])
+            #expect(versions.map(\.quantity) == [2])
+            #expect(versions.map(\.interval) == [.month])
+            #expect(changes.orders.isEmpty)
+        }
+    }
+
+    @Test func aPaidInvoiceBringsAPastDueSubscriptionBack() throws {
+        let store = try Store(path: NSTemporaryDirectory() + "vitals-invoice-\(UUID().uuidString).sqlite")
+        let w = try store.workspace("w")
+        let start = StripeFixtures.t(2024, 1, 1)
+        let active = StripeFixtures.currentSubscription("sub_P", customer: "cus_P", status: "active", start: start, amount: 4_500, quantity: 2)
+        let late = StripeFixtures.currentSubscription("sub_P", customer: "cus_P", status: "past_due", start: start, amount: 4_500, quantity: 2)
+        let events = [
+            StripeFixtures.event("evt_p1", "customer.subscription.created", created: start, active),
+            StripeFixtures.event("evt_p3", "invoice.paid", created: Self.paidAt + 5, Self.invoice(current: true)),
+            StripeFixtures.event("evt_p2", "customer.subscription.updated", created: StripeFixtures.t(2024, 3, 1), late),
+        ]
+        for text in events {
+            let (id, type, changes) = try StripeMapping.event(try #require(JSONBody.object(Array(text.utf8))))
+            _ = try store.applyStripe(changes, workspace: w, event: (id, type), source: id, receivedAt: Timestamp(seconds: 0))
+        }
+        // Delivered out of order, the history is: active from 1 January, past due from 1 March, active again from the
+        // payment on 20 March.
+        let versions = try store.dataset(workspace: w).subscriptions
+        #expect(versions.map(\.status) == [.active, .pastDue, .active])
+        #expect(versions.map(\.validFrom) == [Timestamp(year: 2024, month: 1, day: 1), Timestamp(year: 2024, month: 3, day: 1), Timestamp(seconds: Self.paidAt)])
+    }
+}

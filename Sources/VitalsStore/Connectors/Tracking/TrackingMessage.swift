@@ -56,9 +56,13 @@ public enum TrackingFormat {
         } else {
             raw = [body]
         }
+        // A batch's own `context` applies to each message, under the message's own.
+        let shared = routeType == nil ? body.object("context") : nil
         return try raw.enumerated().map { (i, m) throws(TrackingError) in
             let at = routeType == nil ? "batch[\(i)]" : "message"
             try checkSize(m, at)
+            var m = m
+            if let shared { m["context"] = shared.merging(m.object("context") ?? [:]) { _, own in own } }
             return try segmentMessage(m, type: m.string("type") ?? routeType ?? "", at: at, receivedAt: receivedAt)
         }
     }
@@ -91,8 +95,8 @@ public enum TrackingFormat {
             message.group = group
             message.traits = traits(m.object("traits") ?? [:])
         case "identify":
-            // An identify that names the user's company (context.groupId or traits.company.id) groups the user.
-            if let group = context.string("groupId") ?? m.object("traits")?.object("company")?.string("id"), user != nil {
+            // An identify that names the user's company (traits.company.id, else context.groupId) groups the user.
+            if let group = m.object("traits")?.object("company")?.string("id") ?? context.string("groupId"), user != nil {
                 message.kind = .group
                 message.group = group
             }
