@@ -25,6 +25,8 @@ from fake_stripe import FakeStripe, ts
 
 BASE, VITALS, DB = os.environ["BASE"], os.environ["VITALS"], os.environ["DB"]
 INGEST, READ, BACKFILL_READ, SECRET = os.environ["INGEST_KEY"], os.environ["READ_KEY"], os.environ["BACKFILL_READ_KEY"], os.environ["SECRET"]
+SUPPORT_READ, STRIPECSV_READ = os.environ["SUPPORT_READ_KEY"], os.environ["STRIPECSV_READ_KEY"]
+EXPORTS = "Tests/Fixtures/vendor-exports"
 logging.getLogger("segment").setLevel(logging.CRITICAL)
 logging.getLogger("posthog").setLevel(logging.CRITICAL)
 
@@ -295,7 +297,44 @@ def test_usage_kpis():
     check("usage: mrr unchanged", row["mrr"] == 290, row["mrr"])
 
 
-for test in [test_stripe_webhooks, test_stripe_backfill, test_segment, test_segment_rejections, test_posthog, test_usage_kpis]:
+# --- Vendor exports through `vitals import` ------------------------------------------------------------------------
+
+def vitals_import(workspace, *args):
+    return subprocess.run([VITALS, "import", "--db", DB, "--workspace", workspace, *args], capture_output=True, text=True)
+
+
+def test_vendor_imports():
+    # HubSpot first (auto-detected by its header), so that Zendesk's and SurveyMonkey's company names match accounts.
+    steps = [vitals_import("support", f"{EXPORTS}/hubspot-companies.csv"),
+             vitals_import("support", "--format", "zendesk", f"{EXPORTS}/zendesk-tickets.csv"),
+             vitals_import("support", f"{EXPORTS}/surveymonkey.csv"),
+             vitals_import("support", "--format", "survey", f"{EXPORTS}/csat.csv"),
+             vitals_import("stripecsv", f"{EXPORTS}/stripe-subscriptions.csv")]
+    check("vitals import: five vendor exports", all(s.returncode == 0 for s in steps), [s.stderr for s in steps if s.returncode])
+    bad = vitals_import("support", "--format", "zendesk", f"{EXPORTS}/zendesk-bad.csv")
+    expected = ["zendesk-bad.csv:3: Organization: unknown account 'Umbrella'", "zendesk-bad.csv:4: Created at: 'yesterday' is not a date and time",
+                "zendesk-bad.csv:4: Replies: 'two' is not a whole number from 0 to 100000"]
+    check("vitals import: a bad export lists every problem as file:line: column: reason",
+          bad.returncode != 0 and all(e in bad.stderr for e in expected), bad.stderr)
+    known = accounts(SUPPORT_READ)
+    check("hubspot: companies are accounts with their properties",
+          known["5001"]["name"] == "Acme" and known["5001"]["csm"] == "Ana Lopez"
+          and known["5001"]["attributes"] == {"company_domain_name": "acme.test", "number_of_employees": "120"}, known.get("5001"))
+    row = kpis(SUPPORT_READ, "2024-03", "2024-03")[0]
+    # Zendesk: 4 opened; resolved 101 (1 reply), 102 (3), 103 (0): one-touch 2 of 3; times 2 h, 24 h, 2 h: median 2.
+    # (zendesk-bad.csv stored nothing: still 4.)
+    check("zendesk: tickets_opened 4, fcr_rate 2/3, median_resolution_hours 2",
+          row["tickets_opened"] == 4 and abs(row["fcr_rate"] - 2 / 3) < 1e-4 and row["median_resolution_hours"] == 2,
+          (row["tickets_opened"], row["fcr_rate"], row["median_resolution_hours"]))
+    # SurveyMonkey: 10, 9, 6 (1004 skipped): NPS = 100 x (2 - 1) / 3 = 33.3. Generic CSAT: 5 and 2: 1 of 2 satisfied.
+    check("surveymonkey: nps 33.3 from 3 answers", abs(row["nps"] - 100 / 3) < 1e-2 and row["nps_responses"] == 3, (row["nps"], row["nps_responses"]))
+    check("survey: csat 0.5", row["csat"] == 0.5, row["csat"])
+    rows = kpis(STRIPECSV_READ, "2024-01", "2024-06")
+    # sub_1 2 x 50 from 15 Jan; sub_2 1200 / 12 = 100 from 1 Feb, ended 1 June; sub_3 30 after its trial (15 Feb).
+    check("stripe export: mrr 100, 230, 230, 230, 230, 130", column(rows, "mrr") == [100, 230, 230, 230, 230, 130], column(rows, "mrr"))
+
+
+for test in [test_vendor_imports, test_stripe_webhooks, test_stripe_backfill, test_segment, test_segment_rejections, test_posthog, test_usage_kpis]:
     try:
         test()
     except Exception as e:  # a crash is a failure of that test, the others still run
