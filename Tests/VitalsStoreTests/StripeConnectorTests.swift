@@ -223,3 +223,37 @@ enum StripeFixtures {
         #expect(versions.map(\.validFrom) == [Timestamp(year: 2024, month: 1, day: 1), Timestamp(year: 2024, month: 3, day: 1), Timestamp(seconds: Self.paidAt)])
     }
 }
+
+@Suite struct StripeAccountIDTests {
+    /// A customer whose metadata names the product's own account id joins Stripe's records to that account, even when
+    /// its subscription arrives before the customer.
+    @Test func metadataVitalsAccountIDNamesTheAccount() throws {
+        let store = try Store(path: NSTemporaryDirectory() + "vitals-stripe-id-\(UUID().uuidString).sqlite")
+        let w = try store.workspace("w")
+        var usage = Dataset()
+        let acme = usage.upsert(Account(id: "acme", name: "Acme (from the product)"))
+        usage.usageEvents = UsageLog([UsageEvent(id: "e1", account: acme, user: "u1", event: "login", occurredAt: Timestamp(year: 2024, month: 1, day: 20))])
+        try store.save(usage, workspace: w)
+        let start = StripeFixtures.t(2024, 1, 15)
+        let subscription = StripeFixtures.currentSubscription("sub_A", customer: "cus_A", status: "active", start: start, amount: 5_000, quantity: 2)
+        let customer = #"{"id":"cus_A","object":"customer","name":"Acme Inc","created":\#(start),"metadata":{"vitals_account_id":"acme"}}"#
+        for text in [StripeFixtures.event("evt_s", "customer.subscription.created", created: start, subscription),
+                     StripeFixtures.event("evt_c", "customer.created", created: start, customer)] {
+            let (id, type, changes) = try StripeMapping.event(try #require(JSONBody.object(Array(text.utf8))))
+            _ = try store.applyStripe(changes, workspace: w, event: (id, type), source: id, receivedAt: Timestamp(seconds: 0))
+        }
+        let dataset = try store.dataset(workspace: w)
+        // One account: the subscription moved from the implied cus_A to acme, and cus_A is gone.
+        #expect(dataset.accounts.map(\.id) == ["acme"])
+        #expect(dataset.accounts[0].name == "Acme Inc")
+        #expect(dataset.subscriptions.map { dataset[$0.account].id } == ["acme"])
+        #expect(dataset.usageEvents.count == 1)
+        // Later events of the customer go straight to acme.
+        let more = StripeFixtures.currentSubscription("sub_A", customer: "cus_A", status: "active", start: start, amount: 5_000, quantity: 3)
+        let (id, type, changes) = try StripeMapping.event(try #require(JSONBody.object(Array(StripeFixtures.event("evt_u", "customer.subscription.updated", created: start + 86_400, more).utf8))))
+        _ = try store.applyStripe(changes, workspace: w, event: (id, type), source: id, receivedAt: Timestamp(seconds: 0))
+        let after = try store.dataset(workspace: w)
+        #expect(after.accounts.map(\.id) == ["acme"])
+        #expect(after.subscriptions.map(\.quantity) == [2, 3])
+    }
+}

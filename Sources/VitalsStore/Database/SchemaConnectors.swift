@@ -5,6 +5,7 @@ extension Schema {
     ///
     /// - `stripe_webhook_secret`: each workspace's Stripe endpoint signing secrets (`whsec_...`). Kept as given: an
     ///   HMAC key cannot be checked from a hash. Several may be valid at once while Stripe rolls a secret.
+    /// - `stripe_customer`: the account each Stripe customer is (its `metadata.vitals_account_id`, else its id).
     /// - `stripe_event`: the ids of the Stripe events already applied, so a redelivered event changes nothing.
     /// - `stripe_observation`: every look at a subscription (a webhook's copy of it, a backfill, an export row),
     ///   normalised (`SubscriptionObservation` as JSON). A subscription's versions are rebuilt from all of them, so
@@ -22,6 +23,14 @@ extension Schema {
                     secret TEXT NOT NULL CHECK (secret <> ''),
                     created_at INTEGER NOT NULL,
                     UNIQUE (workspace_id, secret)
+                ) STRICT;
+
+                CREATE TABLE stripe_customer (
+                    id INTEGER PRIMARY KEY,
+                    workspace_id INTEGER NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL CHECK (customer_id <> ''),
+                    account_external_id TEXT NOT NULL CHECK (account_external_id <> ''),
+                    UNIQUE (workspace_id, customer_id)
                 ) STRICT;
 
                 CREATE TABLE stripe_event (

@@ -1,13 +1,27 @@
 import VitalsCore
 
-/// A Stripe customer, as the account it becomes: the account id is the Stripe customer id.
+/// A Stripe customer, as the account it becomes: the account id is the customer's `metadata.vitals_account_id` when
+/// set (to join Stripe with the product's own account ids), else the Stripe customer id.
 public struct StripeCustomer: Sendable, Equatable {
     public var id: String
+    public var accountID: String
     public var name: String
     public var createdAt: Timestamp?
     public var country: String?
     /// `email`, `description` and each `metadata` key as `metadata_<key>`; `stripe_deleted_at` once deleted.
     public var attributes: [String: String]
+
+    public init(
+        id: String, accountID: String? = nil, name: String, createdAt: Timestamp? = nil, country: String? = nil,
+        attributes: [String: String] = [:]
+    ) {
+        self.id = id
+        self.accountID = accountID ?? id
+        self.name = name
+        self.createdAt = createdAt
+        self.country = country
+        self.attributes = attributes
+    }
 }
 
 /// One observation of a subscription, with the customer it belongs to.

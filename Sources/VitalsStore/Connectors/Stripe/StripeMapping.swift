@@ -44,8 +44,9 @@ public enum StripeMapping {
         }
         let name = [c.string("name"), c.string("email"), c.string("description")].compactMap { $0 }.first { !$0.isEmpty }
         let country = c.object("address")?.string("country") ?? c.object("shipping")?.object("address")?.string("country")
+        let account = c.object("metadata")?.string("vitals_account_id").flatMap { $0.isEmpty ? nil : $0 }
         return StripeCustomer(
-            id: id, name: name ?? id, createdAt: c.int("created").map { Timestamp(seconds: $0) },
+            id: id, accountID: account, name: name ?? id, createdAt: c.int("created").map { Timestamp(seconds: $0) },
             country: country.flatMap { $0.isEmpty ? nil : $0 }, attributes: attributes)
     }
 

@@ -58,6 +58,7 @@ extension Store {
                 }
             }
             for c in changes.customers {
+                let before = try Store.stripeAccount(db, workspace: workspace, customer: c.id)
                 try db.execute(
                     sql: """
                         INSERT INTO account (workspace_id, external_id, name, created_at, country, attributes)
@@ -67,14 +68,22 @@ extension Store {
                             country = coalesce(excluded.country, account.country),
                             attributes = json_patch(account.attributes, excluded.attributes)
                         """,
-                    arguments: [workspace, c.id, c.name, c.createdAt?.seconds, c.country, Store.json(c.attributes)])
+                    arguments: [workspace, c.accountID, c.name, c.createdAt?.seconds, c.country, Store.json(c.attributes)])
+                try db.execute(
+                    sql: """
+                        INSERT INTO stripe_customer (workspace_id, customer_id, account_external_id) VALUES (?, ?, ?)
+                        ON CONFLICT (workspace_id, customer_id) DO UPDATE SET account_external_id = excluded.account_external_id
+                        """,
+                    arguments: [workspace, c.id, c.accountID])
+                if before != c.accountID { try Store.moveStripeRecords(db, workspace: workspace, from: before, to: c.accountID) }
                 result.customers += 1
             }
             let implied = Set(changes.observations.map(\.customer) + changes.orders.map(\.customer))
             for customer in implied.sorted() {
+                let account = try Store.stripeAccount(db, workspace: workspace, customer: customer)
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO account (workspace_id, external_id, name) VALUES (?, ?, ?)",
-                    arguments: [workspace, customer, customer])
+                    arguments: [workspace, account, account])
             }
             var touched: [String] = []
             for o in changes.observations {
@@ -108,7 +117,10 @@ extension Store {
                             account_id = excluded.account_id, ordered_at = excluded.ordered_at,
                             amount_minor = excluded.amount_minor, currency = excluded.currency
                         """,
-                    arguments: [workspace, workspace, order.customer, order.id, order.paidAt.seconds, order.amountMinor, order.currency])
+                    arguments: [
+                        workspace, workspace, try Store.stripeAccount(db, workspace: workspace, customer: order.customer), order.id,
+                        order.paidAt.seconds, order.amountMinor, order.currency,
+                    ])
                 result.orders += 1
             }
             return result
@@ -132,6 +144,38 @@ extension Store {
         return try json.map { try JSONDecoder().decode(SubscriptionObservation.self, from: Data($0.utf8)) }
     }
 
+    /// The account id of a Stripe customer: its `vitals_account_id` once its customer object was seen, else its id.
+    static func stripeAccount(_ db: Database, workspace: Int64, customer: String) throws -> String {
+        try String.fetchOne(
+            db, sql: "SELECT account_external_id FROM stripe_customer WHERE workspace_id = ? AND customer_id = ?",
+            arguments: [workspace, customer]) ?? customer
+    }
+
+    /// A customer now belongs to account `to`: its subscriptions and orders, stored under `from` so far, move there,
+    /// and `from` is removed if nothing else refers to it (the account implied by the customer id).
+    static func moveStripeRecords(_ db: Database, workspace: Int64, from: String, to: String) throws {
+        let find = "SELECT id FROM account WHERE workspace_id = ? AND external_id = ?"
+        guard let old = try Int64.fetchOne(db, sql: find, arguments: [workspace, from]),
+            let new = try Int64.fetchOne(db, sql: find, arguments: [workspace, to])
+        else { return }
+        for table in ["subscription_version", "purchase_order"] {
+            try db.execute(sql: "UPDATE \(table) SET account_id = ? WHERE account_id = ?", arguments: [new, old])
+        }
+        // Every table that refers to accounts (including those of later migrations), so no record is cascaded away.
+        let referring = try Row.fetchAll(db, sql: """
+            SELECT DISTINCT m.name, f."from" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+            WHERE m.type = 'table' AND f."table" = 'account'
+            """)
+        let unused = referring.map { r -> String in
+            let (table, column): (String, String) = (r[0], r[1])
+            return "NOT EXISTS (SELECT 1 FROM \"\(table)\" WHERE \"\(table)\".\"\(column)\" = account.id)"
+        }
+        try db.execute(
+            sql: "DELETE FROM account WHERE id = ? AND name = external_id AND attributes = '{}'"
+                + unused.map { " AND " + $0 }.joined(),
+            arguments: [old])
+    }
+
     /// Replaces the stored versions of `subscription` with those its observations imply; returns how many.
     static func rebuildVersions(_ db: Database, workspace: Int64, subscription: String) throws -> Int {
         let rows = try Row.fetchAll(
@@ -144,7 +188,8 @@ extension Store {
         let observations = try rows.map { try decoder.decode(SubscriptionObservation.self, from: Data(($0[1] as String).utf8)) }
         guard let customer: String = rows.last?[0],
             let account = try Int64.fetchOne(
-                db, sql: "SELECT id FROM account WHERE workspace_id = ? AND external_id = ?", arguments: [workspace, customer])
+                db, sql: "SELECT id FROM account WHERE workspace_id = ? AND external_id = ?",
+                arguments: [workspace, try stripeAccount(db, workspace: workspace, customer: customer)])
         else { return 0 }
         let versions = SubscriptionHistory.versions(of: SubscriptionID(subscription), account: AccountIndex(0), observations: observations)
         try db.execute(sql: "DELETE FROM subscription_version WHERE workspace_id = ? AND subscription_id = ?", arguments: [workspace, subscription])

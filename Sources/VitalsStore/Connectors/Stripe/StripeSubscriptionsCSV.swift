@@ -113,8 +113,7 @@ enum StripeSubscriptionsCSV {
                 // Without a name or email the customer is only implied (its id), so a known name is kept.
                 if csv.value(row, name) != nil || csv.value(row, email) != nil, !changes.customers.contains(where: { $0.id == customerID }) {
                     changes.customers.append(StripeCustomer(
-                        id: customerID, name: csv.value(row, name) ?? csv.value(row, email) ?? customerID, createdAt: nil,
-                        country: nil, attributes: attributes))
+                        id: customerID, name: csv.value(row, name) ?? csv.value(row, email) ?? customerID, attributes: attributes))
                 }
             }
             subscriptions[subscription]!.items.append(["price": price, "quantity": units ?? 1])
