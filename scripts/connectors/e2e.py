@@ -92,9 +92,10 @@ def event(eid, etype, created, obj):
             "livemode": False, "pending_webhooks": 1, "data": {"object": obj}}
 
 
-def customer(cid, name, created):
+def customer(cid, name, created, account=None):
+    metadata = {"tier": "gold"} | ({"vitals_account_id": account} if account else {})
     return {"id": cid, "object": "customer", "name": name, "email": f"billing@{name.lower()}.test", "created": created,
-            "address": {"country": "US"}, "metadata": {"tier": "gold"}}
+            "address": {"country": "US"}, "metadata": metadata}
 
 
 def stripe_events():
@@ -112,7 +113,8 @@ def stripe_events():
     one_off = {"id": "in_oneoff", "object": "invoice", "customer": "cus_A", "currency": "usd", "amount_paid": 25000,
                "status": "paid", "status_transitions": {"paid_at": t(2024, 3, 3)}, "parent": None, "lines": {"data": []}}
     return [
-        event("evt_1", "customer.created", t(2024, 1, 15), customer("cus_A", "Acme", t(2024, 1, 15))),
+        # cus_A is the product's account "acme" (the groupId its Segment calls use): billing and usage meet there.
+        event("evt_1", "customer.created", t(2024, 1, 15), customer("cus_A", "Acme", t(2024, 1, 15), account="acme")),
         event("evt_2", "customer.subscription.created", t(2024, 1, 15), a),
         event("evt_3", "customer.created", t(2024, 2, 1), customer("cus_B", "Globex", t(2024, 2, 1))),
         event("evt_4", "customer.subscription.created", t(2024, 2, 1), b),
@@ -146,9 +148,9 @@ def test_stripe_webhooks():
     check("stripe: expansion_mrr 0, 0, 50, 20", column(rows, "expansion_mrr") == [0, 0, 50, 20], column(rows, "expansion_mrr"))
     check("stripe: churned_mrr 0, 0, 0, 30", column(rows, "churned_mrr") == [0, 0, 0, 30], column(rows, "churned_mrr"))
     known = accounts(READ)
-    check("stripe: customers are accounts with their details",
-          known["cus_A"]["name"] == "Acme" and known["cus_A"]["country"] == "US" and known["cus_A"]["attributes"].get("metadata_tier") == "gold",
-          known.get("cus_A"))
+    check("stripe: customers are accounts with their details (cus_A as acme, its vitals_account_id)",
+          "cus_A" not in known and known["acme"]["name"] == "Acme" and known["acme"]["country"] == "US"
+          and known["acme"]["attributes"].get("metadata_tier") == "gold" and known["cus_B"]["name"] == "Globex", known.get("acme"))
 
     # A replay: the same event again, freshly signed (a redelivery) is acknowledged and changes nothing...
     first = stripe_events()[8]
@@ -230,6 +232,8 @@ def test_segment():
           known.get("acme", {}).get("name") == "Acme Inc" and known["acme"]["industry"] == "Retail"
           and known["acme"]["attributes"].get("employees") == "120", known.get("acme"))
     check("segment: an account named only by context.groupId is created", "globex" in known)
+    # acme pays (cus_A, now 3 seats x 50.00) and uses the product: one account.
+    check("segment + stripe: acme's MRR is 150 on the same account", known["acme"]["mrr"] == 150, known["acme"]["mrr"])
 
 
 def test_segment_rejections():
