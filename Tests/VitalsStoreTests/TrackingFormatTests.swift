@@ -18,6 +18,7 @@ import VitalsCore
             """#), type: nil, receivedAt: received)
         #expect(messages.map(\.group) == ["acme", "globex", "initech"])
         #expect(messages.map(\.kind) == [.event, .event, .group])
+        #expect(messages[2].traits == ["name": "Initech"])
         // No timestamp: the time received. No messageId: a hash of the message, the same for the same message.
         #expect(messages[0].timestamp == received)
         #expect(messages[0].messageID.hasPrefix("sha256:"))

@@ -96,9 +96,11 @@ public enum TrackingFormat {
             message.traits = traits(m.object("traits") ?? [:])
         case "identify":
             // An identify that names the user's company (traits.company.id, else context.groupId) groups the user.
-            if let group = m.object("traits")?.object("company")?.string("id") ?? context.string("groupId"), user != nil {
+            let company = m.object("traits")?.object("company")
+            if let group = company?.string("id") ?? context.string("groupId"), user != nil {
                 message.kind = .group
                 message.group = group
+                if let name = company?.string("name") { message.traits["name"] = name }
             }
         case "alias": break
         default: throw TrackingError(description: "\(at): type: '\(type)' is not track, identify, group, page, screen or alias")
