@@ -106,6 +106,31 @@ import VitalsStore
         }
     }
 
+    @Test func anEventInACurrencyWithoutARateIsRetriedUntilTheRateExists() async throws {
+        let eur = Self.event("evt_eur", "customer.subscription.created", Self.t(2024, 1, 1),
+            Self.subscription("sub_E", "cus_E", status: "active", start: Self.t(2024, 1, 1), amount: 10_000, quantity: 1)
+                .replacingOccurrences(of: "\"usd\"", with: "\"eur\""))
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/webhooks/stripe/shop", method: .post, headers: signed(eur), body: ByteBuffer(string: eur)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("no rate for EUR"))
+            }
+            #expect(try store.dataset(workspace: workspace).subscriptions.isEmpty)
+            let rates = #"[{"date":"2024-01-01","currency":"EUR","rate":1.10}]"#
+            try await client.execute(uri: "/api/v1/fx_rates", method: .post, headers: headers(ingest), body: ByteBuffer(string: rates)) { response in
+                #expect(response.status == .ok)
+            }
+            // Stripe's retry of the same event is now applied (it was not recorded as seen).
+            try await client.execute(uri: "/webhooks/stripe/shop", method: .post, headers: signed(eur), body: ByteBuffer(string: eur)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"duplicate\":false"))
+            }
+            // 100.00 EUR at 1.10 = 110.00 USD.
+            let rows = try await kpis(client, "from=2024-01&to=2024-01")
+            #expect(rows.map { $0["mrr"] as? Double } == [110])
+        }
+    }
+
     func basic(_ key: String) -> HTTPFields {
         var fields = HTTPFields()
         fields[.contentType] = "application/json"

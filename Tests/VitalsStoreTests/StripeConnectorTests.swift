@@ -257,3 +257,30 @@ enum StripeFixtures {
         #expect(after.subscriptions.map(\.quantity) == [2, 3])
     }
 }
+
+@Suite struct StripePriceTests {
+    /// Tiers: up to 5 units at 10.00, above at 8.00, plus a flat 2.00 in the second tier.
+    static var tiers: [[String: Any]] { [["up_to": 5, "unit_amount": 1_000], ["up_to": NSNull(), "unit_amount": 800, "flat_amount": 200]] }
+
+    @Test func tieredPricesAreTotalledForTheQuantity() {
+        // Volume: all 7 units at the tier 7 falls in: 7 x 8.00 + 2.00 = 58.00.
+        #expect(StripeMapping.tieredTotal(Self.tiers, mode: "volume", quantity: 7) == 5_800)
+        // Graduated: 5 x 10.00 + 2 x 8.00 + 2.00 = 68.00.
+        #expect(StripeMapping.tieredTotal(Self.tiers, mode: "graduated", quantity: 7) == 6_800)
+        // 3 units stay in the first tier either way: 30.00.
+        #expect(StripeMapping.tieredTotal(Self.tiers, mode: "volume", quantity: 3) == 3_000)
+        #expect(StripeMapping.tieredTotal(Self.tiers, mode: "graduated", quantity: 3) == 3_000)
+    }
+
+    @Test func anIntervalFollowsFromAnInvoicePeriod() {
+        func i(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> String? {
+            StripeMapping.interval(from: Timestamp(year: a.0, month: a.1, day: a.2), to: Timestamp(year: b.0, month: b.1, day: b.2))
+                .map { "\($0.0.rawValue) \($0.1)" }
+        }
+        #expect(i((2024, 1, 15), (2024, 2, 15)) == "month 1")
+        #expect(i((2024, 1, 1), (2024, 4, 1)) == "month 3")
+        #expect(i((2024, 2, 1), (2025, 2, 1)) == "year 1")
+        #expect(i((2024, 3, 4), (2024, 3, 18)) == "week 2")
+        #expect(i((2024, 3, 4), (2024, 3, 7)) == "day 3")
+    }
+}
