@@ -42,6 +42,12 @@ public func buildApplication(
     LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(cache: cache, now: now).register(on: pages)
+    // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
+    let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
+    StripeWebhookController(
+        store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock
+    ).register(on: router)
+    TrackingController(store: store, cache: cache).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),

@@ -11,7 +11,8 @@ struct ImportCommand: ParsableCommand {
             Takes a dataset folder or one canonical file (docs/data-format.md). Every file is checked first; any \
             problem fails the whole import with file:line: column: reason and stores nothing. Records are upserted \
             by their id, so importing the same files twice changes nothing. Rows may refer to accounts already in \
-            the workspace.
+            the workspace. Vendor exports (Stripe subscriptions, Zendesk tickets, SurveyMonkey, HubSpot companies, \
+            generic NPS/CSAT answers) import with --format, or are recognised by their header (docs/integrations/).
             """
     )
 
@@ -20,6 +21,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var settingsOptions: SettingsOptions
+    @OptionGroup(title: "Vendor exports") var vendor: VendorOptions
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: source) else {
@@ -33,6 +35,9 @@ struct ImportCommand: ParsableCommand {
         let settings = try settingsOptions.settings(dataDirectory: isDirectory.boolValue ? source : nil)
         let started = Date()
         let (store, workspace) = try store.open(create: true)
+        if let format = vendor.format(of: source, isDirectory: isDirectory.boolValue) {
+            return try vendor.run(format, path: source, store: store, workspace: workspace, label: self.store.workspace, settings: settings)
+        }
         let known = try store.accounts(workspace: workspace)
         let dataset: Dataset
         if isDirectory.boolValue {

@@ -6,6 +6,9 @@ struct Vitals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitals",
         abstract: "Customer-success and revenue KPIs for subscription businesses.",
-        subcommands: [ReportCommand.self, ImportCommand.self, KeysCommand.self, GenerateCommand.self, ServeCommand.self, UsersCommand.self, CLVCommand.self]
+        subcommands: [
+            ServeCommand.self, ReportCommand.self, ImportCommand.self, ConnectCommand.self, UsersCommand.self, KeysCommand.self,
+            GenerateCommand.self, CLVCommand.self,
+        ]
     )
 }

@@ -1,0 +1,114 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import VitalsCore
+import VitalsStore
+
+/// Product usage from trackers (docs/integrations/segment.md, posthog.md):
+/// Segment's tracking API (`POST /v1/batch`, `/v1/track`, `/v1/identify`, `/v1/group`, `/v1/page`, `/v1/screen`,
+/// `/v1/alias`) and PostHog's capture API (`POST /batch/`, `/capture/`).
+///
+/// The write key is an ingest (or admin) API key of the workspace: as the HTTP Basic user (Segment's libraries), a
+/// Bearer token, or in the body (`writeKey` for Segment, `api_key` for PostHog). Bodies may be gzip. A request is
+/// checked whole before anything is stored: 413 when larger than 500 KB (decompressed) or with a message over 32 KB,
+/// 400 for a malformed message, 401 for a missing or unknown key, 403 for a read-only key. Otherwise it is stored in
+/// one transaction and answered 200 once durable.
+struct TrackingController: Sendable {
+    let store: Store
+    let cache: WorkspaceCache
+
+    /// The clock for messages without a timestamp.
+    var now: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+
+    func register(on router: Router<VitalsContext>) {
+        for type in ["batch", "track", "identify", "group", "page", "screen", "alias"] {
+            router.post("/v1/\(type)") { request, _ in
+                try await receive(request, segmentType: type == "batch" ? nil : type)
+            }
+        }
+        for path in ["/batch", "/capture"] {
+            router.post(RouterPath(path)) { request, _ in try await receive(request, segmentType: nil, posthog: true) }
+        }
+    }
+
+    func receive(_ request: Request, segmentType: String?, posthog: Bool = false) async throws -> Response {
+        // A gzip body is read compressed up to the limit, then inflated up to it: a small bomb cannot fill the memory.
+        let limit = TrackingFormat.maxBatchBytes
+        var body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit + 1)
+        } catch {
+            throw TrackingFailure(.contentTooLarge, "the request body is larger than \(limit) bytes")
+        }
+        guard body.readableBytes <= limit else { throw TrackingFailure(.contentTooLarge, "the request body is larger than \(limit) bytes") }
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard encoding == "gzip" else { throw TrackingFailure(.unsupportedMediaType, "Content-Encoding '\(encoding)' (only gzip)") }
+            do {
+                body = try body.decompress(with: .gzip(), maxSize: limit)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw TrackingFailure(.contentTooLarge, "the decompressed body is larger than \(limit) bytes")
+            } catch {
+                throw TrackingFailure(.badRequest, "the body is not valid gzip")
+            }
+            // The inflater's bound is its buffer's capacity, which may round up: the limit is checked exactly here.
+            guard body.readableBytes <= limit else {
+                throw TrackingFailure(.contentTooLarge, "the decompressed body is larger than \(limit) bytes")
+            }
+        }
+        guard let json = JSONBody.object(Array(buffer: body)) else { throw TrackingFailure(.badRequest, "the body is not a JSON object") }
+        let grant = try authorize(request, body: json, posthog: posthog)
+        let messages: [TrackingMessage]
+        do {
+            messages = posthog
+                ? try TrackingFormat.posthog(json, receivedAt: now())
+                : try TrackingFormat.segment(json, type: segmentType, receivedAt: now())
+        } catch {
+            throw TrackingFailure(error.tooLarge ? .contentTooLarge : .badRequest, error.description)
+        }
+        let result = try store.applyTracking(messages, workspace: grant.workspace)
+        if result.stored > 0 || result.groups > 0 || result.accountsCreated > 0 {
+            await cache.invalidate(grant.workspace, references: result.accountsCreated > 0 || result.groups > 0)
+        }
+        let counts = "\"stored\":\(result.stored),\"duplicates\":\(result.duplicates),\"unattributed\":\(result.unattributed),\"groups\":\(result.groups)"
+        return .json(posthog ? "{\"status\":1,\(counts)}" : "{\"success\":true,\(counts)}")
+    }
+
+    /// The grant of the request's write key, which must allow ingest.
+    private func authorize(_ request: Request, body: [String: Any], posthog: Bool) throws -> APIGrant {
+        var key: String?
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2, parts[0].lowercased() == "basic", let data = Data(base64Encoded: parts[1]) {
+                key = String(decoding: data, as: UTF8.self).split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            } else if parts.count == 2, parts[0].lowercased() == "bearer" {
+                key = parts[1]
+            }
+        }
+        if key?.isEmpty ?? true { key = body[posthog ? "api_key" : "writeKey"] as? String }
+        guard let key, !key.isEmpty else {
+            throw TrackingFailure(.unauthorized, posthog ? "api_key is required" : "a write key is required (HTTP Basic user, or writeKey)")
+        }
+        guard let grant = try store.grant(forKey: key) else { throw TrackingFailure(.unauthorized, "unknown or revoked write key") }
+        guard grant.scope.allows(.ingest) else { throw TrackingFailure(.forbidden, "this key's scope (\(grant.scope.rawValue)) does not allow ingest") }
+        return grant
+    }
+}
+
+/// A tracking API failure, answered as `{"success": false, "code": ..., "message": ...}` (the shape Segment's
+/// libraries read).
+struct TrackingFailure: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let code = ReportJSON.quoted(status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"))
+        var response = Response.json("{\"success\":false,\"code\":\(code),\"message\":\(ReportJSON.quoted(message))}")
+        response.status = status
+        return response
+    }
+}
