@@ -30,6 +30,7 @@ public func buildApplication(
     let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
     KPIController(cache: cache).register(on: api)
     AccountsController(cache: cache).register(on: api)
+    GoalsController(store: store, cache: cache).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
     return Application(
