@@ -269,3 +269,23 @@ import Testing
         #expect(LinearTrend(x: [1, 1, 1], y: [1, 2, 3]) == nil)
     }
 }
+
+extension GoalEvaluationTests {
+    @Test func forecastsStayInsideTheKPIsPossibleValues() throws {
+        // Churn falling 0.01 a month from 0.03 (a perfect line): x = 0, 1, 2 for Jan..Mar; June is x = 5: 0.03 - 0.05
+        // = -0.02, clamped to 0, which meets a 0.005 ceiling: on track.
+        let series = KPISeries(grain: .month, first: CivilDate(year: 2026, month: 1, day: 1), values: [0.03, 0.02, 0.01])
+        let target = KPITarget(
+            kpi: .customerChurnRate, amount: .value(0.005), deadline: CivilDate(year: 2026, month: 6, day: 30),
+            start: CivilDate(year: 2026, month: 1, day: 1))
+        let e = TargetEvaluator.evaluate(target, series: series, asOf: Timestamp(year: 2026, month: 4, day: 1))
+        let f = try #require(e.forecast)
+        #expect(f.value == 0)
+        #expect(f.low == 0 && f.high == 0)
+        // April (x = 3) is 0.03 - 0.03 = 0 (up to rounding), May and June are below 0: clamped.
+        #expect(f.path.count == 3 && f.path.allSatisfy { $0.value >= 0 && $0.value < 1e-12 })
+        #expect(e.status == .onTrack)
+        #expect(KPI.nps.possibleRange == -100...100)
+        #expect(KPI.netNewMRR.possibleRange == nil)
+    }
+}

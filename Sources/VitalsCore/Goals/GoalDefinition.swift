@@ -177,3 +177,24 @@ extension KPI {
     /// Whether a target can be set on the KPI: every KPI with one number per period (not the per-feature breakdown).
     public var isTargetable: Bool { unit != .rates }
 }
+
+extension KPI {
+    /// The values the KPI can take, where bounded: shares lie in [0, 1], NPS in [-100, 100], CES in [1, 7], CSAT's
+    /// mean in [1, 5], the satisfaction index in [0, 100]; counts, money and durations are never negative (net new
+    /// MRR and net revenue churn can be). A trend's forecast is clamped to this range.
+    public var possibleRange: ClosedRange<Double>? {
+        switch self {
+        case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .grr, .upsellRate, .crossSellRate,
+            .trialConversionRate, .repeatPurchaseRate, .csat, .cesEasyShare, .fcrRate, .onboardingCompletionRate,
+            .stickiness, .referralConversionRate, .csqlWinRate, .goalAttainmentRate:
+            0...1
+        case .nps: -100...100
+        case .ces: 1...7
+        case .csatMean: 1...5
+        case .satisfactionIndex: 0...100
+        case .netNewMRR: nil
+        case .netRevenueChurnRate: -Double.infinity...1
+        default: 0...Double.infinity
+        }
+    }
+}

@@ -34,6 +34,9 @@ public enum TargetEvaluator {
         let trend = origin.flatMap { origin in
             LinearTrend(x: recent.map { Double(origin.offset(to: $0.period)) }, y: recent.map(\.value))
         }
+        // Forecasts stay inside the values the KPI can take (a share cannot fall below 0).
+        let range = target.kpi.possibleRange
+        func clamp(_ v: Double) -> Double { range.map { min(max(v, $0.lowerBound), $0.upperBound) } ?? v }
         func x(_ period: Period) -> Double { Double(origin.map { $0.offset(to: period) } ?? 0) }
         func meets(_ value: Double, _ goal: Double) -> Bool {
             sign * (value - goal) >= -1e-9 * max(1, abs(goal))
@@ -55,9 +58,9 @@ public enum TargetEvaluator {
             } else if let goal {
                 if let trend {
                     let interval = trend.predictionInterval(at: x(period))
-                    evaluation.forecast = trend.value(at: x(period))
-                    evaluation.forecastLow = interval.low
-                    evaluation.forecastHigh = interval.high
+                    evaluation.forecast = clamp(trend.value(at: x(period)))
+                    evaluation.forecastLow = clamp(interval.low)
+                    evaluation.forecastHigh = clamp(interval.high)
                 }
                 if let current, meets(current.value, goal) {
                     evaluation.status = .achieved
@@ -94,12 +97,15 @@ public enum TargetEvaluator {
             var period = current.period.next
             while period.start <= finalPeriod.start && path.count < pathLimit {
                 let band = trend.predictionInterval(at: x(period))
-                path.append(ForecastPoint(period: period, value: trend.value(at: x(period)), low: band.low, high: band.high))
+                path.append(
+                    ForecastPoint(
+                        period: period, value: clamp(trend.value(at: x(period))), low: clamp(band.low),
+                        high: clamp(band.high)))
                 period = period.next
             }
             forecast = TargetForecast(
-                period: finalPeriod, value: trend.value(at: at), standardError: trend.predictionStandardError(at: at),
-                low: interval.low, high: interval.high, slope: trend.slope, fittedOn: recent.map(\.period), path: path)
+                period: finalPeriod, value: clamp(trend.value(at: at)), standardError: trend.predictionStandardError(at: at),
+                low: clamp(interval.low), high: clamp(interval.high), slope: trend.slope, fittedOn: recent.map(\.period), path: path)
         }
 
         let (status, reason) = judge(
