@@ -22,7 +22,9 @@ public enum GoalFormat {
     public static func amount(_ amount: TargetAmount, unit: KPIUnit) -> String {
         switch amount {
         case .value(let v): value(v, unit: unit)
-        case .change(let c): (c >= 0 ? "+" : "-") + fixed(abs(c) * 100, decimals: c * 100 == (c * 100).rounded() ? 0 : 1) + " %"
+        case .change(let c):
+            // One decimal, dropped when it is 0: -0.15 is "-15 %" (not "-15.000000000000002"), -0.125 "-12.5 %".
+            (c >= 0 ? "+" : "-") + { $0.hasSuffix(".0") ? String($0.dropLast(2)) : $0 }(fixed(abs(c) * 100, decimals: 1)) + " %"
         }
     }
 
