@@ -289,3 +289,36 @@ extension GoalEvaluationTests {
         #expect(KPI.netNewMRR.possibleRange == nil)
     }
 }
+
+extension GoalEvaluationTests {
+    @Test func changesAreDescribedOneLineEach() {
+        let start = CivilDate(year: 2026, month: 1, day: 1)
+        let end = CivilDate(year: 2026, month: 12, day: 31)
+        let old = GoalDefinition(
+            key: "g", name: "Grow", deadline: end,
+            factors: [
+                SuccessFactor(name: "Onboarding", targets: [
+                    KPITarget(id: 4, kpi: .onboardingCompletionRate, amount: .value(0.6), deadline: end, start: start)
+                ]),
+                SuccessFactor(name: "Support", targets: []),
+            ])
+        var new = old
+        new.owner = "ana"
+        new.factors[0].name = "Fast onboarding"
+        new.factors[0].targets[0].amount = .value(0.65)
+        new.factors[0].targets[0].stages = [TargetStage(amount: .value(0.62), deadline: CivilDate(year: 2026, month: 6, day: 30))]
+        new.factors.remove(at: 1)
+        #expect(new.changes(from: old) == [
+            "owner: none -> 'ana'",
+            "ksf 'Support' removed",
+            "ksf 'Onboarding' renamed 'Fast onboarding'",
+            "ksf 'Fast onboarding': target onboarding_completion_rate: amount 60.0 % -> 65.0 %",
+            "ksf 'Fast onboarding': target onboarding_completion_rate: stages none -> 62.0 % by 2026-06-30",
+        ])
+        #expect(old.changes(from: old).isEmpty)
+        #expect(GoalFormat.amount(.change(-0.15), unit: .rate) == "-15 %")
+        #expect(GoalFormat.amount(.change(0.125), unit: .money) == "+12.5 %")
+        #expect(GoalFormat.value(1234.5, unit: .money) == "1234.50")
+        #expect(GoalFormat.pace(-0.0123, unit: .rate) == "-1.23 pp")
+    }
+}

@@ -21,9 +21,23 @@ extension GoalDefinition {
         }
         let oldNames = old.factors.map(\.name)
         let newNames = factors.map(\.name)
-        for name in oldNames where !newNames.contains(name) { lines.append("ksf '\(name)' removed") }
-        for factor in factors {
-            guard let before = old.factors.first(where: { $0.name == factor.name }) else {
+        // KSFs match by name; a new name in the place of a vanished one is a rename.
+        var renamedFrom: [Int: Int] = [:]
+        for (i, factor) in factors.enumerated() where !oldNames.contains(factor.name) {
+            if i < old.factors.count && !newNames.contains(old.factors[i].name) { renamedFrom[i] = i }
+        }
+        let renamedOld = Set(renamedFrom.values)
+        for (i, name) in oldNames.enumerated() where !newNames.contains(name) && !renamedOld.contains(i) {
+            lines.append("ksf '\(name)' removed")
+        }
+        for (i, factor) in factors.enumerated() {
+            let before: SuccessFactor
+            if let match = old.factors.first(where: { $0.name == factor.name }) {
+                before = match
+            } else if let j = renamedFrom[i] {
+                before = old.factors[j]
+                lines.append("ksf '\(before.name)' renamed '\(factor.name)'")
+            } else {
                 lines.append("ksf '\(factor.name)' added with \(factor.targets.count) target\(factor.targets.count == 1 ? "" : "s")")
                 continue
             }
