@@ -67,4 +67,25 @@ public enum DemoGoals {
                 ]),
         ]
     }
+
+    /// Review notes for the demo tree, dated before `dataEnd`: some targets reviewed lately (not due), others long
+    /// ago or never (due), so the review list has both.
+    public static func reviews(dataEnd: CivilDate) -> [TargetReviewSeed] {
+        func at(_ daysBefore: Int, hour: Int = 10) -> Timestamp {
+            Timestamp(dataEnd.adding(days: -daysBefore)).adding(seconds: Int64(hour) * 3600)
+        }
+        func seed(_ goal: String, _ kpi: KPI, segment: String? = nil, _ days: Int, _ who: String, _ note: String) -> TargetReviewSeed {
+            TargetReviewSeed(goalKey: goal, kpi: kpi, segment: segment, review: TargetReview(reviewedAt: at(days), reviewer: who, note: note))
+        }
+        return [
+            seed("revenue-growth", .mrr, 95, "Maya (CEO)", "Quarter one of the plan: new logos ahead, expansion behind. Keep the target."),
+            seed("revenue-growth", .mrr, 5, "Maya (CEO)", "Growth is steady; the board asked for a mid-year check on expansion."),
+            seed("revenue-growth", .onboardingCompletionRate, 12, "Priya (Onboarding)", "New kickoff template live; completion up two months running."),
+            seed("revenue-growth", .nrr, 70, "Luis (Account management)", "Expansion playbook rolled out to the top 50 accounts."),
+            seed("retention", .customerChurnRate, 40, "Ana (VP CS)", "Missed the first step: two large Retail accounts left after a price change."),
+            seed("retention", .customerChurnRate, 9, "Ana (VP CS)", "Save desk staffed; churn interviews for every cancellation."),
+            seed("retention", .fcrRate, 20, "Tom (Support)", "Knowledge base refresh started; FCR flat so far, at risk."),
+            seed("retention", .nps, 30, "Ana (VP CS)", "Detractors cite slow support; tied to the FCR work."),
+        ]
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VitalsCore
+import VitalsGenerator
 
 @testable import VitalsStore
 
@@ -185,5 +186,26 @@ import VitalsCore
                     arguments: [w, created.id])
             }
         }
+    }
+}
+
+extension GoalStoreTests {
+    @Test func theDemoTreeSeedsOnceWithItsReviews() throws {
+        let store = try temporaryStore()
+        let w = try store.workspace("demo")
+        let end = CivilDate(year: 2026, month: 11, day: 1)
+        let goals = try store.seedGoals(
+            DemoGoals.tree(dataEnd: end), reviews: DemoGoals.reviews(dataEnd: end), workspace: w, actor: "demo", at: t0)
+        #expect(goals.map(\.definition.key) == ["revenue-growth", "retention"])
+        let mrr = try #require(goals[0].definition.target?.id)
+        // The later of the two MRR reviews is the latest; 8 notes on 6 targets (MRR and the churn target have two each).
+        #expect(try store.reviews(targetID: mrr, workspace: w).map(\.reviewer) == ["Maya (CEO)", "Maya (CEO)"])
+        #expect(try store.latestReviews(workspace: w)[mrr]?.reviewedAt == Timestamp(CivilDate(year: 2026, month: 10, day: 27)).adding(seconds: 36_000))
+        #expect(try store.latestReviews(workspace: w).count == 6)
+        // Seeding again adds no goal and no review.
+        _ = try store.seedGoals(
+            DemoGoals.tree(dataEnd: end), reviews: DemoGoals.reviews(dataEnd: end), workspace: w, actor: "demo", at: t0)
+        #expect(try store.goals(workspace: w).count == 2)
+        #expect(try store.reviews(targetID: mrr, workspace: w).count == 2)
     }
 }

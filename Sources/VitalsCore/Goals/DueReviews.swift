@@ -31,3 +31,19 @@ public enum DueReviews {
         return due.sorted { ($0.review.nextDue, $0.goalName, $0.title) < ($1.review.nextDue, $1.goalName, $1.title) }
     }
 }
+
+/// A review of a target named by its goal's key, its KPI and its segment rather than by a stored id: how reviews
+/// travel with goal definitions (the demo's notes) before the targets have ids.
+public struct TargetReviewSeed: Sendable, Equatable {
+    public var goalKey: String
+    public var kpi: KPI
+    public var segment: String?
+    public var review: TargetReview
+
+    public init(goalKey: String, kpi: KPI, segment: String? = nil, review: TargetReview) {
+        self.goalKey = goalKey
+        self.kpi = kpi
+        self.segment = segment
+        self.review = review
+    }
+}

@@ -55,6 +55,15 @@ public enum GoalEvaluator {
             counts: counts, asOf: asOf)
     }
 
+    /// How many targets of `goals` (archived ones left out) are in each status: the overview's target tiles.
+    public static func targetCounts(_ goals: [GoalEvaluation]) -> [GoalStatus: Int] {
+        var counts: [GoalStatus: Int] = [:]
+        for goal in goals where !goal.archived {
+            for (status, n) in goal.counts { counts[status, default: 0] += n }
+        }
+        return counts
+    }
+
     /// The status of a node from its children's: `no data` children are left out (all of them: no data); all
     /// achieved: achieved; otherwise the worst, with achieved counting as on track (off track > at risk > on track).
     public static func rollUp(_ statuses: [GoalStatus]) -> GoalStatus {

@@ -233,3 +233,23 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Stores `goals` (creating or updating each by key, as `upsertGoal`) and each of `reviews` whose target has no
+    /// review yet, so seeding twice adds nothing: what `vitals serve --demo` does with `DemoGoals`.
+    public func seedGoals(
+        _ goals: [GoalDefinition], reviews: [TargetReviewSeed], workspace: Int64, actor: String, at now: Timestamp
+    ) throws(GoalStoreError) -> [StoredGoal] {
+        var stored: [StoredGoal] = []
+        for goal in goals { stored.append(try upsertGoal(goal, workspace: workspace, actor: actor, at: now).goal) }
+        let reviewed = Set(try latestReviews(workspace: workspace).keys)
+        for seed in reviews.sorted(by: { $0.review.reviewedAt < $1.review.reviewedAt }) {
+            guard let goal = stored.first(where: { $0.definition.key == seed.goalKey }),
+                let target = goal.definition.allTargets.first(where: { $0.kpi == seed.kpi && $0.segment == seed.segment }),
+                let id = target.id, !reviewed.contains(id)
+            else { continue }
+            _ = try addReview(targetID: id, workspace: workspace, reviewer: seed.review.reviewer, note: seed.review.note, at: seed.review.reviewedAt)
+        }
+        return stored
+    }
+}
