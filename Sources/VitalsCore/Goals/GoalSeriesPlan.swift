@@ -19,6 +19,9 @@ public struct GoalSeriesPlan: Sendable {
 
     public var requests: [Request]
 
+    /// The most periods one report covers.
+    public static let periodLimit = 5000
+
     /// - Parameters:
     ///   - dataStart: the day of the earliest record (no period before it is computed).
     ///   - knownAttributes: the account attributes segment filters may name.
@@ -42,7 +45,9 @@ public struct GoalSeriesPlan: Sendable {
             for _ in 0..<window { back = back.previous }
             first = min(first, back.startDate)
             if let dataStart { first = max(first, key.grain.start(containing: dataStart)) }
-            let periods = first <= lastDay ? Period.range(from: first, through: lastDay, grain: key.grain) : []
+            // At most the latest `periodLimit` periods (a daily target started years before the data, say).
+            let periods = first <= lastDay
+                ? Array(Period.range(from: first, through: lastDay, grain: key.grain).suffix(Self.periodLimit)) : []
             var filter: SegmentFilter?
             if let text = key.segment {
                 do {
