@@ -322,3 +322,22 @@ extension GoalEvaluationTests {
         #expect(GoalFormat.pace(-0.0123, unit: .rate) == "-1.23 pp")
     }
 }
+
+extension GoalEvaluationTests {
+    @Test func relativeTargetsOfNegativeBaselinesStillPointTheRightWay() {
+        // NPS -20 in January, +50 %: -20 + 0.5 x |-20| = -10 (not -20 x 1.5 = -30). Churn 0.05, -10 %: 0.045.
+        #expect(TargetAmount.change(0.5).resolved(baseline: -20) == -10)
+        #expect(TargetAmount.change(-0.1).resolved(baseline: 0.05) == 0.05 - 0.1 * 0.05)
+        #expect(TargetAmount.change(0.5).resolved(baseline: nil) == nil)
+        #expect(TargetAmount.value(3).resolved(baseline: nil) == 3)
+        // NPS -20, -18, -16 (Jan..Mar), a perfect line +2 a month; June is x = 5: -10, meeting -10: on track.
+        // Progress: (-16 - -20) / (-10 - -20) = 4 / 10 = 0.4.
+        let e = TargetEvaluator.evaluate(
+            KPITarget(kpi: .nps, amount: .change(0.5), deadline: CivilDate(year: 2026, month: 6, day: 30), start: CivilDate(year: 2026, month: 1, day: 1)),
+            series: KPISeries(grain: .month, first: CivilDate(year: 2026, month: 1, day: 1), values: [-20, -18, -16]),
+            asOf: Timestamp(year: 2026, month: 4, day: 1))
+        #expect(e.targetValue == -10)
+        #expect(close(e.progress, 0.4))
+        #expect(e.status == .onTrack)
+    }
+}

@@ -58,14 +58,16 @@ public enum TargetAmount: Sendable, Equatable {
     /// The KPI's value in its unit: fractions for rates (0.85 = 85 %), major units of the reporting currency for
     /// money, plain numbers otherwise.
     case value(Double)
-    /// A change relative to the baseline, as a signed fraction: -0.10 = "reduce by 10 %", target = baseline x (1 - 0.10).
+    /// A change relative to the baseline, as a signed fraction: -0.10 = "reduce by 10 %". Target = baseline + change x
+    /// |baseline|, which is baseline x (1 + change) for a positive baseline; for a negative one (an NPS of -20) a
+    /// positive change still raises it: +50 % of -20 is -10.
     case change(Double)
 
     /// The target value given the baseline, or `nil` for a relative amount without a baseline.
     public func resolved(baseline: Double?) -> Double? {
         switch self {
         case .value(let value): value
-        case .change(let change): baseline.map { $0 * (1 + change) }
+        case .change(let change): baseline.map { $0 + change * abs($0) }
         }
     }
 }
