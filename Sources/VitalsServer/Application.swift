@@ -36,6 +36,7 @@ public func buildApplication(
     KPIController(cache: cache).register(on: api)
     AccountsController(cache: cache).register(on: api)
     LifetimeController(cache: cache).register(on: api)
+    GoalsController(store: store, cache: cache).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.

@@ -18,13 +18,13 @@ enum OpenAPIDocument {
              "info":{"title":"Vitals API","version":"1","description":"Customer-success and revenue KPIs. Every route needs an API key (Authorization: Bearer vk_...) of the scope it names; a key sees only its own workspace."},
              "components":{
                "securitySchemes":{"apiKey":{"type":"http","scheme":"bearer"}},
-               "schemas":{
+               "schemas":{\##(goalSchemas)
                  "Error":{"type":"object","required":["error"],"properties":{"error":{"type":"string"}}},
                  "Report":{"type":"object","required":["currency","periods"],"properties":{"currency":{"type":"string"},"segment":{"type":["string","null"]},"periods":{"type":"array","items":{"type":"object","additionalProperties":true}}}},
                  "Account":{"type":"object","properties":{"account_id":{"type":"string"},"name":{"type":"string"},"created_at":{"type":["string","null"]},"csm":{"type":["string","null"]},"industry":{"type":["string","null"]},"country":{"type":["string","null"]},"referred_by":{"type":["string","null"]},"mrr":{"type":"number"},"attributes":{"type":"object","additionalProperties":{"type":"string"}}}}
                }},
              "security":[{"apiKey":[]}],
-             "paths":{
+             "paths":{\##(goalPaths(failure))
                "/api/v1/kpis":{"get":{"operationId":"kpis","summary":"Every KPI per period (scope read): the JSON of vitals report --json",
                  "parameters":[\##(period)],
                  "responses":{"200":{"description":"the report","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Report"}}}},"400":\##(failure("a bad parameter")),"401":\##(failure("no valid key")),"403":\##(failure("a key without the read scope"))}}},

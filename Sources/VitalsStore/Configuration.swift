@@ -98,8 +98,9 @@ public enum ConfigurationLoader {
             problems.append("\(path): \(error)")
             return
         }
-        for key in table.keys where key != "report" {
-            problems.append("\(path): unknown section or key '\(key)' (known: [report])")
+        // [[goals]] is read by GoalsConfiguration.
+        for key in table.keys where key != "report" && key != "goals" {
+            problems.append("\(path): unknown section or key '\(key)' (known: [report], [[goals]])")
         }
         guard let report = table["report"] else { return }
         guard let section = report.table else {

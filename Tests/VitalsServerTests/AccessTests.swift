@@ -75,7 +75,8 @@ import VitalsStore
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             #expect(Set(paths.keys) == [
                 "/api/v1/kpis", "/api/v1/accounts", "/api/v1/accounts/{id}", "/api/v1/{kind}", "/api/v1/{kind}/{id}",
-                "/api/v1/openapi.json", "/api/v1/lifetime",
+                "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",
+                "/api/v1/reviews/due", "/api/v1/targets/{id}/reviews",
             ])
             // Every documented operation is routed: called with an admin key, none answers 404 or 405.
             let concrete = [
@@ -83,6 +84,9 @@ import VitalsStore
                 "/api/v1/accounts/{id}": "/api/v1/accounts/a", "/api/v1/{kind}": "/api/v1/tickets",
                 "/api/v1/{kind}/{id}": "/api/v1/tickets/t9", "/api/v1/openapi.json": "/api/v1/openapi.json",
                 "/api/v1/lifetime": "/api/v1/lifetime",
+                "/api/v1/goals": "/api/v1/goals", "/api/v1/goals/{id}": "/api/v1/goals/999",
+                "/api/v1/goals/{id}/history": "/api/v1/goals/999/history", "/api/v1/reviews/due": "/api/v1/reviews/due",
+                "/api/v1/targets/{id}/reviews": "/api/v1/targets/999/reviews",
             ]
             for (path, operations) in paths {
                 for method in operations.keys {
