@@ -42,7 +42,7 @@ public func buildApplication(
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
     LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
-    DashboardController(cache: cache, now: now).register(on: pages)
+    DashboardController(store: store, cache: cache, now: now).register(on: pages)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
     StripeWebhookController(

@@ -22,6 +22,11 @@ enum DemoCompany {
             log("generating the demo company: \(dataset.accounts.count) accounts, \(dataset.subscriptions.count) subscription versions, "
                 + "\(dataset.usageEvents.count) usage events")
             _ = try store.save(dataset, workspace: workspace)
+            // A realistic goal tree for the generated company: some targets on track, some at risk.
+            let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+            _ = try store.seedGoals(
+                DemoGoals.tree(dataEnd: options.endDate), reviews: DemoGoals.reviews(dataEnd: options.endDate), workspace: workspace,
+                actor: "demo", at: now)
             log(String(format: "stored the demo company in %.1f s", Date().timeIntervalSince(started)))
         }
         var generator = SystemRandomNumberGenerator()

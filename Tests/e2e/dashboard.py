@@ -126,6 +126,28 @@ try:
           bool(driver.find_elements(By.CSS_SELECTOR, "table[data-table=subscriptions] tbody tr")) and bool(driver.find_elements(By.CSS_SELECTOR, "svg.chart")))
     driver.save_screenshot(f"{SHOTS}/account.png")
 
+    # Goals: the demo's goal tree, each target's status as the API evaluates it, and the overview's target badges.
+    driver.get(BASE + "/goals")
+    check("the goals page opens", wait_for_title("Goals"))
+    api_goals = api("/api/v1/goals")["goals"]
+    api_status = {}
+    for g in api_goals:
+        for t in ([g["target"]] if g["target"] else []) + [t for k in g["ksf"] for t in k["targets"]]:
+            api_status[str(t["id"])] = t["status"]
+    cards = driver.find_elements(By.CSS_SELECTOR, "div.card[data-target]")
+    page_status = {c.get_attribute("data-target"): c.get_attribute("data-status") for c in cards}
+    check(f"the goals page shows the demo's {len(api_goals)} goals and {len(api_status)} targets",
+          len(driver.find_elements(By.CSS_SELECTOR, "section.goal")) == len(api_goals) >= 1 and set(page_status) == set(api_status),
+          (len(api_goals), sorted(page_status), sorted(api_status)))
+    check("every target's status on the page equals the API's", page_status == api_status,
+          {k: (page_status.get(k), v) for k, v in api_status.items() if page_status.get(k) != v})
+    check("the demo goal tree has targets in more than one state", len(set(api_status.values())) >= 2, set(api_status.values()))
+    check("each target with history has a forecast chart", len(driver.find_elements(By.CSS_SELECTOR, "div.card[data-target] svg.chart")) >= 1)
+    driver.save_screenshot(f"{SHOTS}/goals.png")
+    driver.get(BASE + "/")
+    badges = driver.find_elements(By.CSS_SELECTOR, "a.tile [data-target-status]")
+    check("overview tiles show the status of their company-wide targets", len(badges) >= 1, len(badges))
+
     # Signing out ends the session.
     driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
     wait_for_title("Sign in")

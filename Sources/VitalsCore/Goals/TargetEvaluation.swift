@@ -23,7 +23,7 @@ public enum GoalStatus: String, Sendable, Equatable, CaseIterable {
     }
 
     /// The roll-up order: a larger number is worse. Achieved and on track are both fine; no data is unranked.
-    var severity: Int {
+    public var severity: Int {
         switch self {
         case .achieved: 0
         case .onTrack: 1

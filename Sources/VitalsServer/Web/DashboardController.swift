@@ -6,8 +6,10 @@ import VitalsStore
 /// The dashboard's pages. Each handler reads the person's workspace view, builds the page's model from the core,
 /// and renders it; the models are kept in the workspace cache until the next write, so a warm page is only a render.
 struct DashboardController: Sendable {
+    let store: Store
     let cache: WorkspaceCache
     let now: @Sendable () -> Date
+    var goalsController: GoalsController { GoalsController(store: store, cache: cache) }
 
     func register(on pages: RouterGroup<VitalsContext>) {
         pages.get("/") { request, context in try await overview(request, context) }
@@ -15,6 +17,8 @@ struct DashboardController: Sendable {
         pages.get("/revenue") { request, context in try await revenue(request, context) }
         pages.get("/accounts") { request, context in try await accounts(request, context) }
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
+        pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
+        pages.post("/goals/targets/:id/reviews") { request, context in try await recordReview(request, context) }
     }
 
     struct Page {
@@ -67,9 +71,12 @@ struct DashboardController: Sendable {
         let workspace = page.session.user.workspace
         let report = try await report(page)
         let query = page.query
-        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)") { view -> HTML in
+        let targets = Self.targetBadges(try await evaluatedGoals(page), segment: query.segmentText)
+        let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.status)" }.joined(separator: ",")
+        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)|\(badgeKey)") { view -> HTML in
             let inScope = query.segment.map { s in view.dataset.accounts.lazy.filter { s.matches($0) }.count } ?? view.dataset.accounts.count
-            return OverviewPage(report: report, query: query, accountsInScope: inScope).render(layout: layout(page, title: "Overview", section: .overview))
+            return OverviewPage(report: report, query: query, accountsInScope: inScope, targets: targets)
+                .render(layout: layout(page, title: "Overview", section: .overview))
         }
         return .html(layout(page, title: "Overview", section: .overview).render(body))
     }
@@ -148,6 +155,56 @@ struct DashboardController: Sendable {
         model.lifetimeSection = lifetime.report.map { AccountPage.lifetimeFacts($0, account: index, by: by, currency: model.currency) }
         if let response = try csv(page, name: id, tables: { model.tables }) { return response }
         return .html(layout(page, title: model.account.name, section: .accounts).render(model.render()))
+    }
+
+    /// The workspace's goals evaluated as of the page's instant (the store's goals change without a data write, so
+    /// they are read each time; the KPI series behind them are cached).
+    func evaluatedGoals(_ page: Page) async throws -> [GoalEvaluation] {
+        let workspace = page.session.user.workspace
+        let stored: [StoredGoal]
+        do { stored = try store.goals(workspace: workspace) } catch { throw HTTPError(.internalServerError, message: "\(error)") }
+        return try await goalsController.evaluate(stored, workspace: workspace, asOf: page.asOf)
+    }
+
+    func goals(_ request: Request, _ context: VitalsContext, notice: String?) async throws -> Response {
+        let page = try await page(request, context)
+        let model = GoalsPage(
+            goals: try await evaluatedGoals(page), currency: page.view.calculator.settings.reportingCurrency,
+            csrfToken: page.session.csrfToken, asOf: page.asOf, notice: notice)
+        if let response = try csv(page, name: "goals", tables: { [model.targetTable] }) { return response }
+        return .html(layout(page, title: "Goals", section: .goals).render(model.render()))
+    }
+
+    /// Records a review note for a target (POST from the goals page, with the session's CSRF token).
+    func recordReview(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        let form = try await LoginController.form(request, context: context)
+        guard LoginController.equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !note.isEmpty else { return try await goals(request, context, notice: "A review needs a note.") }
+        do {
+            _ = try store.addReview(
+                targetID: id, workspace: session.user.workspace, reviewer: session.user.name, note: note,
+                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+        } catch {
+            throw HTTPError(.notFound, message: "\(error)")
+        }
+        return .redirect(to: "/goals", type: .normal)
+    }
+
+    /// A tile's target status: the worst status among the active targets on that KPI for the page's segment (the
+    /// company-wide targets when no segment is chosen).
+    static func targetBadges(_ goals: [GoalEvaluation], segment: String?) -> [KPI: OverviewPage.TargetBadge] {
+        var worst: [KPI: TargetEvaluation] = [:]
+        for target in goals.filter({ !$0.archived }).flatMap(\.allTargets) where target.target.segment == segment && target.status != .noData {
+            let kpi = target.target.kpi
+            if let known = worst[kpi], known.status.severity >= target.status.severity { continue }
+            worst[kpi] = target
+        }
+        return worst.mapValues { t in
+            OverviewPage.TargetBadge(status: t.status.rawValue, label: "\(t.status.title): \(t.title)")
+        }
     }
 
     /// Attributes worth segmenting by: between 2 and 50 distinct values among the accounts.

@@ -76,7 +76,9 @@ struct OverviewPage {
             let tiles = group.tiles.map { tile -> HTML in
                 let delta: HTML = tile.change.map { "<span class=\"delta \($0.tone)\">\($0.text) vs previous</span>" }
                     ?? "<span class=\"delta flat\">no comparison</span>"
-                let badge: HTML = tile.target.map { "<span class=\"status \($0.status)\" title=\"\($0.label)\">\($0.label)</span>" } ?? ""
+                let badge: HTML = tile.target.map {
+                    "<span class=\"status \($0.status)\" title=\"\($0.label)\" data-target-status=\"\($0.status)\">\($0.status.replacingOccurrences(of: "_", with: " "))</span>"
+                } ?? ""
                 let href = "/kpis/\(tile.kpi.id)" + (q.isEmpty ? "" : "?" + q)
                 let open: HTML = standalone ? "<div class=\"tile\"" : "<a class=\"tile\" href=\"\(href)\""
                 let close: HTML = standalone ? "</div>" : "</a>"
