@@ -18,18 +18,22 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the Vitals HTTP application over `store`. `vitals serve` and the tests both use this one function.
+/// - Parameter health: the health service (`vitals serve` runs its schedule beside the server); by default one with
+///   the default health settings and no alerts.
 public func buildApplication(
     configuration: ServerConfiguration, store: Store, settings: ReportSettings,
-    logger: Logger = Logger(label: "vitals")
+    health: HealthService? = nil, logger: Logger = Logger(label: "vitals")
 ) -> some ApplicationProtocol {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/api/v1/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }
-    let cache = WorkspaceCache(store: store, settings: settings)
+    let health = health ?? HealthService(store: store, settings: settings)
+    let cache = health.cache
     let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
     KPIController(cache: cache).register(on: api)
     AccountsController(cache: cache).register(on: api)
+    HealthController(service: health, store: store, clock: health.clock).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
     return Application(

@@ -7,11 +7,18 @@ public struct WorkspaceView: Sendable {
     public let dataset: Dataset
     public let calculator: KPICalculator
     public let knownAttributes: Set<String>
+    /// Health scoring over the same dataset (accounts tagged with their touch tier as of `builtAt`).
+    public let health: HealthEngine
+    public let builtAt: Timestamp
 
-    init(dataset: Dataset, settings: ReportSettings) {
+    init(dataset: Dataset, settings: ReportSettings, health: HealthSettings = HealthSettings(), now: Timestamp = .now) {
+        // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it.
+        let dataset = TouchModel.tagged(dataset, settings: health, at: now)
         self.dataset = dataset
+        builtAt = now
         calculator = KPICalculator(dataset: dataset, settings: settings)
         knownAttributes = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        self.health = HealthEngine(index: HealthIndex(calculator: calculator, settings: health), accounts: dataset.accounts)
     }
 }
 
@@ -20,6 +27,8 @@ public struct WorkspaceView: Sendable {
 actor WorkspaceCache {
     private let store: Store
     private let settings: ReportSettings
+    private let health: HealthSettings
+    private let clock: @Sendable () -> Timestamp
     private var views: [Int64: Task<WorkspaceView, any Error>] = [:]
     /// What checking new records needs (the accounts and the currencies with rates), kept apart from the views so
     /// that a stream of event batches does not rebuild a view per batch.
@@ -29,9 +38,12 @@ actor WorkspaceCache {
     /// Reports kept per workspace; the oldest half is dropped when full.
     private let reportsKept = 256
 
-    init(store: Store, settings: ReportSettings) {
+    init(store: Store, settings: ReportSettings, health: HealthSettings = HealthSettings(),
+         clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
         self.settings = settings
+        self.health = health
+        self.clock = clock
     }
 
     /// The current view of `workspace`, built from the store if there is none.
@@ -39,8 +51,12 @@ actor WorkspaceCache {
         if let pending = views[workspace] { return try await pending.value }
         let store = self.store
         let settings = self.settings
+        let health = self.health
+        let now = clock()
         // Concurrent readers of a cold workspace share one build.
-        let task = Task { try WorkspaceView(dataset: store.dataset(workspace: workspace), settings: settings) }
+        let task = Task {
+            try WorkspaceView(dataset: store.dataset(workspace: workspace), settings: settings, health: health, now: now)
+        }
         views[workspace] = task
         do {
             return try await task.value

@@ -98,8 +98,10 @@ public enum ConfigurationLoader {
             problems.append("\(path): \(error)")
             return
         }
-        for key in table.keys where key != "report" {
-            problems.append("\(path): unknown section or key '\(key)' (known: [report])")
+        // Other sections belong to their own loaders (HealthConfigurationLoader).
+        let known = ["report"] + HealthConfigurationLoader.sections
+        for key in table.keys where !known.contains(key) {
+            problems.append("\(path): unknown section or key '\(key)' (known: \(known.map { "[\($0)]" }.joined(separator: ", ")))")
         }
         guard let report = table["report"] else { return }
         guard let section = report.table else {

@@ -27,18 +27,30 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var settingsOptions: SettingsOptions
 
+    @Option(help: "The configuration file with [health], [alerts] and [[playbooks]] (default: $VITALS_CONFIG, else ./vitals.toml).")
+    var config: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
     }
 
     func run() async throws {
-        let settings = try settingsOptions.settings(dataDirectory: nil)
+        let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
+        let (settings, healthConfiguration) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
         let opened = try Store(path: store.path)
+        let health = HealthService(store: opened, settings: settings, configuration: healthConfiguration)
         let app = buildApplication(
             configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes), store: opened,
-            settings: settings)
+            settings: settings, health: health)
         print("Vitals is serving \(store.path) on http://\(host):\(port)/api/v1 (API description: /api/v1/openapi.json)")
-        try await app.runService()
+        // Health, alerts and digests are evaluated on their schedule beside the server, and stop with it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { await health.run() }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }

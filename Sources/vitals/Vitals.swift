@@ -6,6 +6,7 @@ struct Vitals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitals",
         abstract: "Customer-success and revenue KPIs for subscription businesses.",
-        subcommands: [ReportCommand.self, ImportCommand.self, KeysCommand.self, GenerateCommand.self, ServeCommand.self, CLVCommand.self]
+        subcommands: [ReportCommand.self, ImportCommand.self, KeysCommand.self, GenerateCommand.self, ServeCommand.self, CLVCommand.self,
+                      HealthCommand.self, AlertsCommand.self, TasksCommand.self]
     )
 }

@@ -75,13 +75,17 @@ import VitalsStore
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             #expect(Set(paths.keys) == [
                 "/api/v1/kpis", "/api/v1/accounts", "/api/v1/accounts/{id}", "/api/v1/{kind}", "/api/v1/{kind}/{id}",
-                "/api/v1/openapi.json",
+                "/api/v1/openapi.json", "/api/v1/accounts/{id}/health", "/api/v1/health", "/api/v1/revenue-at-risk",
+                "/api/v1/alerts", "/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/digests",
             ])
             // Every documented operation is routed: called with an admin key, none answers 404 or 405.
             let concrete = [
                 "/api/v1/kpis": "/api/v1/kpis", "/api/v1/accounts": "/api/v1/accounts",
                 "/api/v1/accounts/{id}": "/api/v1/accounts/a", "/api/v1/{kind}": "/api/v1/tickets",
                 "/api/v1/{kind}/{id}": "/api/v1/tickets/t9", "/api/v1/openapi.json": "/api/v1/openapi.json",
+                "/api/v1/accounts/{id}/health": "/api/v1/accounts/a/health", "/api/v1/health": "/api/v1/health",
+                "/api/v1/revenue-at-risk": "/api/v1/revenue-at-risk", "/api/v1/alerts": "/api/v1/alerts",
+                "/api/v1/tasks": "/api/v1/tasks", "/api/v1/tasks/{id}": "/api/v1/tasks/1", "/api/v1/digests": "/api/v1/digests",
             ]
             for (path, operations) in paths {
                 for method in operations.keys {

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("0002 api keys") { db in
             try db.execute(sql: v2)
         }
+        registerHealth(&migrator)
         return migrator
     }
 
