@@ -19,7 +19,10 @@ struct HealthOptions: ParsableArguments {
     /// The configuration file in use, if any.
     var configPath: String? {
         if let config { return config }
-        if let data { return (data as NSString).appendingPathComponent("vitals.toml") }
+        if let data {
+            let inFolder = (data as NSString).appendingPathComponent("vitals.toml")
+            if FileManager.default.fileExists(atPath: inFolder) { return inFolder }
+        }
         if let env = ProcessInfo.processInfo.environment["VITALS_CONFIG"], !env.isEmpty { return env }
         return FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil
     }

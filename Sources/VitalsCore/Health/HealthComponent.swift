@@ -52,7 +52,8 @@ public enum HealthComponent: String, CaseIterable, Sendable, Codable, Comparable
         case .featureAdoption, .csat, .fcr: "%"
         case .nps: "points"
         case .supportLoad: "tickets"
-        case .onboarding, .billing: "days overdue"
+        case .onboarding: "days overdue"
+        case .billing: "days past due"
         case .csmPulse: "rating 1-5"
         }
     }
