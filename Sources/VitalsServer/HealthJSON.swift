@@ -6,7 +6,11 @@ import VitalsStore
 public enum HealthJSON {
     static func round(_ x: Double, _ places: Double = 100) -> Double { (x * places).rounded() / places }
 
-    static func iso(_ t: Timestamp) -> String { t.description }
+    /// ISO 8601 in UTC with the time always written: `2026-06-01T00:00:00Z`.
+    static func iso(_ t: Timestamp) -> String {
+        let text = t.description
+        return text.count == 10 ? text + "T00:00:00Z" : text
+    }
 
     static func money(_ minor: Int64, _ currency: CurrencyCode) -> Double {
         Double(minor) / Money.powerOfTen(currency.minorUnitExponent)
