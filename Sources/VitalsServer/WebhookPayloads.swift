@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import VitalsCore
 import VitalsStore
 
@@ -79,7 +82,16 @@ struct WebhookDispatcher: Sendable {
     /// Attempts every delivery due at `now`; returns how many were delivered.
     func deliverDue(at now: Timestamp) async throws -> Int {
         var delivered = 0
-        for d in try store.dueDeliveries(at: now) {
+        // In batches: every attempt moves its delivery out of the due set (delivered, failed, or retried later).
+        while case let batch = try store.dueDeliveries(at: now), !batch.isEmpty {
+            delivered += try await deliver(batch, at: now)
+        }
+        return delivered
+    }
+
+    private func deliver(_ batch: [StoredDelivery], at now: Timestamp) async throws -> Int {
+        var delivered = 0
+        for d in batch {
             guard let hook = webhooks[d.webhook], let url = URL(string: hook.url) else {
                 try store.recordAttempt(d.id, at: now, outcome: .failed(error: "no webhook named '\(d.webhook)' is configured"))
                 continue
@@ -103,6 +115,8 @@ struct WebhookDispatcher: Sendable {
                 } else {
                     outcome = .failed(error: "HTTP \(status)")
                 }
+            } catch let error as URLError {
+                outcome = retryOrFail(hook, attempt, now, "URLError \(error.code.rawValue): \(error.localizedDescription)")
             } catch {
                 outcome = retryOrFail(hook, attempt, now, "\(error)")
             }
