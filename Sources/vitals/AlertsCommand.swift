@@ -55,18 +55,24 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep retrying failed deliveries before returning (they stay queued for the next run).")
     var deliverFor = 30
 
+    @Option(help: "Evaluate as of the start of this date, YYYY-MM-DD, instead of now (a back-fill or a replay).")
+    var at: String?
+
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
             ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
         let (settings, configuration) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
         let (opened, workspace) = try store.open(create: false)
-        let service = HealthService(store: opened, settings: settings, configuration: configuration)
+        let fixed = try HealthOptions.instant(at)
+        let service = HealthService(
+            store: opened, settings: settings, configuration: configuration, clock: { fixed ?? .now })
         let summary = try await service.evaluate(workspace: workspace)
         print("Scored \(summary.scored) accounts (red \(summary.bands[.red] ?? 0), yellow \(summary.bands[.yellow] ?? 0), green \(summary.bands[.green] ?? 0)); \(summary.fired.count) alerts fired, \(summary.cleared) cleared, \(summary.tasks) tasks created\(summary.digest.map { ", digest for \(Timestamp(seconds: $0.periodStart.seconds).date)" } ?? "").")
         for alert in summary.fired { print("  [\(alert.severity)] \(alert.title): \(alert.reason)") }
         let deadline = Date().addingTimeInterval(Double(deliverFor))
         var delivered = try await service.deliverDue()
         while Date() < deadline, let next = try opened.nextDeliveryAttempt() {
+            guard fixed == nil else { break }  // a fixed instant never reaches a later attempt
             let wait = max(1, next.seconds - Timestamp.now.seconds)
             guard Date().addingTimeInterval(Double(wait)) < deadline else { break }
             try await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000)

@@ -107,7 +107,7 @@ public enum HealthCalibration {
             }
         }
         guard train.rows > 0, test.rows > 0 else {
-            throw .tooShort("calibration found no paying accounts to train or test on")
+            throw .tooShort("the history is too short to calibrate: \(train.rows) paying account-months to train on (snapshots whose horizon ends before \(testFrom.date)) and \(test.rows) to test on")
         }
         // Features: score / 100, a missing score imputed with the training mean of the component.
         let means = train.columnMeans()
