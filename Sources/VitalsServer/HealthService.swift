@@ -164,9 +164,12 @@ public actor HealthService {
     @discardableResult
     public func deliverDue() async throws -> Int { try await dispatcher.deliverDue(at: clock()) }
 
-    /// Evaluates every workspace every `evaluateEverySeconds` and sends deliveries as they fall due, until cancelled.
+    /// Evaluates every workspace every `evaluateEverySeconds`, and a workspace written to (an ingest) again within
+    /// `afterIngestSeconds`; sends deliveries as they fall due; until cancelled.
     public func run() async {
         var nextEvaluation = clock()
+        let afterIngest = Int64(configuration.afterIngestSeconds)
+        var nextIngestCheck = clock().adding(seconds: afterIngest)
         while !Task.isCancelled {
             let now = clock()
             if now >= nextEvaluation {
@@ -175,10 +178,17 @@ public actor HealthService {
                 } catch {
                     logger.error("health evaluation failed: \(error)")
                 }
+                _ = await cache.takeWritten()
                 nextEvaluation = now.adding(seconds: Int64(configuration.evaluateEverySeconds))
+            } else if afterIngest > 0 && now >= nextIngestCheck {
+                for workspace in await cache.takeWritten().sorted() {
+                    do { try await evaluate(workspace: workspace) } catch { logger.error("health evaluation failed: \(error)") }
+                }
+                nextIngestCheck = now.adding(seconds: afterIngest)
             }
             do { try await deliverDue() } catch { logger.error("webhook delivery failed: \(error)") }
             var wake = nextEvaluation
+            if afterIngest > 0, nextIngestCheck < wake { wake = nextIngestCheck }
             if let next = try? store.nextDeliveryAttempt(), next < wake { wake = next }
             let seconds = max(1, wake.seconds - clock().seconds)
             try? await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)

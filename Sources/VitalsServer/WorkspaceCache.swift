@@ -37,6 +37,14 @@ actor WorkspaceCache {
     private var reports: [Int64: [String: String]] = [:]
     /// Reports kept per workspace; the oldest half is dropped when full.
     private let reportsKept = 256
+    /// Workspaces written to since the health service last asked (it re-evaluates them after ingests).
+    private var written: Set<Int64> = []
+
+    /// The workspaces written to since the last call, forgetting them.
+    func takeWritten() -> Set<Int64> {
+        defer { written = [] }
+        return written
+    }
 
     init(store: Store, settings: ReportSettings, health: HealthSettings = HealthSettings(),
          clock: @escaping @Sendable () -> Timestamp = { .now }) {
@@ -92,6 +100,7 @@ actor WorkspaceCache {
     /// Forgets the view and reports of `workspace` after a write, and its references too when the write changed
     /// accounts or rates.
     func invalidate(_ workspace: Int64, references changed: Bool = true) {
+        written.insert(workspace)
         views[workspace] = nil
         reports[workspace] = nil
         if changed { references[workspace] = nil }

@@ -9,9 +9,12 @@ enum AlertsConfiguration {
         _ r: inout TOMLReader
     ) {
         if let alerts = r.table(root, "alerts") {
-            r.only(alerts, "[alerts]", ["evaluate_every_minutes", "rules", "webhooks"])
+            r.only(alerts, "[alerts]", ["evaluate_every_minutes", "after_ingest_seconds", "rules", "webhooks"])
             if let minutes = r.int(alerts, "evaluate_every_minutes", "[alerts]", range: 1...10_080) {
                 configuration.evaluateEverySeconds = minutes * 60
+            }
+            if let seconds = r.int(alerts, "after_ingest_seconds", "[alerts]", range: 0...86_400) {
+                configuration.afterIngestSeconds = seconds
             }
             for (k, rule) in tables(alerts, "rules", "[[alerts.rules]]", &r).enumerated() {
                 if let parsed = readRule(rule, at: "[[alerts.rules]] #\(k + 1)", &r) { configuration.rules.append(parsed) }

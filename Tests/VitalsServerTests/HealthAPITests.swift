@@ -257,3 +257,32 @@ actor Inbox {
         }
     }
 }
+
+@Suite struct HealthScheduleTests {
+    @Test func aWorkspaceIsEvaluatedAgainSoonAfterAWrite() async throws {
+        let f = try HealthFixture()
+        var configuration = f.configuration()
+        configuration.evaluateEverySeconds = 3600
+        configuration.afterIngestSeconds = 1
+        let clock = f.clock
+        let service = HealthService(store: f.store, settings: ReportSettings(), configuration: configuration, clock: { clock.now })
+        let loop = Task { await service.run() }
+        defer { loop.cancel() }
+        func waitFor(_ condition: () throws -> Bool) async throws -> Bool {
+            for _ in 0..<100 {
+                if try condition() { return true }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            return false
+        }
+        // The first evaluation runs at once: acme fires.
+        #expect(try await waitFor { try f.store.alerts(workspace: f.workspace).count == 1 })
+        // Bolt's CSM rates it 1: a write, then the next check (1 s later on the service's clock) re-evaluates.
+        var d = try f.store.dataset(workspace: f.workspace)
+        d.csmPulses.append(CsmPulse(account: d.index(of: "bolt")!, recordedAt: Timestamp(year: 2026, month: 5, day: 25), rating: 1))
+        try f.store.save(d, workspace: f.workspace)
+        await service.invalidate(workspace: f.workspace)
+        clock.advance(seconds: 2)
+        #expect(try await waitFor { try f.store.alerts(workspace: f.workspace).map(\.subject).contains("bolt") })
+    }
+}

@@ -65,10 +65,13 @@ public struct HealthConfiguration: Sendable, Equatable {
     public var digests: DigestSettings
     /// How often the server evaluates health and alerts.
     public var evaluateEverySeconds: Int
+    /// How soon after records are written to a workspace the server evaluates it again (0: only on the schedule).
+    public var afterIngestSeconds: Int
 
     public init(
         health: HealthSettings = HealthSettings(), rules: [AlertRule] = [], webhooks: [WebhookTarget] = [],
-        playbooks: [Playbook] = [], digests: DigestSettings = DigestSettings(), evaluateEverySeconds: Int = 900
+        playbooks: [Playbook] = [], digests: DigestSettings = DigestSettings(), evaluateEverySeconds: Int = 900,
+        afterIngestSeconds: Int = 60
     ) {
         self.health = health
         self.rules = rules
@@ -76,5 +79,6 @@ public struct HealthConfiguration: Sendable, Equatable {
         self.playbooks = playbooks
         self.digests = digests
         self.evaluateEverySeconds = evaluateEverySeconds
+        self.afterIngestSeconds = afterIngestSeconds
     }
 }
