@@ -29,6 +29,8 @@ public actor HealthService {
     let clock: @Sendable () -> Timestamp
     let dispatcher: WebhookDispatcher
     private var conditions: ConditionProvider?
+    /// Configuration warnings already logged.
+    private var warned: Set<String> = []
     private let logger: Logger
 
     public init(
@@ -80,7 +82,17 @@ public actor HealthService {
             let report = view.calculator.report(ReportScope(periods: [month]))
             for (kpi, value) in report.rows[0].values { if let v = value.double { kpis[kpi] = v } }
         }
-        let external = try await conditions?(workspace, now) ?? [:]
+        for problem in configuration.unknownAttributes(known: view.knownAttributes) where !warned.contains(problem) {
+            warned.insert(problem)
+            logger.warning("\(problem)")
+        }
+        var external: [String: [ExternalCondition]] = [:]
+        do {
+            external = try await conditions?(workspace, now) ?? [:]
+        } catch {
+            // Outside conditions neither fire nor clear this time.
+            logger.error("outside conditions could not be read: \(error)")
+        }
         let evaluator = AlertEvaluator(engine: engine, rules: configuration.rules)
         let observed = evaluator.observe(
             at: now, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 })

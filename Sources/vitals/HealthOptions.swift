@@ -83,6 +83,10 @@ struct HealthOptions: ParsableArguments {
         let raw = try dataset(settings)
         let instant = at ?? Self.defaultInstant(raw)
         let tagged = TouchModel.tagged(raw, settings: configuration.health, at: instant)
+        let known = Set(Account.builtInAttributes).union(tagged.accounts.flatMap { $0.attributes.keys })
+        for problem in configuration.unknownAttributes(known: known) {
+            FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        }
         let engine = HealthEngine(index: HealthIndex(dataset: tagged, settings: configuration.health), accounts: tagged.accounts)
         return (engine, instant, configuration, tagged)
     }

@@ -116,3 +116,12 @@ import VitalsCore
         #expect(plan.messages.first?.webhook == "email")
     }
 }
+
+@Suite struct HealthConfigurationCheckTests {
+    @Test func filtersOnAttributesNoAccountHasAreReported() throws {
+        let filter = try SegmentFilter.parse("tier = gold", knownAttributes: ["tier"])
+        let c = HealthConfiguration(rules: [AlertRule(id: "red", kind: .turnedRed, segment: filter)])
+        #expect(c.unknownAttributes(known: ["touch", "industry"]) == ["alert rule 'red': segment attribute 'tier' is not an attribute of any account"])
+        #expect(c.unknownAttributes(known: ["tier"]).isEmpty)
+    }
+}

@@ -82,3 +82,20 @@ public struct HealthConfiguration: Sendable, Equatable {
         self.afterIngestSeconds = afterIngestSeconds
     }
 }
+
+extension HealthConfiguration {
+    /// The segment filters of the configuration that name attributes no account has, as "where: attribute" (such a
+    /// filter never matches, which is worth a warning once the data is known).
+    public func unknownAttributes(known: Set<String>) -> [String] {
+        var filters: [(String, SegmentFilter?)] = health.segmentModels.map { ("[health.segments.\($0.name)]", $0.segment) }
+        filters += rules.map { ("alert rule '\($0.id)'", $0.segment) }
+        filters += playbooks.map { ("playbook '\($0.name)'", $0.segment) }
+        var problems: [String] = []
+        for (place, filter) in filters {
+            for clause in filter?.clauses ?? [] where !known.contains(clause.attribute) {
+                problems.append("\(place): segment attribute '\(clause.attribute)' is not an attribute of any account")
+            }
+        }
+        return problems
+    }
+}
