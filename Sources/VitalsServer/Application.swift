@@ -23,20 +23,25 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the Vitals HTTP application over `store`. `vitals serve` and the tests both use this one function.
+/// - Parameter health: the health service (`vitals serve` runs its schedule beside the server); by default one with
+///   the default health settings and no alerts.
 public func buildApplication(
     configuration: ServerConfiguration, store: Store, settings: ReportSettings,
-    logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
+    health: HealthService? = nil, logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
 ) -> some ApplicationProtocol {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/api/v1/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }
-    let cache = WorkspaceCache(store: store, settings: settings)
+    let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
+    let health = health ?? HealthService(store: store, settings: settings, clock: clock)
+    let cache = health.cache
     let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
     KPIController(cache: cache).register(on: api)
     AccountsController(cache: cache).register(on: api)
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
+    HealthController(service: health, store: store, clock: health.clock).register(on: api)
     IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
         .register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
@@ -44,7 +49,6 @@ public func buildApplication(
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, now: now).register(on: pages)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
-    let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock
     ).register(on: router)

@@ -9,12 +9,19 @@ public struct WorkspaceView: Sendable {
     public let knownAttributes: Set<String>
     /// The last instant any record speaks of (see `Dataset.latestActivity`), found once per view.
     public let latestActivity: Timestamp?
+    /// Health scoring over the same dataset (accounts tagged with their touch tier as of `builtAt`).
+    public let health: HealthEngine
+    public let builtAt: Timestamp
 
-    init(dataset: Dataset, settings: ReportSettings) {
+    init(dataset: Dataset, settings: ReportSettings, health: HealthSettings = HealthSettings(), now: Timestamp = .now) {
+        // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it.
+        let dataset = TouchModel.tagged(dataset, settings: health, at: now)
         self.dataset = dataset
+        builtAt = now
         calculator = KPICalculator(dataset: dataset, settings: settings)
         knownAttributes = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
         latestActivity = dataset.latestActivity
+        self.health = HealthEngine(index: HealthIndex(calculator: calculator, settings: health), accounts: dataset.accounts)
     }
 
     /// The instant the dashboard reports as of: now, or the end of the data if it stops earlier (an archive or a
@@ -31,6 +38,8 @@ public struct WorkspaceView: Sendable {
 actor WorkspaceCache {
     private let store: Store
     private let settings: ReportSettings
+    private let health: HealthSettings
+    private let clock: @Sendable () -> Timestamp
     private var views: [Int64: Task<WorkspaceView, any Error>] = [:]
     /// What checking new records needs (the accounts and the currencies with rates), kept apart from the views so
     /// that a stream of event batches does not rebuild a view per batch.
@@ -41,10 +50,21 @@ actor WorkspaceCache {
     private var derived: [Int64: [String: any Sendable]] = [:]
     /// Reports kept per workspace; the oldest half is dropped when full.
     private let reportsKept = 256
+    /// Workspaces written to since the health service last asked (it re-evaluates them after ingests).
+    private var written: Set<Int64> = []
 
-    init(store: Store, settings: ReportSettings) {
+    /// The workspaces written to since the last call, forgetting them.
+    func takeWritten() -> Set<Int64> {
+        defer { written = [] }
+        return written
+    }
+
+    init(store: Store, settings: ReportSettings, health: HealthSettings = HealthSettings(),
+         clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
         self.settings = settings
+        self.health = health
+        self.clock = clock
     }
 
     /// The current view of `workspace`, built from the store if there is none.
@@ -52,8 +72,12 @@ actor WorkspaceCache {
         if let pending = views[workspace] { return try await pending.value }
         let store = self.store
         let settings = self.settings
+        let health = self.health
+        let now = clock()
         // Concurrent readers of a cold workspace share one build.
-        let task = Task { try WorkspaceView(dataset: store.dataset(workspace: workspace), settings: settings) }
+        let task = Task {
+            try WorkspaceView(dataset: store.dataset(workspace: workspace), settings: settings, health: health, now: now)
+        }
         views[workspace] = task
         do {
             return try await task.value
@@ -101,6 +125,7 @@ actor WorkspaceCache {
     /// Forgets the view and reports of `workspace` after a write, and its references too when the write changed
     /// accounts or rates.
     func invalidate(_ workspace: Int64, references changed: Bool = true) {
+        written.insert(workspace)
         views[workspace] = nil
         reports[workspace] = nil
         derived[workspace] = nil

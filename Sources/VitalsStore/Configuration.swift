@@ -98,9 +98,11 @@ public enum ConfigurationLoader {
             problems.append("\(path): \(error)")
             return
         }
-        // [[goals]] is read by GoalsConfiguration.
-        for key in table.keys where key != "report" && key != "goals" {
-            problems.append("\(path): unknown section or key '\(key)' (known: [report], [[goals]])")
+        // Other sections belong to their own loaders: [[goals]] to GoalsConfiguration, the health sections to
+        // HealthConfigurationLoader.
+        let known = ["report", "goals"] + HealthConfigurationLoader.sections
+        for key in table.keys where !known.contains(key) {
+            problems.append("\(path): unknown section or key '\(key)' (known: \(known.map { "[\($0)]" }.joined(separator: ", ")))")
         }
         guard let report = table["report"] else { return }
         guard let section = report.table else {

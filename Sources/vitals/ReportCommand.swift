@@ -64,7 +64,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let settings = try settingsOptions.settings(dataDirectory: data)
-        let dataset: Dataset
+        var dataset: Dataset
         if let data {
             dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
         } else {
@@ -90,6 +90,11 @@ struct ReportCommand: ParsableCommand {
             throw Failure(description: "the dataset has no dated records: give --from and --to")
         }
         let periods = Period.range(from: first, through: last, grain: grain)
+        // Touch tiers (docs/health.md) as of the report's end, as an attribute segments and --by can use.
+        let health = try HealthConfigurationLoader.load(
+            configFile: data.map { ($0 as NSString).appendingPathComponent("vitals.toml") }, report: settings,
+            environment: ProcessInfo.processInfo.environment)
+        dataset = TouchModel.tagged(dataset, settings: health.health, at: Timestamp(last.adding(days: 1)))
         let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
         if let by, !known.contains(by) {

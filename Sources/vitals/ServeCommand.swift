@@ -35,13 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var settingsOptions: SettingsOptions
 
+    @Option(help: "The configuration file with [health], [alerts] and [[playbooks]] (default: $VITALS_CONFIG, else ./vitals.toml).")
+    var config: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
     }
 
     func run() async throws {
-        let settings = try settingsOptions.settings(dataDirectory: nil)
+        let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
+        let (settings, healthConfiguration) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
         let (opened, workspace) = try store.open(create: true)
         var signIn = "sign in with a person added by: vitals users create --email EMAIL --name NAME"
         if demo {
@@ -51,12 +56,19 @@ struct ServeCommand: AsyncParsableCommand {
         } else if try !opened.hasUsers(workspace: workspace) {
             signIn = "no one can sign in yet: add a person with vitals users create --email EMAIL --name NAME"
         }
+        let health = HealthService(store: opened, settings: settings, configuration: healthConfiguration)
         let app = buildApplication(
             configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies),
-            store: opened, settings: settings)
+            store: opened, settings: settings, health: health)
         say("Vitals dashboard: http://\(host):\(port)/ (\(signIn))")
         say("API: http://\(host):\(port)/api/v1 (description: /api/v1/openapi.json); store: \(store.path)")
-        try await app.runService()
+        // Health, alerts and digests are evaluated on their schedule beside the server, and stop with it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { await health.run() }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

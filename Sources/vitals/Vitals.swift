@@ -8,7 +8,7 @@ struct Vitals: AsyncParsableCommand {
         abstract: "Customer-success and revenue KPIs for subscription businesses.",
         subcommands: [
             ServeCommand.self, ReportCommand.self, ImportCommand.self, ConnectCommand.self, UsersCommand.self, KeysCommand.self,
-            GoalsCommand.self, GenerateCommand.self, CLVCommand.self,
+            GoalsCommand.self, HealthCommand.self, AlertsCommand.self, TasksCommand.self, GenerateCommand.self, CLVCommand.self,
         ]
     )
 }

@@ -76,7 +76,8 @@ import VitalsStore
             #expect(Set(paths.keys) == [
                 "/api/v1/kpis", "/api/v1/accounts", "/api/v1/accounts/{id}", "/api/v1/{kind}", "/api/v1/{kind}/{id}",
                 "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",
-                "/api/v1/reviews/due", "/api/v1/targets/{id}/reviews",
+                "/api/v1/reviews/due", "/api/v1/targets/{id}/reviews", "/api/v1/accounts/{id}/health", "/api/v1/health", "/api/v1/revenue-at-risk",
+                "/api/v1/alerts", "/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/digests",
             ])
             // Every documented operation is routed: called with an admin key, none answers 404 or 405.
             let concrete = [
@@ -87,6 +88,9 @@ import VitalsStore
                 "/api/v1/goals": "/api/v1/goals", "/api/v1/goals/{id}": "/api/v1/goals/999",
                 "/api/v1/goals/{id}/history": "/api/v1/goals/999/history", "/api/v1/reviews/due": "/api/v1/reviews/due",
                 "/api/v1/targets/{id}/reviews": "/api/v1/targets/999/reviews",
+                "/api/v1/accounts/{id}/health": "/api/v1/accounts/a/health", "/api/v1/health": "/api/v1/health",
+                "/api/v1/revenue-at-risk": "/api/v1/revenue-at-risk", "/api/v1/alerts": "/api/v1/alerts",
+                "/api/v1/tasks": "/api/v1/tasks", "/api/v1/tasks/{id}": "/api/v1/tasks/1", "/api/v1/digests": "/api/v1/digests",
             ]
             for (path, operations) in paths {
                 for method in operations.keys {

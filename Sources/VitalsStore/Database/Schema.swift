@@ -16,6 +16,7 @@ enum Schema {
             try db.execute(sql: v2)
         }
         registerUsers(&migrator)
+        registerHealth(&migrator)
         registerGoals(&migrator)
         registerConnectors(&migrator)
         return migrator

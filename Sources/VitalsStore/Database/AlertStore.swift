@@ -1,0 +1,190 @@
+import GRDB
+import VitalsCore
+
+/// An alert as stored: open until its condition clears.
+public struct StoredAlert: Sendable, Equatable {
+    public var id: Int64
+    public var rule: String
+    public var kind: AlertKind
+    public var severity: String
+    public var subject: String
+    public var account: AccountID?
+    public var title: String
+    public var reason: String
+    public var firedAt: Timestamp
+    public var clearedAt: Timestamp?
+
+    public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
+}
+
+/// An alert about to be recorded.
+public struct NewAlert: Sendable, Equatable {
+    public var rule: String
+    public var kind: AlertKind
+    public var severity: String
+    public var subject: String
+    public var account: AccountID?
+    public var title: String
+    public var reason: String
+
+    public init(_ o: AlertObservation, account: AccountID?) {
+        rule = o.rule
+        kind = o.kind
+        severity = o.severity
+        subject = o.subject
+        self.account = account
+        title = o.title
+        reason = o.reason
+    }
+
+    public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
+}
+
+/// A playbook task about to be created for the alert `trigger`.
+public struct NewTask: Sendable, Equatable {
+    public var trigger: AlertKey
+    public var account: AccountID
+    public var playbook: String
+    public var title: String
+    public var owner: String
+    public var dueAt: Timestamp
+
+    public init(trigger: AlertKey, account: AccountID, playbook: String, title: String, owner: String, dueAt: Timestamp) {
+        self.trigger = trigger
+        self.account = account
+        self.playbook = playbook
+        self.title = title
+        self.owner = owner
+        self.dueAt = dueAt
+    }
+}
+
+/// A webhook delivery about to be queued.
+public struct NewDelivery: Sendable, Equatable {
+    public var webhook: String
+    /// `alert` or `playbook` (digests are queued with their digest).
+    public var kind: String
+    public var payload: String
+
+    public init(webhook: String, kind: String, payload: String) {
+        self.webhook = webhook
+        self.kind = kind
+        self.payload = payload
+    }
+}
+
+/// What recording one evaluation stored.
+public struct RecordedEvaluation: Sendable, Equatable {
+    public var fired: [StoredAlert]
+    public var cleared: Int
+    public var tasks: Int
+    public var deliveries: Int
+}
+
+extension Store {
+    /// The keys of the open alerts of `workspace`: the de-duplication state.
+    public func openAlertKeys(workspace: Int64) throws(StoreError) -> Set<AlertKey> {
+        try read("reading open alerts") { db in
+            Set(try Row.fetchAll(
+                db, sql: "SELECT rule, subject FROM alert WHERE workspace_id = ? AND cleared_at IS NULL", arguments: [workspace]
+            ).map { AlertKey(rule: $0[0], subject: $0[1]) })
+        }
+    }
+
+    /// Records one evaluation in one transaction: clears the alerts whose condition no longer holds, stores the new
+    /// ones (an alert already open for the same rule and subject is not stored again, so two evaluators cannot fire
+    /// it twice), the tasks their playbooks ask for, and the deliveries `deliveries` makes for each stored alert.
+    public func recordEvaluation(
+        workspace: Int64, at now: Timestamp, fired: [NewAlert], cleared: [AlertKey], tasks: [NewTask],
+        deliveries: (StoredAlert) -> [NewDelivery]
+    ) throws(StoreError) -> RecordedEvaluation {
+        try write("recording alerts") { db in
+            let accountRows = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT external_id, id FROM account WHERE workspace_id = ?", arguments: [workspace])
+                    .map { (AccountID($0[0] as String), $0[1] as Int64) }, uniquingKeysWith: { a, _ in a })
+            var clearedCount = 0
+            for key in cleared {
+                try db.execute(
+                    sql: "UPDATE alert SET cleared_at = ? WHERE workspace_id = ? AND rule = ? AND subject = ? AND cleared_at IS NULL",
+                    arguments: [now.seconds, workspace, key.rule, key.subject])
+                clearedCount += db.changesCount
+            }
+            var stored: [StoredAlert] = []
+            var alertIDs: [AlertKey: Int64] = [:]
+            var deliveryCount = 0
+            for alert in fired {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO alert (workspace_id, rule, kind, severity, subject, account_id, title, reason, fired_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        workspace, alert.rule, alert.kind.rawValue, alert.severity, alert.subject,
+                        alert.account.flatMap { accountRows[$0] }, alert.title, alert.reason, now.seconds,
+                    ])
+                guard db.changesCount == 1 else { continue }
+                let id = db.lastInsertedRowID
+                let row = StoredAlert(
+                    id: id, rule: alert.rule, kind: alert.kind, severity: alert.severity, subject: alert.subject,
+                    account: alert.account, title: alert.title, reason: alert.reason, firedAt: now, clearedAt: nil)
+                stored.append(row)
+                alertIDs[alert.key] = id
+                for d in deliveries(row) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO delivery (workspace_id, webhook, kind, alert_id, payload, next_attempt_at, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [workspace, d.webhook, d.kind, id, d.payload, now.seconds, now.seconds])
+                    deliveryCount += 1
+                }
+            }
+            var taskCount = 0
+            for task in tasks {
+                // Only for alerts stored now: an alert another evaluator fired has had its tasks created there.
+                guard let alertID = alertIDs[task.trigger], let account = accountRows[task.account] else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO task (workspace_id, account_id, alert_id, playbook, title, owner, created_at, due_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [workspace, account, alertID, task.playbook, task.title, task.owner, now.seconds, task.dueAt.seconds])
+                taskCount += 1
+            }
+            return RecordedEvaluation(fired: stored, cleared: clearedCount, tasks: taskCount, deliveries: deliveryCount)
+        }
+    }
+
+    /// Alerts of `workspace`, newest first: only open ones when `openOnly`, only of `account` when given.
+    public func alerts(
+        workspace: Int64, openOnly: Bool = false, account: AccountID? = nil, since: Timestamp? = nil, limit: Int = 100,
+        offset: Int = 0
+    ) throws(StoreError) -> [StoredAlert] {
+        try read("reading alerts") { db in
+            var sql = """
+                SELECT al.id, al.rule, al.kind, al.severity, al.subject, a.external_id, al.title, al.reason, al.fired_at,
+                       al.cleared_at
+                FROM alert al LEFT JOIN account a ON a.id = al.account_id WHERE al.workspace_id = ?
+                """
+            var arguments: StatementArguments = [workspace]
+            if openOnly { sql += " AND al.cleared_at IS NULL" }
+            if let account {
+                sql += " AND a.external_id = ?"
+                arguments += [account.rawValue]
+            }
+            if let since {
+                sql += " AND al.fired_at >= ?"
+                arguments += [since.seconds]
+            }
+            sql += " ORDER BY al.fired_at DESC, al.id DESC LIMIT ? OFFSET ?"
+            arguments += [limit, offset]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                let account: String? = r[5]
+                let cleared: Int64? = r[9]
+                return StoredAlert(
+                    id: r[0], rule: r[1], kind: AlertKind(rawValue: r[2]) ?? .external, severity: r[3], subject: r[4],
+                    account: account.map { AccountID($0) }, title: r[6], reason: r[7], firedAt: Timestamp(seconds: r[8]),
+                    clearedAt: cleared.map { Timestamp(seconds: $0) })
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import VitalsCore
+import VitalsServer
+import VitalsStore
+
+/// Where the records and the health configuration come from, shared by the health, alerts and tasks commands.
+struct HealthOptions: ParsableArguments {
+    @Option(help: "The dataset folder (canonical CSV files); or give --db.")
+    var data: String?
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The configuration file (default: <data>/vitals.toml with --data, else $VITALS_CONFIG, else ./vitals.toml).")
+    var config: String?
+
+    @OptionGroup var settingsOptions: SettingsOptions
+
+    /// The configuration file in use, if any.
+    var configPath: String? {
+        if let config { return config }
+        if let data {
+            let inFolder = (data as NSString).appendingPathComponent("vitals.toml")
+            if FileManager.default.fileExists(atPath: inFolder) { return inFolder }
+        }
+        if let env = ProcessInfo.processInfo.environment["VITALS_CONFIG"], !env.isEmpty { return env }
+        return FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil
+    }
+
+    func validate() throws {
+        if let config, !FileManager.default.fileExists(atPath: config) { throw ValidationError("--config \(config): no such file") }
+        if let data {
+            guard store.db == nil else { throw ValidationError("give --data or --db, not both") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--data \(data): no such folder")
+            }
+        } else if !FileManager.default.fileExists(atPath: store.path) {
+            throw ValidationError("no --data folder, and no store at \(store.path) (give --db or run vitals import)")
+        }
+    }
+
+    /// The report settings and the health configuration, every problem of both listed together.
+    func configuration() throws -> (ReportSettings, HealthConfiguration) {
+        try Self.configuration(path: configPath, settingsOptions: settingsOptions)
+    }
+
+    /// The report settings and health configuration from `path` (if any), the environment and the flags.
+    static func configuration(path configPath: String?, settingsOptions: SettingsOptions) throws -> (ReportSettings, HealthConfiguration) {
+        if let configPath, !FileManager.default.fileExists(atPath: configPath) {
+            throw Failure(description: "the configuration file \(configPath) does not exist")
+        }
+        let env = ProcessInfo.processInfo.environment
+        var problems: [String] = []
+        var settings = ReportSettings()
+        do {
+            settings = try ConfigurationLoader.load(
+                configFile: configPath, environment: env,
+                flags: .init(
+                    currency: settingsOptions.currency, grossMargin: settingsOptions.grossMargin,
+                    delinquencyDays: settingsOptions.delinquencyDays))
+        } catch { problems += error.problems }
+        var health = HealthConfiguration()
+        do {
+            health = try HealthConfigurationLoader.load(configFile: configPath, report: settings, environment: env)
+        } catch { problems += error.problems }
+        if !problems.isEmpty {
+            throw Failure(description: "invalid configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n"))
+        }
+        return (settings, health)
+    }
+
+    /// The dataset, as stored or from the folder.
+    func dataset(_ settings: ReportSettings) throws -> Dataset {
+        if let data { return try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency) }
+        let (store, workspace) = try store.open(create: false)
+        return try store.dataset(workspace: workspace)
+    }
+
+    /// The health engine over the dataset as of `at`, with the dataset's accounts tagged with their touch tier.
+    func engine(at: Timestamp?) throws -> (engine: HealthEngine, at: Timestamp, configuration: HealthConfiguration, dataset: Dataset) {
+        let (settings, configuration) = try configuration()
+        let raw = try dataset(settings)
+        let instant = at ?? Self.defaultInstant(raw)
+        let tagged = TouchModel.tagged(raw, settings: configuration.health, at: instant)
+        let known = Set(Account.builtInAttributes).union(tagged.accounts.flatMap { $0.attributes.keys })
+        for problem in configuration.unknownAttributes(known: known) {
+            FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        }
+        let engine = HealthEngine(index: HealthIndex(dataset: tagged, settings: configuration.health), accounts: tagged.accounts)
+        return (engine, instant, configuration, tagged)
+    }
+
+    /// The instant health is assessed at by default: the start of the day after the latest record, or now for an
+    /// empty dataset.
+    static func defaultInstant(_ dataset: Dataset) -> Timestamp {
+        guard let latest = dataset.latestActivity else { return .now }
+        let next = Timestamp(latest.date.adding(days: 1))
+        return min(next, .now)
+    }
+
+    /// Parses `--at`: a date, YYYY-MM-DD (its start).
+    static func instant(_ text: String?) throws -> Timestamp? {
+        guard let text else { return nil }
+        guard text.count == 10, let date = try? CivilDate.parseBound(text).first else {
+            throw ValidationError("--at: '\(text)' is not a date, YYYY-MM-DD")
+        }
+        return Timestamp(date)
+    }
+}
+
+/// Left-aligned text columns, right-aligned numbers.
+enum TextTable {
+    static func render(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (k, cell) in row.enumerated() { widths[k] = max(widths[k], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { k, cell in
+                let pad = String(repeating: " ", count: widths[k] - cell.count)
+                return numeric.contains(k) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

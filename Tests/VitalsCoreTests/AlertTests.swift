@@ -1,0 +1,127 @@
+import Testing
+import VitalsCore
+
+@Suite struct AlertTests {
+    static func observation(_ rule: String, _ subject: String) -> AlertObservation {
+        AlertObservation(rule: rule, kind: .turnedRed, severity: "warning", subject: subject, account: nil, title: subject, reason: "")
+    }
+
+    @Test func anAlertFiresOnceWhileItsConditionHoldsAndAgainAfterItClears() {
+        let a = Self.observation("red", "acme")
+        let b = Self.observation("red", "globex")
+        var open = Set<AlertKey>()
+        func step(_ observed: [AlertObservation], evaluated: Set<String> = ["red", "goals"]) -> (fire: [String], clear: [String]) {
+            let (fire, clear) = AlertDeduplication.apply(observed, open: open, evaluated: evaluated)
+            for o in fire { open.insert(o.key) }
+            for k in clear { open.remove(k) }
+            return (fire.map(\.subject), clear.map(\.subject))
+        }
+        // 1: acme turns red: fires.
+        #expect(step([a]) == (["acme"], []))
+        // 2: still red (observed twice in one evaluation, too): silent.
+        #expect(step([a, a]) == ([], []))
+        // 3: globex turns red: only globex fires.
+        #expect(step([a, b]) == (["globex"], []))
+        // 4: acme recovers: it clears (re-arms); globex stays open and silent.
+        #expect(step([b]) == ([], ["acme"]))
+        // 5: acme red again: fires again.
+        #expect(step([a, b]) == (["acme"], []))
+        // 6: a rule not evaluated this time neither fires nor clears.
+        #expect(step([], evaluated: ["goals"]) == ([], []))
+        #expect(open.count == 2)
+    }
+
+    @Test func ruleConditionsOnAHandBuiltDataset() throws {
+        var b = DatasetBuilder()
+        let red = b.account("red", csm: "ana")
+        let dropped = b.account("dropped")
+        let renewing = b.account("renewing")
+        let detractor = b.account("detractor")
+        b.subscription(red, 100, from: "2026-01-01")
+        b.subscription(dropped, 100, from: "2026-01-01")
+        b.subscription(renewing, 1200, from: "2025-07-01", interval: .year)
+        b.subscription(detractor, 100, from: "2026-01-01")
+        var d = b.dataset
+        // Pulse-only model (identity of the rating 1..5 onto 0..100).
+        d.csmPulses = [
+            CsmPulse(account: red, recordedAt: at("2026-05-20"), rating: 1),  // 0: red
+            CsmPulse(account: dropped, recordedAt: at("2026-05-01"), rating: 5),  // 100 two weeks before
+            CsmPulse(account: dropped, recordedAt: at("2026-05-25"), rating: 4),  // 75 now: a drop of 25
+            CsmPulse(account: renewing, recordedAt: at("2026-05-20"), rating: 3),  // 50: yellow
+            CsmPulse(account: detractor, recordedAt: at("2026-05-20"), rating: 5),
+        ]
+        d.surveyResponses = [
+            SurveyResponse(id: "s1", account: detractor, survey: .nps, score: 4, respondedAt: at("2026-05-25")),
+            SurveyResponse(id: "s2", account: renewing, survey: .nps, score: 6, respondedAt: at("2026-03-01")),  // too old
+        ]
+        for day in 18...28 {  // `dropped`: 2 users a day last week, 1 this week (events of 2026-05-18 .. 2026-05-31)
+            let users = day < 25 ? ["u1", "u2"] : ["u1"]
+            for u in users {
+                d.usageEvents.append(UsageEvent(
+                    id: UsageEventID("e\(day)\(u)"), account: dropped, user: UserID(u), event: "login",
+                    occurredAt: at("2026-05-\(day)")))
+            }
+        }
+        var model = HealthModel()
+        model.weights = [Double](repeating: 0, count: HealthComponent.count)
+        model.setWeight(.csmPulse, 1)
+        let settings = HealthSettings(defaultModel: model)
+        let engine = HealthEngine(index: HealthIndex(dataset: d, settings: settings), accounts: d.accounts)
+        let t = at("2026-06-01")
+        let rules = [
+            AlertRule(id: "red", kind: .turnedRed),
+            AlertRule(id: "drop", kind: .scoreDrop, points: 20, days: 14),
+            AlertRule(id: "renewal", kind: .renewalAtRisk, days: 60),
+            AlertRule(id: "detractor", kind: .npsDetractor, days: 30),
+            AlertRule(id: "usage", kind: .usageDrop, percent: 50),
+            AlertRule(id: "churn", kind: .kpiOffTarget, kpi: .customerChurnRate, maximum: 0.02),
+            AlertRule(id: "goals", kind: .external, source: "goals"),
+        ]
+        let evaluator = AlertEvaluator(engine: engine, rules: rules)
+        let target = ExternalCondition(source: "goals", key: "nrr-q3", title: "NRR target at risk", reason: "NRR 0.97 vs 1.05")
+        let observed = evaluator.observe(at: t, health: engine.assessAll(at: t), kpis: [.customerChurnRate: 0.03], external: [target])
+        let keys = Set(observed.map { "\($0.rule):\($0.subject)" })
+        // `dropped` fell from 100 (rating 5 as of 2026-05-18) to 75: 25 >= 20 points. Its usage: 2 users -> 1 and no
+        // durations: -50 %, which meets the 50 % drop. `renewing` renews on 2026-07-01 (30 days) while yellow.
+        #expect(keys == [
+            "red:red", "drop:dropped", "renewal:renewing", "detractor:detractor", "usage:dropped", "churn:company",
+            "goals:goals:nrr-q3",
+        ])
+        #expect(evaluator.evaluatedRules(externalSources: []) == ["red", "drop", "renewal", "detractor", "usage", "churn"])
+        // The alert that fires explains itself with the account's top risk factors.
+        let explained = evaluator.explained(observed.first { $0.rule == "red" }!, at: t)
+        #expect(explained.reason.contains("Top risks: CSM pulse: the CSM rates the account 1/5"))
+    }
+
+    @Test func playbooksTurnAlertsIntoTasksAndMessagesPerSegment() throws {
+        let high = try SegmentFilter.parse("touch = high", knownAttributes: ["touch"])
+        let tech = try SegmentFilter.parse("touch = tech", knownAttributes: ["touch"])
+        let accounts = [
+            Account(id: "a", name: "Acme", csm: "ana", attributes: ["touch": "high"]),
+            Account(id: "b", name: "Bolt", attributes: ["touch": "tech"]),
+        ]
+        let books = [
+            Playbook(name: "call", segment: high, rules: ["red"], actions: [.task(title: "Call {account}", dueDays: 2, owner: nil)]),
+            Playbook(name: "mail", segment: tech, rules: ["red"], actions: [.webhook(webhook: "email", message: "Hi {account}, can we help?")]),
+        ]
+        func fired(_ a: Int) -> AlertObservation {
+            AlertObservation(rule: "red", kind: .turnedRed, severity: "warning", subject: accounts[a].id.rawValue,
+                             account: AccountIndex(a), title: "", reason: "")
+        }
+        let plan = Playbooks.plan([fired(0), fired(1)], playbooks: books, accounts: accounts, health: [:], at: at("2026-06-01"))
+        #expect(plan.tasks.map(\.title) == ["Call Acme"])
+        #expect(plan.tasks.first?.owner == "ana")
+        #expect(plan.tasks.first?.dueAt == at("2026-06-03"))
+        #expect(plan.messages.map(\.text) == ["Hi Bolt, can we help?"])
+        #expect(plan.messages.first?.webhook == "email")
+    }
+}
+
+@Suite struct HealthConfigurationCheckTests {
+    @Test func filtersOnAttributesNoAccountHasAreReported() throws {
+        let filter = try SegmentFilter.parse("tier = gold", knownAttributes: ["tier"])
+        let c = HealthConfiguration(rules: [AlertRule(id: "red", kind: .turnedRed, segment: filter)])
+        #expect(c.unknownAttributes(known: ["touch", "industry"]) == ["alert rule 'red': segment attribute 'tier' is not an attribute of any account"])
+        #expect(c.unknownAttributes(known: ["tier"]).isEmpty)
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+import VitalsCore
+
+/// Scores worked out by hand from the default curves and weights (docs/health.md).
+@Suite struct HealthScoreTests {
+    @Test func curvesInterpolateBetweenThresholdsAndAreFlatBeyond() {
+        let curve = ScoreCurve([(0, 100), (2, 70), (5, 30)])
+        #expect(curve.score(-1) == 100)
+        #expect(curve.score(0) == 100)
+        // Halfway from 0 to 2 tickets: halfway from 100 to 70.
+        #expect(curve.score(1) == 85)
+        // 4 tickets: 70 + (4 - 2) x (30 - 70) / (5 - 2) = 70 - 26.667 = 43.333.
+        #expect(abs(curve.score(4) - 43.3333333) < 1e-6)
+        #expect(curve.score(9) == 30)
+        #expect(ScoreCurve.problem(with: []) != nil)
+        #expect(ScoreCurve.problem(with: [(1, 50), (1, 60)]) != nil)
+        #expect(ScoreCurve.problem(with: [(1, 150)]) != nil)
+    }
+
+    @Test func theScoreIsTheWeightedMeanOfTheComponentScores() throws {
+        var v = ComponentValues()
+        v[.usageTrend] = -25  // (-50, 0) .. (0, 70): 35, weight 20 -> 700
+        v[.featureAdoption] = 30  // (0, 0) .. (60, 100): 50, weight 15 -> 750
+        v[.nps] = 20  // (0, 50) .. (50, 100): 70, weight 10 -> 700
+        v[.csat] = 65  // (50, 40) .. (80, 80): 40 + 15 x 40 / 30 = 60, weight 5 -> 300
+        v[.supportLoad] = 1  // (0, 100) .. (2, 70): 85, weight 5 -> 425
+        v[.fcr] = 80  // (70, 70) .. (90, 100): 85, weight 5 -> 425
+        v[.onboarding] = 7  // (0, 100) .. (14, 40): 70, weight 10 -> 700
+        v[.billing] = 0  // 100, weight 15 -> 1500
+        v[.csmPulse] = 3  // (1, 0) .. (5, 100): 50, weight 15 -> 750
+        // (700 + 750 + 700 + 300 + 425 + 425 + 700 + 1500 + 750) / 100 = 6250 / 100 = 62.5
+        let s = try #require(HealthModel().score(v))
+        #expect(abs(s.score - 62.5) < 1e-9)
+        #expect(s.band == .yellow)
+        #expect(s.missing.isEmpty)
+        let csat = s.components[HealthComponent.csat.position]
+        #expect(abs(csat.score! - 60) < 1e-9)
+        #expect(abs(csat.effectiveWeight - 0.05) < 1e-12)
+        #expect(abs(csat.contribution - 3) < 1e-9)
+        // The contributions add up to the score.
+        #expect(abs(s.components.map(\.contribution).reduce(0, +) - 62.5) < 1e-9)
+        v.values.withUnsafeBufferPointer { #expect(abs(HealthModel().quickScore($0)! - 62.5) < 1e-9) }
+    }
+
+    @Test func aComponentWithoutDataDropsOutAndItsWeightIsShared() throws {
+        var v = ComponentValues()
+        v[.usageTrend] = -25  // 35 at weight 20
+        v[.billing] = 0  // 100 at weight 15
+        // (20 x 35 + 15 x 100) / (20 + 15) = 2200 / 35 = 62.857
+        let s = try #require(HealthModel().score(v))
+        #expect(abs(s.score - 2200.0 / 35) < 1e-9)
+        let usage = s.components[HealthComponent.usageTrend.position]
+        let billing = s.components[HealthComponent.billing.position]
+        #expect(abs(usage.effectiveWeight - 20.0 / 35) < 1e-12)  // 0.5714
+        #expect(abs(billing.effectiveWeight - 15.0 / 35) < 1e-12)  // 0.4286
+        #expect(abs(usage.contribution - 20) < 1e-9)  // 20/35 x 35
+        #expect(abs(billing.contribution - 1500.0 / 35) < 1e-9)  // 42.857
+        #expect(Set(s.missing) == [.featureAdoption, .nps, .csat, .supportLoad, .fcr, .onboarding, .csmPulse])
+        #expect(s.components[HealthComponent.nps.position].effectiveWeight == 0)
+        // Nothing to score: no score at all (not 0).
+        #expect(HealthModel().score(ComponentValues()) == nil)
+    }
+
+    @Test func bandEdgesBelongToTheHigherBand() throws {
+        // A model that reads the CSM pulse alone through the identity curve, so the score is the value.
+        var model = HealthModel()
+        model.weights = [Double](repeating: 0, count: HealthComponent.count)
+        model.setWeight(.csmPulse, 1)
+        model.setCurve(.csmPulse, ScoreCurve([(0, 0), (100, 100)]))
+        func band(_ x: Double) throws -> HealthBand {
+            var v = ComponentValues()
+            v[.csmPulse] = x
+            return try #require(model.score(v)).band
+        }
+        #expect(try band(39.999) == .red)
+        #expect(try band(40) == .yellow)  // red < 40 <= yellow
+        #expect(try band(69.999) == .yellow)
+        #expect(try band(70) == .green)  // yellow < 70 <= green
+        #expect(try band(0) == .red)
+        #expect(try band(100) == .green)
+        let custom = HealthBands(yellowFrom: 50, greenFrom: 80)
+        #expect(custom.band(49.9) == .red && custom.band(50) == .yellow && custom.band(80) == .green)
+    }
+
+    @Test func eachAccountIsScoredByTheFirstMatchingSegmentModel() throws {
+        var high = HealthModel(name: "high", segment: try SegmentFilter.parse("touch = high", knownAttributes: ["touch"]))
+        high.bands = HealthBands(yellowFrom: 50, greenFrom: 80)
+        let settings = HealthSettings(segmentModels: [high])
+        let a = Account(id: "a", name: "A", attributes: ["touch": "high"])
+        let b = Account(id: "b", name: "B", attributes: ["touch": "tech"])
+        #expect(settings.model(for: a).name == "high")
+        #expect(settings.model(for: b).name == "default")
+        #expect(settings.modelIndex(for: a) == 0 && settings.modelIndex(for: b) == 1)
+    }
+
+    @Test func templatesFillKnownPlaceholdersOnly() {
+        let text = Playbooks.render("Call {account} ({csm}) about {reason} {unknown}", ["account": "Acme", "csm": "ana", "reason": "usage"])
+        #expect(text == "Call Acme (ana) about usage {unknown}")
+    }
+}
