@@ -6,6 +6,13 @@ import VitalsStore
 public enum HealthJSON {
     static func round(_ x: Double, _ places: Double = 100) -> Double { (x * places).rounded() / places }
 
+    /// A number rounded to two decimals as JSON (whole numbers without a fraction), or `null`.
+    static func number(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "null" }
+        let r = round(x)
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : String(r)
+    }
+
     /// ISO 8601 in UTC with the time always written: `2026-06-01T00:00:00Z`.
     static func iso(_ t: Timestamp) -> String {
         let text = t.description
@@ -44,7 +51,7 @@ public enum HealthJSON {
             json.raw("null")
         }
         json.key("change")
-        json.raw(b.change.map { String(round($0)) } ?? "null")
+        json.raw(number(b.change))
         json.key("components")
         json.beginArray()
         for part in b.current.components {
@@ -53,14 +60,14 @@ public enum HealthJSON {
             json.field("title", part.component.title)
             json.field("unit", part.component.unit)
             json.key("value")
-            json.raw(part.value.map { String(round($0)) } ?? "null")
+            json.raw(number(part.value))
             json.key("score")
-            json.raw(part.score.map { String(round($0)) } ?? "null")
+            json.raw(number(part.score))
             json.field("weight", part.weight)
             json.field("effective_weight", round(part.effectiveWeight, 10_000))
             json.field("contribution", round(part.contribution))
             json.key("change")
-            json.raw(b.change(of: part.component).map { String(round($0)) } ?? "null")
+            json.raw(number(b.change(of: part.component)))
             json.key("has_data")
             json.raw(part.value == nil ? "false" : "true")
             json.endObject()
