@@ -208,8 +208,9 @@ public actor HealthService {
     }
 
     /// Forgets the cached view of `workspace` (after a write), so the next evaluation reads the new records.
-    public func invalidate(workspace: Int64) async { await cache.invalidate(workspace) }
+    public nonisolated func invalidate(workspace: Int64) async { await cache.invalidate(workspace) }
 
-    /// The current view of a workspace (dataset, KPI calculator, health engine).
-    public func view(workspace: Int64) async throws -> WorkspaceView { try await cache.view(workspace) }
+    /// The current view of a workspace (dataset, KPI calculator, health engine). Not isolated to the service, so that
+    /// reads are not held up while an evaluation runs.
+    public nonisolated func view(workspace: Int64) async throws -> WorkspaceView { try await cache.view(workspace) }
 }

@@ -72,10 +72,15 @@ struct CLVCommand: ParsableCommand {
 
     func run() throws {
         let settings = try settingsOptions.settings(dataDirectory: data)
-        let dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
-        guard let end = try calibrationEnd.map(parseDay) ?? dataset.latestActivity?.date else {
+        let loaded = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+        guard let end = try calibrationEnd.map(parseDay) ?? loaded.latestActivity?.date else {
             throw Failure(description: "the dataset has no dated records: give --calibration-end")
         }
+        // Touch tiers (docs/health.md) as of the calibration end, so that --by touch works like any attribute.
+        let health = try HealthConfigurationLoader.load(
+            configFile: (data as NSString).appendingPathComponent("vitals.toml"), report: settings,
+            environment: ProcessInfo.processInfo.environment)
+        let dataset = TouchModel.tagged(loaded, settings: health.health, at: Timestamp(end.adding(days: 1)))
         let fx = FxTable(reportingCurrency: settings.reportingCurrency, rates: dataset.fxRates)
         let summary = RFMSummary(orders: dataset.orders, fx: fx, calibrationEnd: end, unit: timeUnit)
         if bench { return try runBench(summary) }

@@ -125,3 +125,45 @@ import VitalsCore
         #expect(c.unknownAttributes(known: ["tier"]).isEmpty)
     }
 }
+
+@Suite struct DigestTests {
+    @Test func aDailyDigestComparesKPIsAndListsAccountsThatTurnedRed() throws {
+        var b = DatasetBuilder()
+        let acme = b.account("acme")
+        let bolt = b.account("bolt")
+        b.subscription(acme, 100, from: "2026-01-01")
+        b.subscription(bolt, 50, from: "2026-05-31")  // new on the digest's day
+        var d = b.dataset
+        d.csmPulses = [
+            CsmPulse(account: acme, recordedAt: at("2026-05-01"), rating: 5),
+            CsmPulse(account: acme, recordedAt: at("2026-05-31T12:00:00Z"), rating: 1),
+            CsmPulse(account: bolt, recordedAt: at("2026-05-31T12:00:00Z"), rating: 5),
+        ]
+        var model = HealthModel()
+        model.weights = [Double](repeating: 0, count: HealthComponent.count)
+        model.setWeight(.csmPulse, 1)
+        let settings = HealthSettings(defaultModel: model)
+        let engine = HealthEngine(index: HealthIndex(dataset: d, settings: settings), accounts: d.accounts)
+        let calculator = KPICalculator(dataset: d, settings: ReportSettings())
+        let alerts = [
+            Digest.AlertLine(rule: "red", subject: "acme", title: "Acme turned red", reason: "", firedAt: at("2026-05-31T13:00:00Z")),
+            Digest.AlertLine(rule: "red", subject: "old", title: "Old", reason: "", firedAt: at("2026-05-20")),
+        ]
+        let target = ExternalCondition(source: "goals", key: "nrr", title: "NRR target at risk", reason: "0.97 of 1.05")
+        // Evaluated during 2026-06-01: the digest covers 2026-05-31, the day before 2026-05-30.
+        let digest = Digest.build(
+            grain: .day, now: at("2026-06-01T08:00:00Z"), calculator: calculator, engine: engine, kpis: [.mrr, .newMRR],
+            alerts: alerts, targets: [target])
+        #expect(digest.period.description == "2026-05-31")
+        // MRR at the end of 2026-05-31: 100 + 50 = 150.00; at the end of 2026-05-30: 100.00. New MRR 50.00 vs 0.
+        #expect(digest.kpis.map(\.value) == [15_000, 5_000])
+        #expect(digest.kpis.map(\.previous) == [10_000, 0])
+        #expect(digest.newAlerts.map(\.subject) == ["acme"])
+        // Acme: green (pulse 5) at the start of the day, red (pulse 1) at its end. Bolt was not scored at the start.
+        #expect(digest.turnedRed.map(\.account) == ["acme"])
+        #expect(digest.turnedRed.first?.previousBand == .green)
+        #expect(digest.revenueAtRisk == 10_000)
+        #expect(digest.targetsAtRisk == [target])
+        #expect(digest.text.contains("Accounts turned red: 1"))
+    }
+}
