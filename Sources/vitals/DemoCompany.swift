@@ -8,6 +8,92 @@ import VitalsStore
 enum DemoCompany {
     static let email = "demo@vitals.example"
 
+    /// Alert rules and playbooks for the demo (when no configuration file is given): each touch tier gets its own
+    /// action, as a real team would set it up (docs/alerts.md).
+    static let configurationText = """
+        [[alerts.rules]]
+        name = "red"
+        kind = "turned_red"
+        severity = "critical"
+
+        [[alerts.rules]]
+        name = "falling"
+        kind = "score_drop"
+        points = 20
+        days = 14
+
+        [[alerts.rules]]
+        name = "renewal-risk"
+        kind = "renewal_at_risk"
+        days = 60
+
+        [[alerts.rules]]
+        name = "detractor"
+        kind = "nps_detractor"
+        days = 30
+
+        [[alerts.rules]]
+        name = "usage-halved"
+        kind = "usage_drop"
+        percent = 50
+
+        [[alerts.rules]]
+        name = "onboarding-late"
+        kind = "onboarding_overdue"
+        days = 7
+
+        [[alerts.rules]]
+        name = "targets"
+        kind = "external"
+        source = "goals"
+
+        [[playbooks]]
+        name = "call red high touch"
+        segment = "touch = high"
+        when = ["red", "renewal-risk"]
+        task = "Call {account} within 2 days: {reason}"
+        due_days = 2
+
+        [[playbooks]]
+        name = "health check for low touch"
+        segment = "touch = low"
+        when = ["red", "falling"]
+        task = "Book {account} into this week's group health-check session ({title})"
+        due_days = 7
+        owner = "pooled-csm"
+
+        [[playbooks]]
+        name = "guide for tech touch"
+        segment = "touch = tech"
+        when = ["red", "usage-halved"]
+        task = "Send {account} the in-app guide for its least-used key feature ({title})"
+        due_days = 3
+        owner = "digital-cs"
+
+        [[playbooks]]
+        name = "webinar for late onboarding"
+        segment = "touch in (low, tech)"
+        when = "onboarding-late"
+        task = "Invite {account} to the next onboarding webinar"
+        due_days = 5
+        owner = "onboarding-team"
+
+        [[playbooks]]
+        name = "close the loop with detractors"
+        segment = "touch = high"
+        when = "detractor"
+        task = "Call the detractor at {account} and close the loop in writing"
+        due_days = 2
+        """
+
+    static func configuration(settings: ReportSettings) throws -> HealthConfiguration {
+        do {
+            return try HealthConfigurationLoader.parse(configurationText, source: "the demo configuration", report: settings)
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+    }
+
     /// Generates about 2,000 accounts over three years ending today, if the workspace has no accounts yet.
     /// Returns the demo password (new each start, printed once).
     static func prepare(store: Store, workspace: Int64, today: CivilDate, log: (String) -> Void) throws -> String {

@@ -56,7 +56,10 @@ struct ServeCommand: AsyncParsableCommand {
         } else if try !opened.hasUsers(workspace: workspace) {
             signIn = "no one can sign in yet: add a person with vitals users create --email EMAIL --name NAME"
         }
-        let health = HealthService(store: opened, settings: settings, configuration: healthConfiguration)
+        let health = HealthService(store: opened, settings: settings, configuration: demo && path == nil
+            ? try DemoCompany.configuration(settings: settings) : healthConfiguration)
+        // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
+        await health.watchGoals()
         let app = buildApplication(
             configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies),
             store: opened, settings: settings, health: health)

@@ -72,7 +72,8 @@ import VitalsStore
         try await f.app().test(.router) { client in
             let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
             let (_, page) = try await Self.get(client, "/?to=2024-02", cookie: cookie)
-            #expect(page.components(separatedBy: "<a class=\"tile\"").count - 1 == 29)
+            // 29 KPI tiles and 2 health tiles (healthy accounts, revenue at risk).
+            #expect(page.components(separatedBy: "<a class=\"tile\"").count - 1 == 31)
             #expect(page.components(separatedBy: "<section class=\"group\">").count - 1 == 3)
             // MRR in February: 100 (a), down from 150 in January: -33.3 %.
             #expect(page.contains("data-kpi=\"mrr\" data-value=\"100.00\" data-period=\"2024-02\""))
@@ -117,12 +118,13 @@ import VitalsStore
         let f = try Self.fixture()
         try await f.app().test(.router) { client in
             let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
-            // As of 2024-02-15 (the last record): a pays 100 and renews monthly on the 1st; b has churned.
+            // As of 2024-02-15 (the last record): a pays 100 and renews monthly on the 1st; b has churned. a's health
+            // has one component with data, its billing state (paying, not past due: 100), which takes all the weight.
             let (_, csv) = try await Self.get(client, "/accounts?format=csv", cookie: cookie)
             #expect(csv == """
-                Account,Status,Plan,CSM,MRR (USD),NPS,Last activity,Renewal\r
-                a,paying,Core,,100.00,,,2024-03-01\r
-                b,churned,,,0.00,,,\r
+                Account,Status,Plan,CSM,MRR (USD),Health,NPS,Last activity,Renewal\r
+                a,paying,Core,,100.00,100.0,,,2024-03-01\r
+                b,churned,,,0.00,,,,\r
 
                 """)
             let (_, byName) = try await Self.get(client, "/accounts?format=csv&sort=name&dir=desc", cookie: cookie)

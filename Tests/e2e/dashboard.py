@@ -68,7 +68,9 @@ try:
     driver.save_screenshot(f"{SHOTS}/overview.png")
 
     # Overview: every tile's value equals the API's for the same period.
-    tiles = driver.find_elements(By.CSS_SELECTOR, "a.tile[data-kpi]")
+    # KPI tiles (the health tiles are checked against the health API below).
+    tiles = [t for t in driver.find_elements(By.CSS_SELECTOR, "a.tile[data-kpi]") if t.get_attribute("href").rstrip("/").split("/")[-2] == "kpis"
+             or "/kpis/" in t.get_attribute("href")]
     check("the overview has tiles in three groups", len(tiles) >= 25 and len(driver.find_elements(By.CSS_SELECTOR, "section.group")) == 3, len(tiles))
     period = tiles[0].get_attribute("data-period")
     row = api(f"/api/v1/kpis?from={period}&to={period}")["periods"][0]
@@ -147,6 +149,35 @@ try:
     driver.get(BASE + "/")
     badges = driver.find_elements(By.CSS_SELECTOR, "a.tile [data-target-status]")
     check("overview tiles show the status of their company-wide targets", len(badges) >= 1, len(badges))
+
+    # Health: revenue at risk and an account's score equal the API's for the same day; a task can be closed.
+    driver.get(BASE + "/health")
+    check("the health page opens", wait_for_title("Health"))
+    day = driver.find_element(By.CSS_SELECTOR, "[data-health-at]").get_attribute("data-health-at")
+    risk = api(f"/api/v1/revenue-at-risk?at={day}")
+    shown = driver.find_element(By.CSS_SELECTOR, ".tile .value[data-value]").get_attribute("data-value")
+    check(f"revenue at risk on the page equals the API's ({risk['revenue_at_risk']})", same(shown, risk["revenue_at_risk"]), (shown, risk["revenue_at_risk"]))
+    scores = api(f"/api/v1/health?at={day}&limit=1")
+    bands = {b: int(driver.find_element(By.CSS_SELECTOR, f"[data-band={b}]").text) for b in ("green", "yellow", "red")}
+    check("the band counts equal the API's", bands == {b: scores["bands"].get(b, 0) for b in bands}, (bands, scores.get("bands")))
+    alerts = driver.find_elements(By.CSS_SELECTOR, "table[data-table=alerts] tbody tr")
+    check("the demo has open alerts, goals' targets among them", len(alerts) >= 1 and "Target" in driver.page_source, len(alerts))
+    tasks = api("/api/v1/tasks?status=open")["tasks"]
+    check("playbooks made tasks for different owners", len({t["owner"] for t in tasks}) >= 2, {t["owner"] for t in tasks})
+    driver.save_screenshot(f"{SHOTS}/health.png")
+    first = driver.find_element(By.CSS_SELECTOR, "form[action^='/health/tasks/']")
+    task_id = first.get_attribute("action").split("/")[-2]
+    first.find_element(By.NAME, "note").send_keys("Called, renewal agreed")
+    first.find_element(By.CSS_SELECTOR, "button[value=done]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(first))
+    wait_for_title("Health")
+    closed = [t for t in api("/api/v1/tasks?status=done")["tasks"] if str(t["id"]) == task_id]
+    check("closing a task records who closed it and the note", closed and closed[0]["closed_by"] == "Demo CS lead" and closed[0]["note"] == "Called, renewal agreed", closed)
+    driver.get(BASE + f"/accounts/{account}")
+    score = driver.find_elements(By.CSS_SELECTOR, "[data-health-score]")
+    api_health = api(f"/api/v1/accounts/{account}/health?at={day}")
+    check(f"account {account}: the health score on the page equals the API's ({api_health['score']})",
+          score and abs(float(score[0].get_attribute("data-health-score")) - api_health["score"]) < 0.006, (score and score[0].get_attribute("data-health-score"), api_health["score"]))
 
     # Signing out ends the session.
     driver.find_element(By.CSS_SELECTOR, "form.signout button").click()

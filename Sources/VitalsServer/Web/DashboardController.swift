@@ -18,6 +18,8 @@ struct DashboardController: Sendable {
         pages.get("/accounts") { request, context in try await accounts(request, context) }
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
         pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
+        pages.get("/health") { request, context in try await health(request, context) }
+        pages.post("/health/tasks/:id/close") { request, context in try await closeTask(request, context) }
         pages.post("/goals/targets/:id/reviews") { request, context in try await recordReview(request, context) }
     }
 
@@ -27,6 +29,8 @@ struct DashboardController: Sendable {
         var view: WorkspaceView
         var asOf: Timestamp
         var query: DashboardQuery
+        /// Health is scored as of the start of the as-of day: the last complete day.
+        var healthAt: Timestamp { Timestamp(asOf.date) }
         var normalizedQuery: String {
             parameters.filter { $0.key != "format" && $0.key != "table" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
@@ -73,10 +77,15 @@ struct DashboardController: Sendable {
         let query = page.query
         let targets = Self.targetBadges(try await evaluatedGoals(page), segment: query.segmentText)
         let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.status)" }.joined(separator: ",")
-        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)|\(badgeKey)") { view -> HTML in
+        let scores = try await healthScores(page)
+        let healthAt = page.healthAt
+        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)|\(badgeKey)|\(healthAt.seconds)") { view -> HTML in
             let inScope = query.segment.map { s in view.dataset.accounts.lazy.filter { s.matches($0) }.count } ?? view.dataset.accounts.count
-            return OverviewPage(report: report, query: query, accountsInScope: inScope, targets: targets)
-                .render(layout: layout(page, title: "Overview", section: .overview))
+            var overview = OverviewPage(report: report, query: query, accountsInScope: inScope, targets: targets)
+            let scoped = scores.filter { query.segment?.matches(view.dataset.accounts[$0.account.int]) ?? true }
+            let risk = RevenueAtRisk.compute(scoped, engine: view.health, at: healthAt)
+            overview.healthTiles = OverviewPage.healthTiles(scores: scoped, risk: risk, currency: report.currency, at: healthAt)
+            return overview.render(layout: layout(page, title: "Overview", section: .overview))
         }
         return .html(layout(page, title: "Overview", section: .overview).render(body))
     }
@@ -126,9 +135,12 @@ struct DashboardController: Sendable {
         let summaries = try await cache.derived(workspace, key: "summaries|\(asOf.seconds)") { view in
             AccountSummary.all(calculator: view.calculator, asOf: asOf)
         }
+        let scores = try await healthScores(page)
+        var health: [Int: (score: Double, band: String)] = [:]
+        for s in scores { health[s.account.int] = (s.score, s.band.rawValue) }
         let model = AccountsPage(
             query: page.query, currency: page.view.calculator.settings.reportingCurrency, parameters: page.parameters,
-            summaries: summaries, accounts: page.view.dataset.accounts, health: [:])
+            summaries: summaries, accounts: page.view.dataset.accounts, health: health)
         if page.parameters["format"] == "csv" { return .csv(model.table(all: true).csv, filename: "accounts.csv") }
         return .html(layout(page, title: "Accounts", section: .accounts).render(model.render()))
     }
@@ -152,6 +164,7 @@ struct DashboardController: Sendable {
                 dataset: view.dataset, settings: view.calculator.settings, end: asOf.date, by: by, top: 0))
         }
         var model = AccountPage(view: page.view, index: index, asOf: asOf, report: report)
+        model.healthSection = page.view.health.breakdown(index, at: page.healthAt).map(HealthPage.accountSection)
         model.lifetimeSection = lifetime.report.map { AccountPage.lifetimeFacts($0, account: index, by: by, currency: model.currency) }
         if let response = try csv(page, name: id, tables: { model.tables }) { return response }
         return .html(layout(page, title: model.account.name, section: .accounts).render(model.render()))
@@ -191,6 +204,55 @@ struct DashboardController: Sendable {
             throw HTTPError(.notFound, message: "\(error)")
         }
         return .redirect(to: "/goals", type: .normal)
+    }
+
+    /// Every scored account's health as of the page's health instant, kept until the next write.
+    func healthScores(_ page: Page) async throws -> [AccountHealth] {
+        let at = page.healthAt
+        return try await cache.derived(page.session.user.workspace, key: "health|\(at.seconds)") { view in view.health.assessAll(at: at) }
+    }
+
+    func health(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        let workspace = page.session.user.workspace
+        let scores = try await healthScores(page)
+        let owner = page.parameters["owner"].flatMap { $0.isEmpty ? nil : $0 }
+        let model: HealthPage
+        do {
+            let open = try store.tasks(workspace: workspace, status: .open)
+            model = HealthPage(
+                at: page.healthAt, currency: page.view.calculator.settings.reportingCurrency, accounts: page.view.dataset.accounts,
+                scores: scores, risk: RevenueAtRisk.compute(scores, engine: page.view.health, at: page.healthAt),
+                alerts: try store.alerts(workspace: workspace, openOnly: true, limit: 200),
+                tasks: owner.map { o in open.filter { $0.owner == o } } ?? open, owner: owner,
+                owners: Array(Set(open.map(\.owner))).sorted(), digests: try store.digests(workspace: workspace, limit: 5),
+                csrfToken: page.session.csrfToken)
+        } catch {
+            throw HTTPError(.internalServerError, message: "\(error)")
+        }
+        if let response = try csv(page, name: "health", tables: { model.tables() }) { return response }
+        return .html(layout(page, title: "Health & alerts", section: .health).render(model.render()))
+    }
+
+    /// Closes a task from the health page (done or dismissed, with an optional note), recording who closed it.
+    func closeTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        let form = try await LoginController.form(request, context: context)
+        guard LoginController.equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+        let status: TaskStatus = form["status"] == "dismissed" ? .dismissed : .done
+        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let result: TaskClosing
+        do {
+            result = try store.closeTask(
+                workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note,
+                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+        } catch {
+            throw HTTPError(.internalServerError, message: "\(error)")
+        }
+        if case .notFound = result { throw HTTPError(.notFound, message: "no such task in this workspace") }
+        let owner = form["owner"].flatMap { $0.isEmpty ? nil : "?owner=" + URLQuery.escape($0) } ?? ""
+        return .redirect(to: "/health" + owner, type: .normal)
     }
 
     /// A tile's target status: the worst status among the active targets on that KPI for the page's segment (the

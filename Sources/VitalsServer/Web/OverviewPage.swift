@@ -46,8 +46,8 @@ struct OverviewPage {
     var currency: CurrencyCode
     var groups: [Group]
     var accountsInScope: Int
-    /// Extra tiles (health, revenue at risk) supplied by other parts of the app, as ready HTML.
-    var extraTiles: [HTML] = []
+    /// The health tiles: accounts in the green band (success group) and revenue at risk (vendor group).
+    var healthTiles: (success: HTML, vendor: HTML)?
 
     init(report: KPIReport, query: DashboardQuery, accountsInScope: Int, targets: [KPI: TargetBadge] = [:]) {
         self.query = query
@@ -69,6 +69,23 @@ struct OverviewPage {
         }
     }
 
+    /// Health as of `at` (docs/health.md): the share of scored accounts in the green band, and revenue at risk.
+    static func healthTiles(scores: [AccountHealth], risk: RevenueAtRisk, currency: CurrencyCode, at: Timestamp) -> (success: HTML, vendor: HTML) {
+        let green = scores.filter { $0.band == .green }.count, red = scores.filter { $0.band == .red }.count
+        let share = scores.isEmpty ? nil : Double(green) / Double(scores.count)
+        let success: HTML = """
+            <a class="tile" href="/health" data-kpi="health_green_share" data-value="\(share.map { String($0) } ?? "null")">\
+            <h3>Healthy accounts</h3><div class="value">\(share.map { String(format: "%.1f%%", $0 * 100) } ?? "-")</div>\
+            <span class="delta flat">\(green) green, \(red) red of \(scores.count) scored, \(at.date.description)</span></a>
+            """
+        let vendor: HTML = """
+            <a class="tile" href="/health" data-kpi="revenue_at_risk" data-value="\(Money.decimalString(risk.total, exponent: currency.minorUnitExponent))">\
+            <h3>Revenue at risk</h3><div class="value">\(Display.tile(.mrr, .number(Double(risk.total)), currency: currency))</div>\
+            <span class="delta bad">\(risk.entries.count) accounts: red, or renewing within \(risk.renewalWindowDays) days while yellow</span></a>
+            """
+        return (success, vendor)
+    }
+
     /// - Parameter standalone: for a report file: tiles are not links and there is no filter form.
     func render(layout: PageLayout, standalone: Bool = false) -> HTML {
         let q = query.queryString
@@ -88,7 +105,8 @@ struct OverviewPage {
                     \(SVGChart.sparkline(tile.series, title: "\(tile.kpi.title) over the last \(tile.series.count) periods"))\(close)
                     """
             }
-            let extra: [HTML] = group.title == "Vendor success" ? extraTiles : []
+            let extra: HTML = group.title == "Vendor success" ? healthTiles?.vendor ?? ""
+                : group.title == "Customer success with the solution" ? healthTiles?.success ?? "" : ""
             return """
                 <section class="group"><h2>\(group.title)</h2><p class="muted">\(group.subtitle)</p>\
                 <div class="tiles">\(tiles)\(extra)</div></section>

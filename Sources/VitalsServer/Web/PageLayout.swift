@@ -7,7 +7,7 @@ struct PageLayout {
     /// The query of the period and segment in force, carried by the navigation links.
     var query: String = ""
     /// Sections whose pages exist (a section is listed once its page is served).
-    var sections: [Section] = [.overview, .revenue, .accounts, .goals]
+    var sections: [Section] = [.overview, .revenue, .accounts, .goals, .health]
 
     enum Section: String, CaseIterable {
         case overview, revenue, accounts, goals, health

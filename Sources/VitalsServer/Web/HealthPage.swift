@@ -1,0 +1,142 @@
+import VitalsCore
+import VitalsStore
+
+/// Health & alerts: how the book of business is doing (bands, revenue at risk by reason and segment), the accounts
+/// to act on, the open alerts, the tasks per owner (with closing), and the latest digests.
+struct HealthPage {
+    var at: Timestamp
+    var currency: CurrencyCode
+    var accounts: [Account]
+    var scores: [AccountHealth]
+    var risk: RevenueAtRisk
+    var alerts: [StoredAlert]
+    var tasks: [StoredTask]
+    var owner: String?
+    var owners: [String]
+    var digests: [StoredDigest]
+    var csrfToken: String
+
+    var bandCounts: [HealthBand: Int] {
+        var counts: [HealthBand: Int] = [:]
+        for s in scores { counts[s.band, default: 0] += 1 }
+        return counts
+    }
+
+    var riskTable: DataTable {
+        DataTable(
+            name: "risk", caption: "Revenue at risk: red accounts, and yellow ones renewing within \(risk.renewalWindowDays) days (largest first)",
+            columns: [.init(title: "Account"), .init(title: "Reason"), .init(title: "Health", numeric: true), .init(title: "MRR", numeric: true),
+                      .init(title: "Renewal"), .init(title: risk.attribute)],
+            rows: risk.entries.sorted { $0.mrr > $1.mrr }.prefix(100).map { e in
+                let account = accounts[e.account.int]
+                return [
+                    .init(text: account.name, raw: account.id.rawValue, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
+                    .init(text: e.reason == .red ? "red" : "renewal while \(e.band.rawValue)"),
+                    .init(text: String(Int(e.score.rounded())), raw: String(e.score)),
+                    .init(text: Display.money(e.mrr, currency), raw: Money.decimalString(e.mrr, exponent: currency.minorUnitExponent)),
+                    .init(text: e.renewal?.date.description ?? ""), .init(text: e.segment),
+                ]
+            })
+    }
+
+    var alertTable: DataTable {
+        DataTable(
+            name: "alerts", caption: "Open alerts (newest first)",
+            columns: [.init(title: "Fired"), .init(title: "Severity"), .init(title: "Rule"), .init(title: "Alert"), .init(title: "Reason")],
+            rows: alerts.map { a in
+                [
+                    .init(text: a.firedAt.date.description), .init(text: a.severity), .init(text: a.rule),
+                    .init(text: a.title, link: a.account.map { "/accounts/\(URLQuery.escape($0.rawValue))" }), .init(text: a.reason),
+                ]
+            })
+    }
+
+    var taskTable: DataTable {
+        DataTable(
+            name: "tasks", caption: owner.map { "Open tasks of \($0), by due date" } ?? "Open tasks, by due date",
+            columns: [.init(title: "Due"), .init(title: "Owner"), .init(title: "Account"), .init(title: "Task"), .init(title: "Playbook")],
+            rows: tasks.map { t in
+                [
+                    .init(text: t.dueAt.date.description), .init(text: t.owner),
+                    .init(text: t.accountName, raw: t.account.rawValue, link: "/accounts/\(URLQuery.escape(t.account.rawValue))"),
+                    .init(text: t.title, data: [("task", String(t.id))]), .init(text: t.playbook),
+                ]
+            })
+    }
+
+    func tables() -> [DataTable] { [riskTable, alertTable, taskTable] }
+
+    func render() -> HTML {
+        let counts = bandCounts
+        let total = max(1, scores.count)
+        func share(_ b: HealthBand) -> String { String(format: "%.0f %%", Double(counts[b] ?? 0) / Double(total) * 100) }
+        let bands = SVGChart.stackedBars(
+            title: "Accounts by health band", xLabels: ["Paying accounts"],
+            series: [
+                ChartSeries(name: "Green", values: [Double(counts[.green] ?? 0)], color: "#16a34a"),
+                ChartSeries(name: "Yellow", values: [Double(counts[.yellow] ?? 0)], color: "#d97706"),
+                ChartSeries(name: "Red", values: [Double(counts[.red] ?? 0)], color: "#dc2626"),
+            ], yLabel: "Accounts", format: Display.compact, width: 360, height: 240)
+        let segments = risk.bySegment.sorted { $0.value > $1.value }
+        let bySegment = SVGChart.stackedBars(
+            title: "Revenue at risk by \(risk.attribute) (\(currency))", xLabels: segments.map(\.key),
+            series: [ChartSeries(name: "MRR at risk", values: segments.map { Double($0.value) / Money.powerOfTen(currency.minorUnitExponent) }, color: "#dc2626")],
+            yLabel: "MRR (\(currency))", format: Display.compact, width: 360, height: 240)
+        let ownerLinks = ([nil] + owners.map(Optional.some)).map { o -> HTML in
+            let label = o ?? "everyone"
+            let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? "")
+            return o == owner ? "<strong>\(label)</strong> " : "<a href=\"\(href)\">\(label)</a> "
+        }
+        let closeForms = tasks.prefix(100).map { t -> HTML in
+            """
+            <li>\(t.dueAt.date.description) · \(t.owner) · \(t.title) \
+            <form method="post" action="/health/tasks/\(String(t.id))/close" style="display:inline">\
+            <input type="hidden" name="csrf" value="\(csrfToken)"><input type="hidden" name="owner" value="\(owner)">\
+            <input name="note" placeholder="Outcome" size="24"><button type="submit" name="status" value="done">Done</button> \
+            <button type="submit" name="status" value="dismissed">Dismiss</button></form></li>
+            """
+        }
+        let digestList = digests.prefix(5).map { d -> HTML in
+            "<details><summary>\(d.grain) digest for \(d.periodStart.date.description) to \(d.periodEnd.date.adding(days: -1).description)</summary><pre style=\"white-space:pre-wrap\">\(d.text)</pre></details>"
+        }
+        let riskRatio = risk.scoredMRR > 0 ? String(format: "%.1f %%", Double(risk.total) / Double(risk.scoredMRR) * 100) : "-"
+        return """
+            <h1>Health &amp; alerts</h1><p class="muted">Health as of <span data-health-at="\(at.date.description)">\(at.date.description)</span>, \
+            \(scores.count) scored accounts. Definitions: docs/health.md and docs/alerts.md.</p>
+            <div class="tiles">\
+            <div class="tile"><h3>Green</h3><div class="value" data-band="green">\(counts[.green] ?? 0)</div><span class="delta good">\(share(.green))</span></div>\
+            <div class="tile"><h3>Yellow</h3><div class="value" data-band="yellow">\(counts[.yellow] ?? 0)</div><span class="delta flat">\(share(.yellow))</span></div>\
+            <div class="tile"><h3>Red</h3><div class="value" data-band="red">\(counts[.red] ?? 0)</div><span class="delta bad">\(share(.red))</span></div>\
+            <div class="tile"><h3>Revenue at risk</h3><div class="value" data-value="\(Money.decimalString(risk.total, exponent: currency.minorUnitExponent))">\
+            \(Display.money(risk.total, currency))</div><span class="delta bad">\(riskRatio) of scored MRR</span></div></div>
+            <div class="cols"><div class="card">\(bands)</div><div class="card">\(bySegment)</div></div>
+            <h2>Accounts to act on</h2>\(riskTable.html(downloadQuery: "", path: "/health"))
+            <h2>Open alerts</h2>\(alertTable.html(downloadQuery: "", path: "/health"))
+            <h2>Tasks</h2><p>Owner: \(ownerLinks)</p>\(taskTable.html(downloadQuery: owner.map { "owner=" + URLQuery.escape($0) } ?? "", path: "/health"))
+            \(closeForms.isEmpty ? "" : "<div class=\"card\"><h3>Close a task</h3><ul class=\"plain\">" + HTML.joined(closeForms) + "</ul></div>")
+            <h2>Digests</h2>\(digestList.isEmpty ? "<p class=\"muted\">No digest yet.</p>" : HTML.joined(digestList))
+            """
+    }
+
+    /// The health breakdown of one account for its page: score, band, change, each component, the top risks.
+    static func accountSection(_ b: HealthBreakdown) -> HTML {
+        let change: HTML = b.change.map { "<span class=\"delta \($0 >= 0 ? "good" : "bad")\">\(Display.signed($0, decimals: 1)) since last period</span>" } ?? ""
+        let rows = b.current.components.map { c -> HTML in
+            let value = c.value.map { String(format: "%.2f", $0) } ?? "no data"
+            return """
+                <tr><td>\(c.component.title)</td><td class="num">\(value)</td><td class="num">\(c.score.map { String(Int($0.rounded())) } ?? "-")</td>\
+                <td class="num">\(String(format: "%.0f %%", c.effectiveWeight * 100))</td><td class="num">\(String(format: "%.1f", c.contribution))</td></tr>
+                """
+        }
+        let risks = b.riskFactors.prefix(3).map { r -> HTML in "<li>\(r.text) (−\(String(format: "%.0f", r.pointsLost)) points)</li>" }
+        let note: HTML = b.redistribution.map { "<p class=\"muted\">\($0)</p>" } ?? ""
+        return """
+            <div class="card"><h2>Health</h2><p><span class="value" style="font-size:24px;font-weight:650" data-health-score="\(String(format: "%.4f", b.current.score))">\
+            \(String(Int(b.current.score.rounded())))</span> <span class="status \(b.current.band.rawValue)">\(b.current.band.rawValue)</span> \(change)\
+            <span class="muted"> · model \(b.current.model)\(b.touch.map { " · \($0) touch" } ?? "")</span></p>
+            <table><thead><tr><th>Component</th><th class="num">Value</th><th class="num">Score</th><th class="num">Weight</th><th class="num">Points</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>\(note)\
+            \(risks.isEmpty ? "" : "<h3>Top risks</h3><ul class=\"plain\">" + HTML.joined(risks) + "</ul>")</div>
+            """
+    }
+}
