@@ -76,12 +76,12 @@ struct HealthPage {
                 ChartSeries(name: "Green", values: [Double(counts[.green] ?? 0)], color: "#16a34a"),
                 ChartSeries(name: "Yellow", values: [Double(counts[.yellow] ?? 0)], color: "#d97706"),
                 ChartSeries(name: "Red", values: [Double(counts[.red] ?? 0)], color: "#dc2626"),
-            ], yLabel: "Accounts", format: Display.compact, width: 360, height: 240)
+            ], yLabel: "Accounts", format: Display.compact, xLabel: "Band", width: 360, height: 240)
         let segments = risk.bySegment.sorted { $0.value > $1.value }
         let bySegment = SVGChart.stackedBars(
             title: "Revenue at risk by \(risk.attribute) (\(currency))", xLabels: segments.map(\.key),
             series: [ChartSeries(name: "MRR at risk", values: segments.map { Double($0.value) / Money.powerOfTen(currency.minorUnitExponent) }, color: "#dc2626")],
-            yLabel: "MRR (\(currency))", format: Display.compact, width: 360, height: 240)
+            yLabel: "MRR (\(currency))", format: Display.compact, xLabel: "Touch tier", width: 360, height: 240)
         let ownerLinks = ([nil] + owners.map(Optional.some)).map { o -> HTML in
             let label = o ?? "everyone"
             let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? "")

@@ -93,7 +93,7 @@ struct KPIPage {
             return SVGChart.stackedBars(
                 title: "Feature adoption in \(query.current.label)", xLabels: Array(names),
                 series: [ChartSeries(name: "Accounts using it", values: names.map { parts[$0]! * 100 }, color: "#2563eb")],
-                yLabel: "% of active accounts", format: Display.axisFormat(.stickiness))
+                yLabel: "% of active accounts", format: Display.axisFormat(.stickiness), xLabel: "Feature")
         default:
             return nil
         }

@@ -132,7 +132,8 @@ struct RevenuePage {
                 ChartSeries(
                     name: s.segment == "all" ? "All customers" : s.segment,
                     values: (0...horizon).map { m in s.kaplanMeier.survival(at: Double(m)) * 100 }, color: colors[i % colors.count])
-            }, yLabel: "Still paying (%)", format: Display.axisFormat(.customerRetentionRate), step: true)
+            }, yLabel: "Still paying (%)", format: Display.axisFormat(.customerRetentionRate), step: true,
+            xLabel: "Months since first payment")
         let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: p = \(String(format: "%.4f", $0)).</p>" } ?? ""
         let q = query.queryString
         return """

@@ -42,10 +42,11 @@ public enum SVGChart {
     /// Lines over labelled periods, with a y axis of round ticks. `format` writes a value for ticks and hovers.
     public static func lines(
         title: String, xLabels: [String], series: [ChartSeries], yLabel: String, format: @escaping (Double) -> String,
-        step: Bool = false, width: Int = 720, height: Int = 260
+        step: Bool = false, xLabel: String = "Period", width: Int = 720, height: Int = 260
     ) -> HTML {
         let all = series.flatMap { $0.values.compactMap { $0 } }
         var frame = Frame(title: title, xLabels: xLabels, yLabel: yLabel, values: all + [0], width: width, height: height, format: format)
+        frame.xLabel = xLabel
         for s in series {
             var segments: [[(Double, Double, Double, String)]] = [[]]
             for (i, v) in s.values.enumerated() {
@@ -80,7 +81,7 @@ public enum SVGChart {
     /// Bars stacked per period: positive values upwards, negative downwards (MRR movements), each part hoverable.
     public static func stackedBars(
         title: String, xLabels: [String], series: [ChartSeries], yLabel: String, format: @escaping (Double) -> String,
-        width: Int = 720, height: Int = 260
+        xLabel: String = "Period", width: Int = 720, height: Int = 260
     ) -> HTML {
         var tops: [Double] = [], bottoms: [Double] = []
         for i in xLabels.indices {
@@ -89,6 +90,7 @@ public enum SVGChart {
             bottoms.append(parts.filter { $0 < 0 }.reduce(0, +))
         }
         var frame = Frame(title: title, xLabels: xLabels, yLabel: yLabel, values: tops + bottoms + [0], width: width, height: height, format: format)
+        frame.xLabel = xLabel
         let slot = frame.plotWidth / Double(max(1, xLabels.count))
         let barWidth = max(2, slot * 0.7)
         for i in xLabels.indices {
@@ -159,6 +161,7 @@ public enum SVGChart {
         let title: String
         let xLabels: [String]
         let yLabel: String
+        var xLabel = "Period"
         let width: Double, height: Double
         let left = 72.0, right = 12.0, top = 16.0, bottom = 58.0
         let lo: Double, hi: Double
@@ -202,10 +205,10 @@ public enum SVGChart {
         }
 
         func render() -> HTML {
-            var out = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">"
+            var out = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" style=\"max-width:\(f(width))px\" role=\"img\" aria-label=\"\(HTML.escape(title))\">"
             out += "<title>\(HTML.escape(title))</title>"
             let range = xLabels.isEmpty ? "" : " from \(xLabels.first!) to \(xLabels.last!)"
-            out += "<desc>\(HTML.escape("\(yLabel) by period\(range)."))</desc>"
+            out += "<desc>\(HTML.escape("\(yLabel) by \(xLabel.lowercased())\(range)."))</desc>"
             for t in ticks {
                 out += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(t)))\" y2=\"\(f(y(t)))\" class=\"grid\"/>"
                 out += "<text x=\"\(f(left - 6))\" y=\"\(f(y(t) + 4))\" text-anchor=\"end\" class=\"tick\">\(HTML.escape(format(t)))</text>"
@@ -218,7 +221,7 @@ public enum SVGChart {
             for (i, label) in xLabels.enumerated() where i % every == 0 || i == xLabels.count - 1 && xLabels.count <= every {
                 out += "<text x=\"\(f(x(i)))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"middle\" class=\"tick\">\(HTML.escape(label))</text>"
             }
-            out += "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 34))\" class=\"axis-title\">Period</text>"
+            out += "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 34))\" class=\"axis-title\">\(HTML.escape(xLabel))</text>"
             out += "<text transform=\"translate(12,\(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis-title\">\(HTML.escape(yLabel))</text>"
             out += marks + legendText + "</svg>"
             return HTML(raw: out)
