@@ -80,6 +80,10 @@ struct IngestController: Sendable {
             } catch {
                 throw APIError.badRequest("the body is not valid gzip")
             }
+            // The inflater's bound is its buffer's capacity, which may round up: the limit is checked exactly here.
+            guard body.readableBytes <= maxBodyBytes else {
+                throw APIError(status: .contentTooLarge, message: "the decompressed body is larger than \(maxBodyBytes) bytes")
+            }
         }
         let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
         let records: (csv: [UInt8], count: Int)
