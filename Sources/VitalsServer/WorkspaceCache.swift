@@ -52,6 +52,16 @@ actor WorkspaceCache {
     private let reportsKept = 256
     /// Workspaces written to since the health service last asked (it re-evaluates them after ingests).
     private var written: Set<Int64> = []
+    /// The store's data version (`Store.dataVersion`) each workspace's caches were built from.
+    private var versions: [Int64: Int64] = [:]
+
+    /// Drops the caches of `workspace` when its records changed since they were built, by this process or another
+    /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request.
+    private func refresh(_ workspace: Int64) throws {
+        let current = try store.dataVersion(workspace: workspace)
+        if let known = versions[workspace], known != current { invalidate(workspace) }
+        versions[workspace] = current
+    }
 
     /// The workspaces written to since the last call, forgetting them.
     func takeWritten() -> Set<Int64> {
@@ -69,6 +79,7 @@ actor WorkspaceCache {
 
     /// The current view of `workspace`, built from the store if there is none.
     func view(_ workspace: Int64) async throws -> WorkspaceView {
+        try refresh(workspace)
         if let pending = views[workspace] { return try await pending.value }
         let store = self.store
         let settings = self.settings
@@ -90,6 +101,7 @@ actor WorkspaceCache {
     /// The report JSON for `query` (the period, grain and segment, normalised by the caller), computed by `make`
     /// from the current view unless an identical report was asked for since the last write.
     func report(_ workspace: Int64, query: String, make: @Sendable (WorkspaceView) throws -> String) async throws -> String {
+        try refresh(workspace)
         if let known = reports[workspace]?[query] { return known }
         let view = try await view(workspace)
         let json = try make(view)
@@ -102,6 +114,7 @@ actor WorkspaceCache {
 
     /// A value derived from the current view by `make`, kept until the next write to the workspace.
     func derived<T: Sendable>(_ workspace: Int64, key: String, make: @Sendable (WorkspaceView) throws -> T) async throws -> T {
+        try refresh(workspace)
         if let known = derived[workspace]?[key] as? T { return known }
         let view = try await view(workspace)
         let value = try make(view)
@@ -114,6 +127,7 @@ actor WorkspaceCache {
 
     /// The accounts of `workspace` and the currencies it has rates for.
     func references(_ workspace: Int64) throws -> References {
+        try refresh(workspace)
         if let known = references[workspace] { return known }
         let loaded = References(
             accounts: try store.accounts(workspace: workspace), rows: try store.accountRowIDs(workspace: workspace),
@@ -130,6 +144,8 @@ actor WorkspaceCache {
         reports[workspace] = nil
         derived[workspace] = nil
         if changed { references[workspace] = nil }
+        // This process's own write is accounted for here, so that `refresh` does not drop the references again.
+        if let current = try? store.dataVersion(workspace: workspace) { versions[workspace] = current }
     }
 }
 

@@ -122,3 +122,31 @@ import VitalsStore
         }
     }
 }
+
+/// A server sees records written by another process (here: a second `Store` on the same file, as `vitals import`
+/// would open it) at its next read, without a restart.
+@Suite struct OutsideWriteTests {
+    @Test func aWriteByAnotherProcessReachesTheNextRead() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-03&to=2024-03", method: .get, headers: headers(f.readA)) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["mrr"] as? Double == 100)
+            }
+            // Another process adds customer c paying 25 from March 1st: March MRR becomes 100 + 25 = 125.
+            let other = try Store(path: f.store.path)
+            var more = Dataset()
+            let c = more.upsert(Account(id: "c", name: "C"))
+            more.subscriptions = [
+                SubscriptionVersion(
+                    subscriptionID: "sc", account: c, product: "Core", amount: Money(minorUnits: 2_500, currency: .usd),
+                    validFrom: Timestamp(year: 2024, month: 3, day: 1))
+            ]
+            try other.save(more, workspace: f.a)
+            try await client.execute(uri: "/api/v1/kpis?from=2024-03&to=2024-03", method: .get, headers: headers(f.readA)) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["mrr"] as? Double == 125)
+            }
+        }
+    }
+}

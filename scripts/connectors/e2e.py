@@ -323,7 +323,8 @@ def test_vendor_imports():
     known = accounts(SUPPORT_READ)
     check("hubspot: companies are accounts with their properties",
           known["5001"]["name"] == "Acme" and known["5001"]["csm"] == "Ana Lopez"
-          and known["5001"]["attributes"] == {"company_domain_name": "acme.test", "number_of_employees": "120"}, known.get("5001"))
+          # touch is the health model's touch tier (docs/health.md): no revenue, so tech touch.
+          and known["5001"]["attributes"] == {"company_domain_name": "acme.test", "number_of_employees": "120", "touch": "tech"}, known.get("5001"))
     row = kpis(SUPPORT_READ, "2024-03", "2024-03")[0]
     # Zendesk: 4 opened; resolved 101 (1 reply), 102 (3), 103 (0): one-touch 2 of 3; times 2 h, 24 h, 2 h: median 2.
     # (zendesk-bad.csv stored nothing: still 4.)

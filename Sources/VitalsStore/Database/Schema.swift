@@ -19,6 +19,7 @@ enum Schema {
         registerHealth(&migrator)
         registerGoals(&migrator)
         registerConnectors(&migrator)
+        registerDataVersion(&migrator)
         return migrator
     }
 

@@ -25,6 +25,7 @@ extension Store {
         progress: ((_ written: Int, _ total: Int) -> Void)? = nil
     ) throws(StoreError) -> SaveSummary {
         try write("saving the records") { db in
+            try Store.bumpDataVersion(db, workspace: workspace)
             var summary = SaveSummary()
             let total =
                 dataset.accounts.count + dataset.fxRates.count + dataset.subscriptions.count + dataset.orders.count
@@ -289,6 +290,7 @@ extension Store {
     public func delete(kind: String, id: String, workspace: Int64) throws(StoreError) -> Int? {
         guard let target = Store.deletable[kind] else { return nil }
         return try write("deleting \(kind) '\(id)'") { db in
+            try Store.bumpDataVersion(db, workspace: workspace)
             try db.execute(
                 sql: "DELETE FROM \(target.table) WHERE workspace_id = ? AND \(target.column) = ?",
                 arguments: [workspace, id])
@@ -340,6 +342,7 @@ extension Store {
             throw .failed("deleting \(kind)", reason: "\(kind) are deleted by id")
         }
         return try write("deleting \(kind)") { db in
+            try Store.bumpDataVersion(db, workspace: workspace)
             try db.execute(sql: sql, arguments: arguments)
             return db.changesCount
         }

@@ -47,6 +47,7 @@ extension Store {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return try write("applying Stripe data") { db in
+            try Store.bumpDataVersion(db, workspace: workspace)
             var result = StripeApplyResult()
             if let event {
                 try db.execute(

@@ -28,6 +28,7 @@ extension Store {
     ///   duplicate and changes nothing.
     public func applyTracking(_ messages: [TrackingMessage], workspace: Int64) throws(StoreError) -> TrackingResult {
         try write("storing tracking messages") { db in
+            try Store.bumpDataVersion(db, workspace: workspace)
             var result = TrackingResult()
             func ensureAccount(_ id: String, name: String?) throws {
                 try db.execute(
