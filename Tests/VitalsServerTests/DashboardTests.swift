@@ -186,3 +186,52 @@ import VitalsStore
         }
     }
 }
+
+/// Goals are created, edited, archived and restored from the app, and each change is kept with who made it.
+@Suite struct GoalEditorTests {
+    static func post(_ client: some TestClientProtocol, _ uri: String, cookie: String, fields: [(String, String)]) async throws
+        -> (HTTPResponse.Status, String)
+    {
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        return try await client.execute(
+            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body)
+        ) { ($0.status, String(buffer: $0.body)) }
+    }
+
+    @Test func aGoalIsCreatedEditedArchivedAndRestoredWithItsHistory() async throws {
+        let f = try DashboardTests.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (_, form) = try await DashboardTests.get(client, "/goals/new", cookie: cookie)
+            let csrf = String(try #require(form.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
+            #expect(form.contains("onboarding_completion_rate"))
+            // A definition with a KPI that does not exist is refused with the reason, and nothing is stored.
+            let bad = #"{"key": "g", "name": "Grow", "deadline": "2024-12-31", "target": {"kpi": "happiness", "value": 1}}"#
+            let (status, page) = try await Self.post(client, "/goals/new", cookie: cookie, fields: [("csrf", csrf), ("definition", bad)])
+            #expect(status == .unprocessableContent)
+            #expect(page.contains("happiness"))
+            #expect(try f.store.goals(workspace: f.a).isEmpty)
+            // Without the CSRF token: refused.
+            #expect(try await Self.post(client, "/goals/new", cookie: cookie, fields: [("definition", bad)]).0 == .forbidden)
+            let good = #"{"key": "g", "name": "Grow", "deadline": "2024-12-31", "target": {"kpi": "mrr", "value": 200, "start": "2024-01-01", "deadline": "2024-12-31"}}"#
+            let (created, why) = try await Self.post(client, "/goals/new", cookie: cookie, fields: [("csrf", csrf), ("definition", good)])
+            #expect(created == .seeOther, "\(why.firstMatch(of: /role="alert">(.*?)<\/div>/)?.1 ?? "")")
+            let goal = try #require(try f.store.goals(workspace: f.a).first)
+            #expect(goal.definition.name == "Grow")
+            let renamed = good.replacingOccurrences(of: "\"Grow\"", with: "\"Grow revenue\"")
+            #expect(try await Self.post(client, "/goals/\(goal.id)/edit", cookie: cookie, fields: [("csrf", csrf), ("definition", renamed)]).0 == .seeOther)
+            #expect(try await Self.post(client, "/goals/\(goal.id)/archive", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
+            #expect(try f.store.goals(workspace: f.a).isEmpty)
+            #expect(try await Self.post(client, "/goals/\(goal.id)/restore", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
+            let history = try f.store.goalHistory(goal.id, workspace: f.a)
+            #expect(history.map(\.action) == ["created", "edited", "archived", "restored"])
+            #expect(history.allSatisfy { $0.actor == "Ana" })
+            let (_, edit) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
+            #expect(edit.contains("Grow revenue") && edit.contains("<td>archived</td>"))
+            // Another workspace's person cannot open it.
+            let other = try #require(try await DashboardTests.signIn(client, email: "bo@b.example"))
+            #expect(try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: other).0 == .notFound)
+        }
+    }
+}

@@ -19,6 +19,9 @@ struct DashboardController: Sendable {
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
         pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
         pages.get("/health") { request, context in try await health(request, context) }
+        GoalEditor(store: store, cache: cache, now: now).register(on: pages) { session, title in
+            PageLayout(title: title, active: .goals, userName: session.user.name, csrfToken: session.csrfToken)
+        }
         pages.post("/health/tasks/:id/close") { request, context in try await closeTask(request, context) }
         pages.post("/goals/targets/:id/reviews") { request, context in try await recordReview(request, context) }
     }

@@ -120,7 +120,8 @@ struct GoalsPage {
                 <section class="group goal" data-goal="\(goal.id.map(String.init) ?? "")" data-status="\(goal.status.rawValue)">\
                 <h2>KGI: \(goal.definition.name) \(badge(goal.status))</h2>\
                 <p class="muted">By \(goal.definition.deadline.description)\(goal.definition.owner.map { ", owner \($0)" } ?? "")\
-                \(goal.definition.description.map { ". " + $0 } ?? "")</p>\(own)\(factors)</section>
+                \(goal.definition.description.map { ". " + $0 } ?? "") \
+                \(goal.id.map { id -> HTML in "<a href=\"/goals/\(String(id))/edit\">Edit, archive or see its history</a>" })</p>\(own)\(factors)</section>
                 """
         }
         let due = dueForReview.map { t -> HTML in
@@ -140,7 +141,8 @@ struct GoalsPage {
             ? "<p class=\"muted\">No goals yet. Define them in vitals.toml and run <code>vitals goals import</code>, or POST /api/v1/goals.</p>"
             : ""
         return """
-            <h1>Goals</h1><p class="muted">KGI → key success factors → KPI targets, as of \(asOf.date.description).</p>\(notice)
+            <h1>Goals</h1><p class="muted">KGI → key success factors → KPI targets, as of \(asOf.date.description). \
+            <a href="/goals/new">New goal</a></p>\(notice)
             <h2>Due for review</h2>\(dueTable)\(empty)\(trees)
             <h2>All targets</h2>\(targetTable.html(downloadQuery: "", path: "/goals"))
             """
