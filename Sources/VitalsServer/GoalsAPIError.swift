@@ -1,3 +1,4 @@
+import VitalsStore
 import Hummingbird
 import VitalsCore
 

@@ -5,7 +5,7 @@ import VitalsCore
 public enum GoalJSON {
     /// A definition: `{"key", "name", "description", "owner", "start", "deadline", "target", "ksf": [...]}`.
     public static func definition(_ goal: GoalDefinition) -> String {
-        var w = JSONWriter()
+        var w = JSONText()
         definition(goal, into: &w)
         return w.text
     }
@@ -13,14 +13,14 @@ public enum GoalJSON {
     /// An evaluated goal: its store fields, its definition (for editing) and the evaluated tree. `series` adds each
     /// target's history and forecast path (the chart).
     public static func goal(_ goal: GoalEvaluation, stored: StoredGoal?, series: Bool) -> String {
-        var w = JSONWriter()
+        var w = JSONText()
         self.goal(goal, stored: stored, series: series, into: &w)
         return w.text
     }
 
     /// `{"as_of": ..., "goals": [...]}`.
     public static func goals(_ goals: [(GoalEvaluation, StoredGoal?)], asOf: Timestamp, series: Bool) -> String {
-        var w = JSONWriter()
+        var w = JSONText()
         w.begin("{")
         w.field("as_of", asOf.description)
         w.key("goals")
@@ -31,7 +31,7 @@ public enum GoalJSON {
         return w.text
     }
 
-    static func goal(_ goal: GoalEvaluation, stored: StoredGoal?, series: Bool, into w: inout JSONWriter) {
+    static func goal(_ goal: GoalEvaluation, stored: StoredGoal?, series: Bool, into w: inout JSONText) {
         let d = goal.definition
         w.begin("{")
         w.field("id", goal.id.map(Double.init))
@@ -70,7 +70,7 @@ public enum GoalJSON {
         w.end("}")
     }
 
-    static func target(_ e: TargetEvaluation, series: Bool, into w: inout JSONWriter) {
+    static func target(_ e: TargetEvaluation, series: Bool, into w: inout JSONText) {
         let t = e.target
         w.begin("{")
         w.field("id", t.id.map(Double.init))
@@ -159,7 +159,7 @@ public enum GoalJSON {
         w.end("}")
     }
 
-    static func review(_ r: ReviewState, into w: inout JSONWriter) {
+    static func review(_ r: ReviewState, into w: inout JSONText) {
         w.begin("{")
         w.field("cadence", r.cadence.rawValue)
         w.field("next_due", r.nextDue.description)
@@ -169,7 +169,7 @@ public enum GoalJSON {
         w.end("}")
     }
 
-    static func reviewNote(_ r: TargetReview, into w: inout JSONWriter) {
+    static func reviewNote(_ r: TargetReview, into w: inout JSONText) {
         w.begin("{")
         w.field("id", r.id.map(Double.init))
         w.field("reviewed_at", r.reviewedAt.description)
@@ -178,14 +178,14 @@ public enum GoalJSON {
         w.end("}")
     }
 
-    static func amount(_ amount: TargetAmount, into w: inout JSONWriter) {
+    static func amount(_ amount: TargetAmount, into w: inout JSONText) {
         switch amount {
         case .value(let v): w.field("value", v)
         case .change(let c): w.field("change", c)
         }
     }
 
-    static func definition(_ d: GoalDefinition, into w: inout JSONWriter) {
+    static func definition(_ d: GoalDefinition, into w: inout JSONText) {
         w.begin("{")
         w.field("key", d.key)
         w.field("name", d.name)
@@ -211,7 +211,7 @@ public enum GoalJSON {
         w.end("}")
     }
 
-    static func targetDefinition(_ t: KPITarget, into w: inout JSONWriter) {
+    static func targetDefinition(_ t: KPITarget, into w: inout JSONText) {
         w.begin("{")
         if let id = t.id { w.field("id", Double(id)) }
         w.field("label", t.label)

@@ -7,7 +7,7 @@ public enum ReviewsJSON {
     public static func due(_ goals: [StoredGoal], reviews: [Int64: TargetReview], asOf: Timestamp) -> String {
         let list = DueReviews.list(
             goals.filter { !$0.archived }.map { (Optional($0.id), $0.definition) }, reviews: reviews, asOf: asOf)
-        var w = JSONWriter()
+        var w = JSONText()
         w.begin("{")
         w.field("as_of", asOf.description)
         w.key("targets")
@@ -31,7 +31,7 @@ public enum ReviewsJSON {
 
     /// `{"target_id", "reviews": [...]}`, newest first.
     public static func list(_ reviews: [TargetReview], targetID: Int64) -> String {
-        var w = JSONWriter()
+        var w = JSONText()
         w.begin("{")
         w.field("target_id", Double(targetID))
         w.key("reviews")
@@ -44,7 +44,7 @@ public enum ReviewsJSON {
 
     /// One review: `{"id", "target_id", "reviewed_at", "reviewer", "note"}`.
     public static func review(_ review: TargetReview, targetID: Int64) -> String {
-        var w = JSONWriter()
+        var w = JSONText()
         w.begin("{")
         w.field("id", review.id.map(Double.init))
         w.field("target_id", Double(targetID))
