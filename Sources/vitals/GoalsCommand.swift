@@ -43,15 +43,7 @@ struct GoalsShowCommand: ParsableCommand {
     @OptionGroup var settingsOptions: SettingsOptions
 
     func validate() throws {
-        if let data {
-            guard store.db == nil else { throw ValidationError("give --data or --db, not both") }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--data \(data): no such folder")
-            }
-        } else if !FileManager.default.fileExists(atPath: store.path) {
-            throw ValidationError("no --data folder, and no store at \(store.path) (give --db or run vitals import)")
-        }
+        try store.validateSource(data: data)
         if let config, !FileManager.default.fileExists(atPath: config) { throw ValidationError("--config \(config): no such file") }
         if let asOf { _ = try day(asOf) }
     }

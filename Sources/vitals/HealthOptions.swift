@@ -29,15 +29,7 @@ struct HealthOptions: ParsableArguments {
 
     func validate() throws {
         if let config, !FileManager.default.fileExists(atPath: config) { throw ValidationError("--config \(config): no such file") }
-        if let data {
-            guard store.db == nil else { throw ValidationError("give --data or --db, not both") }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--data \(data): no such folder")
-            }
-        } else if !FileManager.default.fileExists(atPath: store.path) {
-            throw ValidationError("no --data folder, and no store at \(store.path) (give --db or run vitals import)")
-        }
+        try store.validateSource(data: data)
     }
 
     /// The report settings and the health configuration, every problem of both listed together.

@@ -51,15 +51,7 @@ struct ReportCommand: ParsableCommand {
         if let from, let to, try parseBound(from, "--from").first > parseBound(to, "--to").last {
             throw ValidationError("--from \(from) is after --to \(to)")
         }
-        if let data {
-            guard store.db == nil else { throw ValidationError("give --data or --db, not both") }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--data \(data): no such folder")
-            }
-        } else if !FileManager.default.fileExists(atPath: store.path) {
-            throw ValidationError("no --data folder, and no store at \(store.path) (give --db or run vitals import)")
-        }
+        try store.validateSource(data: data)
     }
 
     func run() throws {

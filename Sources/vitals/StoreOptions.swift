@@ -19,3 +19,19 @@ struct StoreOptions: ParsableArguments {
         return (store, try store.workspace(workspace, create: create))
     }
 }
+
+extension StoreOptions {
+    /// Checks the records' source of a command that reads either a dataset folder (`--data`) or the store: not both,
+    /// and the one given exists.
+    func validateSource(data: String?) throws {
+        if let data {
+            guard db == nil else { throw ValidationError("give --data or --db, not both") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--data \(data): no such folder")
+            }
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no --data folder, and no store at \(path) (give --db or run vitals import)")
+        }
+    }
+}
