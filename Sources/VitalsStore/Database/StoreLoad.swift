@@ -4,6 +4,10 @@ import VitalsCore
 extension Store {
     /// Everything `workspace` holds, as the dataset the KPIs are computed from: the same dataset `DatasetLoader`
     /// reads from the folder the records were imported from.
+    ///
+    /// Each table is read in row-id order (the order records were first stored), which keeps results identical to
+    /// the folder's. The queries say `+workspace_id` so that SQLite scans the table in that order instead of using the
+    /// (workspace_id, external_id) index and then sorting millions of rows in a temporary B-tree.
     public func dataset(workspace: Int64) throws(StoreError) -> Dataset {
         try read("reading the workspace") { db in
             var dataset = Dataset()
@@ -28,7 +32,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT id, external_id, name, created_at, csm, industry, country, referred_by, attributes
-                    FROM account WHERE workspace_id = ? ORDER BY id
+                    FROM account WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try accounts.next() {
                 let referredBy: String? = r[7]
@@ -38,7 +42,7 @@ extension Store {
                         country: r[6], referredBy: referredBy.map { AccountID($0) }, attributes: Store.map(json: r[8])))
             }
             let rates = try Row.fetchCursor(
-                db, sql: "SELECT date, currency, rate FROM fx_rate WHERE workspace_id = ? ORDER BY id", arguments: w)
+                db, sql: "SELECT date, currency, rate FROM fx_rate WHERE +workspace_id = ? ORDER BY id", arguments: w)
             while let r = try rates.next() {
                 guard let currency = CurrencyCode(r[1] as String) else { continue }
                 dataset.fxRates.append(FxRate(date: Timestamp(seconds: r[0]), currency: currency, rate: r[2]))
@@ -48,7 +52,7 @@ extension Store {
                 sql: """
                     SELECT account_id, subscription_id, product, plan, amount_minor, currency, interval, interval_count,
                            quantity, discount_percent, discount_amount_minor, status, valid_from, valid_to
-                    FROM subscription_version WHERE workspace_id = ? ORDER BY id
+                    FROM subscription_version WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try versions.next() {
                 dataset.subscriptions.append(
@@ -63,7 +67,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT account_id, external_id, ordered_at, amount_minor, currency
-                    FROM purchase_order WHERE workspace_id = ? ORDER BY id
+                    FROM purchase_order WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try orders.next() {
                 dataset.orders.append(
@@ -74,7 +78,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT account_id, external_id, started_at, ends_at, converted_at, canceled_at
-                    FROM trial WHERE workspace_id = ? ORDER BY id
+                    FROM trial WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try trials.next() {
                 dataset.trials.append(
@@ -85,7 +89,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT period_start, period_end, amount_minor, currency, channel
-                    FROM acquisition_cost WHERE workspace_id = ? ORDER BY id
+                    FROM acquisition_cost WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try costs.next() {
                 let channel: String = r[4]
@@ -97,7 +101,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT account_id, external_id, survey, score, scale_min, scale_max, responded_at, contact, comment
-                    FROM survey_response WHERE workspace_id = ? ORDER BY id
+                    FROM survey_response WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try responses.next() {
                 dataset.surveyResponses.append(
@@ -111,7 +115,7 @@ extension Store {
                 sql: """
                     SELECT account_id, external_id, opened_at, resolved_at, agent_replies, reopens,
                            first_contact_resolution, channel
-                    FROM ticket WHERE workspace_id = ? ORDER BY id
+                    FROM ticket WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try tickets.next() {
                 dataset.tickets.append(
@@ -119,23 +123,12 @@ extension Store {
                            resolvedAt: at(r[3]), agentReplies: r[4], reopens: r[5], firstContactResolution: r[6],
                            channel: r[7]))
             }
-            let events = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT account_id, external_id, user_id, event, occurred_at, duration_seconds, properties
-                    FROM usage_event WHERE workspace_id = ? ORDER BY id
-                    """, arguments: w)
-            while let r = try events.next() {
-                dataset.usageEvents.append(
-                    UsageEvent(id: UsageEventID(r[1] as String), account: try account(r, 0), user: UserID(r[2] as String),
-                               event: r[3], occurredAt: Timestamp(seconds: r[4]), durationSeconds: r[5],
-                               properties: Store.map(json: r[6])))
-            }
+            try Store.readUsageEvents(db, workspace: workspace, accountIndex: { index[$0] }, into: &dataset.usageEvents)
             let milestones = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT account_id, milestone, required, started_at, due_at, completed_at
-                    FROM onboarding_milestone WHERE workspace_id = ? ORDER BY id
+                    FROM onboarding_milestone WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try milestones.next() {
                 dataset.onboarding.append(
@@ -146,7 +139,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT account_id, external_id, source, created_at, status, closed_at, amount_minor, currency
-                    FROM lead WHERE workspace_id = ? ORDER BY id
+                    FROM lead WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try leads.next() {
                 let accountRow: Int64? = r[0]
@@ -162,7 +155,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT account_id, external_id, name, target_date, achieved_at
-                    FROM success_goal WHERE workspace_id = ? ORDER BY id
+                    FROM success_goal WHERE +workspace_id = ? ORDER BY id
                     """, arguments: w)
             while let r = try goals.next() {
                 dataset.successGoals.append(
@@ -171,7 +164,7 @@ extension Store {
             }
             let pulses = try Row.fetchCursor(
                 db,
-                sql: "SELECT account_id, recorded_at, rating, note FROM csm_pulse WHERE workspace_id = ? ORDER BY id",
+                sql: "SELECT account_id, recorded_at, rating, note FROM csm_pulse WHERE +workspace_id = ? ORDER BY id",
                 arguments: w)
             while let r = try pulses.next() {
                 dataset.csmPulses.append(
@@ -190,7 +183,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT external_id, name, created_at, csm, industry, country, referred_by, attributes
-                    FROM account WHERE workspace_id = ? ORDER BY id
+                    FROM account WHERE +workspace_id = ? ORDER BY id
                     """, arguments: [workspace]
             ).map { r in
                 let created: Int64? = r[2]
@@ -208,7 +201,7 @@ extension Store {
     /// The row ids of `workspace`'s accounts, in the order `accounts(workspace:)` lists them.
     public func accountRowIDs(workspace: Int64) throws(StoreError) -> [Int64] {
         try read("reading the accounts") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE workspace_id = ? ORDER BY id", arguments: [workspace])
+            try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE +workspace_id = ? ORDER BY id", arguments: [workspace])
         }
     }
 
