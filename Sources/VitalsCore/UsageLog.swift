@@ -100,6 +100,27 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
             duration: durationSeconds ?? .nan, properties: properties)
     }
 
+    /// The index of user `bytes` of `account`, interned if new: for a reader that remembers the users of the rows
+    /// it just read and so asks the interner only for the others.
+    public mutating func userIndex(of bytes: UnsafeBufferPointer<UInt8>, account: AccountIndex) -> Int32 {
+        userInterner.index(of: bytes, tag: account.value)
+    }
+
+    /// The index of event name `bytes`, interned if new.
+    public mutating func nameIndex(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 { nameInterner.index(of: bytes) }
+
+    /// Appends an event whose user and event name are already interned (`userIndex(of:account:)`,
+    /// `nameIndex(of:)`), with no properties.
+    public mutating func append(
+        id: UnsafeBufferPointer<UInt8>, account: AccountIndex, userIndex: Int32, nameIndex: Int32, occurredAt: Timestamp,
+        durationSeconds: Double?
+    ) {
+        idBytes.append(contentsOf: id)
+        append(
+            account: account.value, user: userIndex, name: nameIndex, time: occurredAt.seconds,
+            duration: durationSeconds ?? .nan, properties: [:])
+    }
+
     private mutating func append(
         account: Int32, user: Int32, name: Int32, time: Int64, duration: Double, properties: [String: String]
     ) {
