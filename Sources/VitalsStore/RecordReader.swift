@@ -153,7 +153,7 @@ struct RecordReader {
     mutating func account(_ table: inout CSVTable, at position: Int?, column: String, required: Bool = true)
         -> AccountIndex?
     {
-        let found = table.withField(at: position) { bytes in bytes.map { accountKeys.find($0) } }
+        let found = table.withField(at: position) { bytes in bytes.map { find(account: $0) } }
         switch found {
         case .some(.some(let index)): return AccountIndex(Int(index))
         case .none:
@@ -166,6 +166,46 @@ struct RecordReader {
                 return nil
             }
             return add(Account(id: AccountID(raw), name: raw))
+        }
+    }
+
+    /// The index of the account whose id is `bytes`, if known. Files list an account's rows together, so the last
+    /// one found is remembered (by its id's bytes, for ids of up to 16): the lookup table is a cache miss on a large
+    /// file, and this runs for every row of millions.
+    private mutating func find(account bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let key = LastAccount.key(bytes)
+        if let key, key == lastAccount.key { return lastAccount.index }
+        let found = accountKeys.find(bytes)
+        if let key, let found { lastAccount = LastAccount(key: key, index: found) }
+        return found
+    }
+
+    private var lastAccount = LastAccount(key: LastAccount.Key(w0: 0, w1: 0, count: -1), index: -1)
+
+    /// An account id of up to 16 bytes, in three words, with its index.
+    private struct LastAccount {
+        struct Key: Equatable {
+            var w0: UInt64
+            var w1: UInt64
+            var count: Int
+        }
+
+        var key: Key
+        var index: Int32
+
+        /// The bytes as words (the second overlapping the first for 8 to 16 bytes), `nil` beyond 16 bytes.
+        static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Key? {
+            let n = bytes.count
+            guard n <= 16 else { return nil }
+            guard n >= 8 else {
+                var word: UInt64 = 0
+                for k in 0..<n { word |= UInt64(bytes[k]) << (8 * k) }
+                return Key(w0: word, w1: 0, count: n)
+            }
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            return Key(
+                w0: raw.loadUnaligned(as: UInt64.self), w1: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
+                count: n)
         }
     }
 

@@ -68,20 +68,24 @@ struct UsageEventsFastCSV {
         piece.lines.reserveCapacity(expectedEvents)
         // Field bounds in a scratch buffer rather than arrays: written for every field of tens of millions of rows.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * layout.count) { bounds in
-            decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, into: &piece)
+            withUnsafeTemporaryAllocation(
+                of: RecentKeys.Entry.self, capacity: RecentKeys.usersKept + RecentKeys.namesKept
+            ) { entries in
+                // Exports list an account's events together, and an account has a few users: the last account and
+                // the users seen since it began are remembered, so most rows skip the interners, whose tables are
+                // cache misses on a large file.
+                var recent = RecentKeys(storage: entries)
+                decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, recent: &recent, into: &piece)
+            }
         }
     }
 
     private static func decode(
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
-        bounds: UnsafeMutableBufferPointer<Int>, into piece: inout Piece
+        bounds: UnsafeMutableBufferPointer<Int>, recent: inout RecentKeys, into piece: inout Piece
     ) {
         let starts = UnsafeMutableBufferPointer(rebasing: bounds[0..<layout.count])
         let ends = UnsafeMutableBufferPointer(rebasing: bounds[layout.count...])
-        // Exports list an account's events together, and an account has a few users: the last account and the
-        // users seen since it began are remembered, so most rows skip the interners, whose tables are cache misses
-        // on a large file.
-        var recent = RecentKeys()
         let base = buffer.baseAddress!
         var p = range.lowerBound
         let end = range.upperBound
@@ -209,50 +213,75 @@ struct UsageEventsFastCSV {
     /// The account of the last rows read, the users seen since that account began, and the event names seen, as
     /// byte ranges of the block being decoded with their indices.
     struct RecentKeys {
+        /// A byte range of the block with its index.
+        struct Entry {
+            var bytes: UnsafeBufferPointer<UInt8>
+            var index: Int32
+        }
+
         private var account: UnsafeBufferPointer<UInt8>?
         private var accountIndex: Int32 = -1
-        /// A few users of the current account (most recent last); an account's later users go to the interner.
-        private var users: [(bytes: UnsafeBufferPointer<UInt8>, index: Int32)] = []
-        private static let usersKept = 8
-        /// The event names seen, up to a few dozen (a tracker sends a handful; any beyond go to the interner).
-        private var names: [(bytes: UnsafeBufferPointer<UInt8>, index: Int32)] = []
-        private static let namesKept = 32
+        /// A few users of the current account (a ring, `userCount` of them, the oldest at `oldestUser` when full);
+        /// an account's users beyond these go to the interner.
+        private let users: UnsafeMutableBufferPointer<Entry>
+        private var userCount = 0
+        private var oldestUser = 0
+        /// The event names seen, up to `names.count` (a tracker sends a handful; any beyond go to the interner).
+        private let names: UnsafeMutableBufferPointer<Entry>
+        private var nameCount = 0
+        static let usersKept = 8
+        static let namesKept = 32
 
-        init() {
-            users.reserveCapacity(Self.usersKept)
-            names.reserveCapacity(Self.namesKept)
+        /// Keeps its entries in `storage`, of at least `usersKept + namesKept` (fixed scratch memory rather than
+        /// arrays: looked up for every row).
+        init(storage: UnsafeMutableBufferPointer<Entry>) {
+            users = UnsafeMutableBufferPointer(rebasing: storage[0..<Self.usersKept])
+            names = UnsafeMutableBufferPointer(rebasing: storage[Self.usersKept..<(Self.usersKept + Self.namesKept)])
         }
 
         /// The index of event name `bytes` in `log`, interned there if new.
+        @inline(__always)
         mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, in log: inout UsageLog) -> Int32 {
-            for name in names where Self.same(name.bytes, bytes) { return name.index }
+            for k in 0..<nameCount where Self.same(names[k].bytes, bytes) { return names[k].index }
             let index = log.nameIndex(of: bytes)
-            if names.count < Self.namesKept { names.append((bytes, index)) }
+            if nameCount < names.count {
+                names[nameCount] = Entry(bytes: bytes, index: index)
+                nameCount += 1
+            }
             return index
         }
 
+        @inline(__always)
         func account(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
             guard let account, Self.same(account, bytes) else { return nil }
             return accountIndex
         }
 
         /// Sets the current account; a new one forgets the users of the last.
+        @inline(__always)
         mutating func remember(account bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
             guard index != accountIndex else { return }
             account = bytes
             accountIndex = index
-            users.removeAll(keepingCapacity: true)
+            userCount = 0
+            oldestUser = 0
         }
 
-        /// The index of a user of the current account, if seen since it began.
+        /// The index of a user of the current account, if among the last few seen since it began.
+        @inline(__always)
         func user(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-            for user in users where Self.same(user.bytes, bytes) { return user.index }
+            for k in 0..<userCount where Self.same(users[k].bytes, bytes) { return users[k].index }
             return nil
         }
 
         mutating func remember(user bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
-            if users.count == Self.usersKept { users.removeFirst() }
-            users.append((bytes, index))
+            if userCount < users.count {
+                users[userCount] = Entry(bytes: bytes, index: index)
+                userCount += 1
+            } else {
+                users[oldestUser] = Entry(bytes: bytes, index: index)
+                oldestUser = (oldestUser + 1) % users.count
+            }
         }
 
         /// Whether two byte ranges hold the same bytes: eight at a time (the last word may overlap the one before),
