@@ -100,27 +100,6 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
             duration: durationSeconds ?? .nan, properties: properties)
     }
 
-    /// The index of user `bytes` of `account`, interned if new: for a reader that remembers the users of the rows
-    /// it just read and so asks the interner only for the others.
-    public mutating func userIndex(of bytes: UnsafeBufferPointer<UInt8>, account: AccountIndex) -> Int32 {
-        userInterner.index(of: bytes, tag: account.value)
-    }
-
-    /// The index of event name `bytes`, interned if new.
-    public mutating func nameIndex(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 { nameInterner.index(of: bytes) }
-
-    /// Appends an event whose user and event name are already interned (`userIndex(of:account:)`,
-    /// `nameIndex(of:)`), with no properties.
-    public mutating func append(
-        id: UnsafeBufferPointer<UInt8>, account: AccountIndex, userIndex: Int32, nameIndex: Int32, occurredAt: Timestamp,
-        durationSeconds: Double?
-    ) {
-        idBytes.append(contentsOf: id)
-        append(
-            account: account.value, user: userIndex, name: nameIndex, time: occurredAt.seconds,
-            duration: durationSeconds ?? .nan, properties: [:])
-    }
-
     private mutating func append(
         account: Int32, user: Int32, name: Int32, time: Int64, duration: Double, properties: [String: String]
     ) {
@@ -159,6 +138,31 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         UsageLog.map(&nameIndices, from: first) { nameMap[Int($0)] }
         UsageLog.map(&idEnds, from: first) { $0 + base }
         for (i, values) in other.properties { properties[first + i] = values }
+    }
+
+    /// Appends events given by column: event `k` has account `accounts[k]`, user `users[k]` (an index into
+    /// `userInterner`, whose tags are the users' accounts), event name `names[k]` (an index into `nameInterner`),
+    /// instant `times[k]`, duration `durations[k]` (NaN when absent) and the id bytes ending at `idEnds[k]` in
+    /// `idBytes`. For a reader that decodes parts of a file in parallel into columns of its own.
+    public mutating func append(
+        accounts: UnsafeBufferPointer<Int32>, users: UnsafeBufferPointer<Int32>, userInterner other: StringInterner,
+        names: UnsafeBufferPointer<Int32>, nameInterner otherNames: StringInterner, times: UnsafeBufferPointer<Int64>,
+        durations: UnsafeBufferPointer<Double>, idBytes: UnsafeBufferPointer<UInt8>, idEnds: UnsafeBufferPointer<Int>
+    ) {
+        let userMap = other.texts.indices.map { userInterner.index(of: other.texts[$0], tag: other.tags[$0]) }
+        let nameMap = otherNames.texts.map { nameInterner.index(of: $0) }
+        let base = self.idBytes.count
+        let first = count
+        self.accounts.append(contentsOf: accounts)
+        self.times.append(contentsOf: times)
+        self.durations.append(contentsOf: durations)
+        self.idBytes.append(contentsOf: idBytes)
+        self.users.append(contentsOf: users)
+        nameIndices.append(contentsOf: names)
+        self.idEnds.append(contentsOf: idEnds)
+        UsageLog.map(&self.users, from: first) { userMap[Int($0)] }
+        UsageLog.map(&nameIndices, from: first) { nameMap[Int($0)] }
+        UsageLog.map(&self.idEnds, from: first) { $0 + base }
     }
 
     /// Replaces each element of `values[start...]` by `transform` of it.

@@ -21,9 +21,8 @@ struct UsageEventsFastCSV {
 
     /// What one piece decoded.
     struct Piece {
-        var log = UsageLog()
-        /// The line of each event, counted from the piece's first line.
-        var lines: [Int32] = []
+        /// The events, with the line of each counted from the piece's first line.
+        var events = UsageColumnBuffer()
         var problems: [Problem] = []
         /// Lines the piece spans.
         var lineCount = 0
@@ -60,12 +59,9 @@ struct UsageEventsFastCSV {
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
         expectedEvents: Int, into piece: inout Piece
     ) {
-        piece.log.removeAllKeepingCapacity()
-        piece.lines.removeAll(keepingCapacity: true)
+        piece.events.reset(events: expectedEvents, idBytes: range.count / 4)
         piece.problems.removeAll()
         piece.lineCount = 0
-        piece.log.reserveCapacity(expectedEvents)
-        piece.lines.reserveCapacity(expectedEvents)
         // Field bounds in a scratch buffer rather than arrays: written for every field of tens of millions of rows.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * layout.count) { bounds in
             withUnsafeTemporaryAllocation(
@@ -178,18 +174,17 @@ struct UsageEventsFastCSV {
             if user == nil { fail("user_id", "a value is required") }
             if event == nil { fail("event", "a value is required") }
             guard !failed, let id, let user, let event else { continue }
-            let accountIndex = AccountIndex(Int(account))
+            let events = piece.events
             let userIndex: Int32
             if let known = recent.user(user) {
                 userIndex = known
             } else {
-                userIndex = piece.log.userIndex(of: user, account: accountIndex)
+                userIndex = events.userInterner.index(of: user, tag: account)
                 recent.remember(user: user, userIndex)
             }
-            piece.log.append(
-                id: id, account: accountIndex, userIndex: userIndex, nameIndex: recent.name(event, in: &piece.log),
-                occurredAt: at, durationSeconds: duration)
-            piece.lines.append(Int32(truncatingIfNeeded: line))
+            events.append(
+                id: id, account: account, user: userIndex, name: recent.name(event, in: &events.nameInterner),
+                time: at.seconds, duration: duration ?? .nan, line: Int32(truncatingIfNeeded: line))
         }
         piece.lineCount = line + 1
     }
@@ -239,11 +234,11 @@ struct UsageEventsFastCSV {
             names = UnsafeMutableBufferPointer(rebasing: storage[Self.usersKept..<(Self.usersKept + Self.namesKept)])
         }
 
-        /// The index of event name `bytes` in `log`, interned there if new.
+        /// The index of event name `bytes` in `interner`, interned there if new.
         @inline(__always)
-        mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, in log: inout UsageLog) -> Int32 {
+        mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, in interner: inout StringInterner) -> Int32 {
             for k in 0..<nameCount where Self.same(names[k].bytes, bytes) { return names[k].index }
-            let index = log.nameIndex(of: bytes)
+            let index = interner.index(of: bytes)
             if nameCount < names.count {
                 names[nameCount] = Entry(bytes: bytes, index: index)
                 nameCount += 1
@@ -365,11 +360,11 @@ extension UsageEventsFastCSV {
             }
             file.release(upTo: end)
             for piece in decoded.prefix(pieces.count) {
-                result.events.append(contentsOf: piece.log)
+                piece.events.append(to: &result.events)
                 // Copied, then offset in place (appending a lazy map goes element by element).
                 let first = result.lines.count
                 let offset = Int32(truncatingIfNeeded: nextLine)
-                result.lines.append(contentsOf: piece.lines)
+                result.lines.append(contentsOf: UnsafeBufferPointer(start: piece.events.lines, count: piece.events.count))
                 result.lines.withUnsafeMutableBufferPointer { lines in
                     for i in first..<lines.count { lines[i] += offset }
                 }
