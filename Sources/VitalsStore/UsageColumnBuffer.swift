@@ -4,8 +4,9 @@ import VitalsCore
 ///
 /// Written through plain pointers, one store per column and event: appending to a `UsageLog`'s arrays instead costs
 /// a uniqueness and a capacity check per column and event, about half a second on 20 million events. The columns
-/// grow when full, so `reserve` is a hint, not a bound.
-final class UsageColumnBuffer {
+/// grow when full, so `reset`'s sizes are a hint, not a bound. A struct (a class's stored properties are checked for
+/// exclusive access at run time, on every event) whose memory its owner frees with `deallocate()`.
+struct UsageColumnBuffer {
     private(set) var count = 0
     private(set) var capacity = 0
     private(set) var accounts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
@@ -24,7 +25,7 @@ final class UsageColumnBuffer {
     var nameInterner = StringInterner(expected: 64)
 
     /// Empties the buffer, keeping its memory, with room for at least `events` events and `idBytes` bytes of ids.
-    func reset(events: Int, idBytes bytes: Int) {
+    mutating func reset(events: Int, idBytes bytes: Int) {
         count = 0
         idByteCount = 0
         userInterner = StringInterner(expected: 1024)
@@ -34,7 +35,7 @@ final class UsageColumnBuffer {
     }
 
     @inline(__always)
-    func append(
+    mutating func append(
         id: UnsafeBufferPointer<UInt8>, account: Int32, user: Int32, name: Int32, time: Int64, duration: Double,
         line: Int32
     ) {
@@ -52,7 +53,7 @@ final class UsageColumnBuffer {
         count += 1
     }
 
-    private func grow(events: Int) {
+    private mutating func grow(events: Int) {
         func moved<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
             let new = UnsafeMutablePointer<T>.allocate(capacity: events)
             new.moveInitialize(from: old, count: count)
@@ -69,7 +70,7 @@ final class UsageColumnBuffer {
         capacity = events
     }
 
-    private func grow(idBytes bytes: Int) {
+    private mutating func grow(idBytes bytes: Int) {
         let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
         new.moveInitialize(from: idBytes, count: idByteCount)
         idBytes.deallocate()
@@ -88,7 +89,8 @@ final class UsageColumnBuffer {
             idEnds: UnsafeBufferPointer(start: idEnds, count: count))
     }
 
-    deinit {
+    /// Frees the memory; the buffer must not be used after.
+    func deallocate() {
         for pointer in [UnsafeMutableRawPointer(accounts), UnsafeMutableRawPointer(users), UnsafeMutableRawPointer(names),
             UnsafeMutableRawPointer(times), UnsafeMutableRawPointer(durations), UnsafeMutableRawPointer(idEnds),
             UnsafeMutableRawPointer(lines), UnsafeMutableRawPointer(idBytes)]

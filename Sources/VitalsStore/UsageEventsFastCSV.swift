@@ -174,16 +174,16 @@ struct UsageEventsFastCSV {
             if user == nil { fail("user_id", "a value is required") }
             if event == nil { fail("event", "a value is required") }
             guard !failed, let id, let user, let event else { continue }
-            let events = piece.events
             let userIndex: Int32
             if let known = recent.user(user) {
                 userIndex = known
             } else {
-                userIndex = events.userInterner.index(of: user, tag: account)
+                userIndex = piece.events.userInterner.index(of: user, tag: account)
                 recent.remember(user: user, userIndex)
             }
-            events.append(
-                id: id, account: account, user: userIndex, name: recent.name(event, in: &events.nameInterner),
+            let name = recent.name(event, in: &piece.events.nameInterner)
+            piece.events.append(
+                id: id, account: account, user: userIndex, name: name,
                 time: at.seconds, duration: duration ?? .nan, line: Int32(truncatingIfNeeded: line))
         }
         piece.lineCount = line + 1
@@ -342,6 +342,7 @@ extension UsageEventsFastCSV {
         var nextLine = 2
         // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
         var decoded: [Piece] = []
+        defer { for piece in decoded { piece.events.deallocate() } }
         while start < size {
             // Whole lines only: a block ends after the first line end at or past `blockSize` bytes.
             var end = min(start + blockSize, size)
