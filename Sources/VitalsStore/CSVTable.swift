@@ -181,8 +181,11 @@ struct CSVTable {
         return values
     }
 
-    mutating func required(_ column: String) -> String {
-        guard let value = text(column) else {
+    mutating func required(_ column: String) -> String { required(column, at: position(of: column)) }
+
+    /// `required(column)` with the column's position looked up already (readers of large files look up once).
+    mutating func required(_ column: String, at position: Int?) -> String {
+        guard let value = text(at: position) else {
             fail(column, "a value is required")
             return ""
         }
@@ -190,9 +193,12 @@ struct CSVTable {
     }
 
     mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
-        let position = position(of: column)
+        timestamp(column, at: position(of: column), required: required)
+    }
+
+    mutating func timestamp(_ column: String, at position: Int?, required: Bool = false) -> Timestamp? {
         guard field(at: position) != nil else {
-            if required { _ = self.required(column) }
+            if required { _ = self.required(column, at: position) }
             return nil
         }
         return timestamp(at: position, column: column)
@@ -218,7 +224,12 @@ struct CSVTable {
     }
 
     mutating func integer(_ column: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) -> Int? {
-        let position = position(of: column)
+        integer(column, at: position(of: column), default: fallback, range: range)
+    }
+
+    mutating func integer(
+        _ column: String, at position: Int?, default fallback: Int? = nil, range: ClosedRange<Int>? = nil
+    ) -> Int? {
         // Parsed from the bytes: most fields are plain numbers, and no string need be made for them.
         let parsed = withField(at: position) { bytes in
             bytes.map { FastNumber.parse($0).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
@@ -236,7 +247,10 @@ struct CSVTable {
     }
 
     mutating func decimal(_ column: String, required: Bool = false) -> Double? {
-        let position = position(of: column)
+        decimal(column, at: position(of: column), required: required)
+    }
+
+    mutating func decimal(_ column: String, at position: Int?, required: Bool = false) -> Double? {
         let parsed = withField(at: position) { bytes in bytes.map(FastNumber.parse) }
         guard let parsed else {
             if required { fail(column, "a value is required") }
@@ -249,8 +263,10 @@ struct CSVTable {
         return number
     }
 
-    mutating func boolean(_ column: String) -> Bool? {
-        guard let value = text(column) else { return nil }
+    mutating func boolean(_ column: String) -> Bool? { boolean(column, at: position(of: column)) }
+
+    mutating func boolean(_ column: String, at position: Int?) -> Bool? {
+        guard let value = text(at: position) else { return nil }
         switch value.lowercased() {
         case "true", "1", "yes", "y", "t": return true
         case "false", "0", "no", "n", "f": return false
@@ -262,7 +278,15 @@ struct CSVTable {
 
     mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?
     where E.RawValue == String {
-        guard let value = fallback == nil ? required(column) : text(column), !value.isEmpty else { return fallback }
+        choice(column, at: position(of: column), default: fallback)
+    }
+
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, at position: Int?, default fallback: E? = nil)
+        -> E?
+    where E.RawValue == String {
+        guard let value = fallback == nil ? required(column, at: position) : text(at: position), !value.isEmpty else {
+            return fallback
+        }
         guard let parsed = E(rawValue: value) ?? E(rawValue: value.lowercased()) else {
             fail(column, "'\(value)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil

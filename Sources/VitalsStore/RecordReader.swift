@@ -22,6 +22,8 @@ struct RecordReader {
     var usageSources: [(file: String, lines: [Int32])] = []
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
+    private var surveyColumns: SurveyColumns?
+    private var ticketColumns: TicketColumns?
 
     /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
     ///   them, and accounts.csv may update them.
@@ -77,6 +79,8 @@ struct RecordReader {
         }
         // The file is matched once, not on each of its (millions of) rows.
         guard let kind = FileKind(file) else { return }
+        if kind == .surveyResponses { surveyColumns = SurveyColumns(table) }
+        if kind == .tickets { ticketColumns = TicketColumns(table) }
         reserve(kind, rows: Self.estimatedRows(bytes))
         while table.next() {
             switch kind {
@@ -366,14 +370,15 @@ struct RecordReader {
     }
 
     mutating func readSurveyResponse(_ t: inout CSVTable) {
-        let id = t.required("response_id")
+        let c = surveyColumns!
+        let id = t.required("response_id", at: c.id)
         unique(id, column: "response_id", &t)
-        let account = account(&t)
-        let survey: SurveyKind? = t.choice("survey")
-        let score = t.decimal("score", required: true)
-        let low = t.decimal("scale_min") ?? survey?.defaultScale.lowerBound
-        let high = t.decimal("scale_max") ?? survey?.defaultScale.upperBound
-        let at = t.timestamp("responded_at", required: true)
+        let account = account(&t, at: c.account, column: "account_id")
+        let survey: SurveyKind? = t.choice("survey", at: c.survey)
+        let score = t.decimal("score", at: c.score, required: true)
+        let low = t.decimal("scale_min", at: c.scaleMin) ?? survey?.defaultScale.lowerBound
+        let high = t.decimal("scale_max", at: c.scaleMax) ?? survey?.defaultScale.upperBound
+        let at = t.timestamp("responded_at", at: c.respondedAt, required: true)
         if let low, let high, low >= high { t.fail("scale_max", "must be greater than scale_min (\(low.compact))") }
         if let score, let low, let high, !(low...high).contains(score) {
             t.fail("score", "\(score.compact) is outside the scale \(low.compact)-\(high.compact)")
@@ -382,24 +387,25 @@ struct RecordReader {
         dataset.surveyResponses.append(
             SurveyResponse(
                 id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low, scaleMax: high,
-                respondedAt: at, contact: t.text("contact"), comment: t.text("comment")))
+                respondedAt: at, contact: t.text(at: c.contact), comment: t.text(at: c.comment)))
     }
 
     mutating func readTicket(_ t: inout CSVTable) {
-        let id = t.required("ticket_id")
+        let c = ticketColumns!
+        let id = t.required("ticket_id", at: c.id)
         unique(id, column: "ticket_id", &t)
-        let account = account(&t)
-        let opened = t.timestamp("opened_at", required: true)
-        let resolved = t.timestamp("resolved_at")
+        let account = account(&t, at: c.account, column: "account_id")
+        let opened = t.timestamp("opened_at", at: c.openedAt, required: true)
+        let resolved = t.timestamp("resolved_at", at: c.resolvedAt)
         ordered(opened, resolved, "resolved_at", "must not be before opened_at", &t)
-        let replies = t.integer("agent_replies", range: 0...100_000)
-        let reopens = t.integer("reopens", range: 0...100_000)
-        let fcr = t.boolean("first_contact_resolution")
+        let replies = t.integer("agent_replies", at: c.agentReplies, range: 0...100_000)
+        let reopens = t.integer("reopens", at: c.reopens, range: 0...100_000)
+        let fcr = t.boolean("first_contact_resolution", at: c.firstContactResolution)
         guard !t.rowFailed, let account, let opened else { return }
         dataset.tickets.append(
             Ticket(
                 id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved, agentReplies: replies,
-                reopens: reopens, firstContactResolution: fcr, channel: t.text("channel")))
+                reopens: reopens, firstContactResolution: fcr, channel: t.text(at: c.channel)))
     }
 
     /// Usage events are the bulk of most datasets (tens of millions of rows), so they take a fast path: fields are
