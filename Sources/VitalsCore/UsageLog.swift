@@ -184,21 +184,6 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
 
     public mutating func removeAll() { self = UsageLog() }
 
-    /// Empties the log but keeps its columns' memory, for a log refilled over and over (one block of a file after
-    /// another): fresh memory for each would be faulted in, page by page, every time.
-    public mutating func removeAllKeepingCapacity() {
-        accounts.removeAll(keepingCapacity: true)
-        users.removeAll(keepingCapacity: true)
-        nameIndices.removeAll(keepingCapacity: true)
-        times.removeAll(keepingCapacity: true)
-        durations.removeAll(keepingCapacity: true)
-        idBytes.removeAll(keepingCapacity: true)
-        idEnds.removeAll(keepingCapacity: true)
-        properties = [:]
-        userInterner = StringInterner(expected: 1024)
-        nameInterner = StringInterner(expected: 64)
-    }
-
     /// The id of event `i`.
     public func id(at i: Int) -> String {
         idBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[idRange(i)]), as: UTF8.self) }

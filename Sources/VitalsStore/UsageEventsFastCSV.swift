@@ -4,8 +4,9 @@ import VitalsCore
 
 /// The fast path for usage_events.csv, which holds most of a dataset's rows (20 million on the benchmark).
 ///
-/// Reads the file in blocks (so it is never held whole), splits each block at line ends into one piece per core,
-/// and decodes the pieces in parallel straight from bytes into `UsageLog`s that are then appended in file order.
+/// Maps the file and reads it in blocks (whose pages are let go once read, so it is never resident whole), splits
+/// each block at line ends into one piece per core, and decodes the pieces in parallel straight from bytes into
+/// column buffers (`UsageColumnBuffer`) that are then appended to one `UsageLog` in file order.
 /// The checks and messages are those of the general reader (`RecordReader.readUsageEvent`). It applies only to plain
 /// files: no quotes anywhere, no columns beyond the canonical ones, and accounts declared in accounts.csv. Otherwise
 /// `read` returns `nil`, and the general reader takes the file.
