@@ -140,6 +140,31 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         for (i, values) in other.properties { properties[first + i] = values }
     }
 
+    /// Appends events given by column: event `k` has account `accounts[k]`, user `users[k]` (an index into
+    /// `userInterner`, whose tags are the users' accounts), event name `names[k]` (an index into `nameInterner`),
+    /// instant `times[k]`, duration `durations[k]` (NaN when absent) and the id bytes ending at `idEnds[k]` in
+    /// `idBytes`. For a reader that decodes parts of a file in parallel into columns of its own.
+    public mutating func append(
+        accounts: UnsafeBufferPointer<Int32>, users: UnsafeBufferPointer<Int32>, userInterner other: StringInterner,
+        names: UnsafeBufferPointer<Int32>, nameInterner otherNames: StringInterner, times: UnsafeBufferPointer<Int64>,
+        durations: UnsafeBufferPointer<Double>, idBytes: UnsafeBufferPointer<UInt8>, idEnds: UnsafeBufferPointer<Int>
+    ) {
+        let userMap = other.texts.indices.map { userInterner.index(of: other.texts[$0], tag: other.tags[$0]) }
+        let nameMap = otherNames.texts.map { nameInterner.index(of: $0) }
+        let base = self.idBytes.count
+        let first = count
+        self.accounts.append(contentsOf: accounts)
+        self.times.append(contentsOf: times)
+        self.durations.append(contentsOf: durations)
+        self.idBytes.append(contentsOf: idBytes)
+        self.users.append(contentsOf: users)
+        nameIndices.append(contentsOf: names)
+        self.idEnds.append(contentsOf: idEnds)
+        UsageLog.map(&self.users, from: first) { userMap[Int($0)] }
+        UsageLog.map(&nameIndices, from: first) { nameMap[Int($0)] }
+        UsageLog.map(&self.idEnds, from: first) { $0 + base }
+    }
+
     /// Replaces each element of `values[start...]` by `transform` of it.
     private static func map<T>(_ values: inout [T], from start: Int, _ transform: (T) -> T) {
         values.withUnsafeMutableBufferPointer { buffer in
@@ -158,21 +183,6 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     }
 
     public mutating func removeAll() { self = UsageLog() }
-
-    /// Empties the log but keeps its columns' memory, for a log refilled over and over (one block of a file after
-    /// another): fresh memory for each would be faulted in, page by page, every time.
-    public mutating func removeAllKeepingCapacity() {
-        accounts.removeAll(keepingCapacity: true)
-        users.removeAll(keepingCapacity: true)
-        nameIndices.removeAll(keepingCapacity: true)
-        times.removeAll(keepingCapacity: true)
-        durations.removeAll(keepingCapacity: true)
-        idBytes.removeAll(keepingCapacity: true)
-        idEnds.removeAll(keepingCapacity: true)
-        properties = [:]
-        userInterner = StringInterner(expected: 1024)
-        nameInterner = StringInterner(expected: 64)
-    }
 
     /// The id of event `i`.
     public func id(at i: Int) -> String {

@@ -8,6 +8,9 @@ struct CSVTable {
     /// for every field of every row, so first by the two machine words of the name: a name of up to 15 bytes is
     /// stored in those words, so the literal at a call site matches without comparing text.
     private let columnWords: [(UInt64, UInt64)]
+    /// `columnWords` hashed: each slot holds an entry's index + 1, or 0 when free (linear probing). A reader asks
+    /// for a dozen columns on each of millions of rows, and a search along the list costs more than one probe.
+    private let wordSlots: [Int32]
     private let columnNames: [String]
     private let columnPositions: [Int]
     /// Header names that are not canonical columns: custom attributes or properties.
@@ -53,6 +56,15 @@ struct CSVTable {
         }
         let entries = index.map { ($0.key, $0.value) } + known.filter { index[$0] == nil }.map { ($0, -1) }
         columnWords = entries.map { CSVTable.words($0.0) }
+        var size = 16
+        while size < 4 * entries.count { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (k, words) in columnWords.enumerated() {
+            var slot = CSVTable.hash(words) & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(k + 1)
+        }
+        wordSlots = slots
         columnNames = entries.map(\.0)
         columnPositions = entries.map(\.1)
         extraColumns = extras
@@ -92,13 +104,20 @@ struct CSVTable {
     /// The position of a column in the header, if present.
     func position(of column: String) -> Int? {
         let words = CSVTable.words(column)
-        var found = -1
-        if let i = columnWords.firstIndex(where: { $0 == words }) {
-            found = columnPositions[i]
-        } else if let i = columnNames.firstIndex(of: column) {
-            found = columnPositions[i]
+        let mask = wordSlots.count - 1
+        var slot = CSVTable.hash(words) & mask
+        while wordSlots[slot] != 0 {
+            let entry = Int(wordSlots[slot]) - 1
+            if columnWords[entry] == words { return columnPositions[entry] >= 0 ? columnPositions[entry] : nil }
+            slot = (slot + 1) & mask
         }
-        return found >= 0 ? found : nil
+        // The same name in other words (a string built at run time rather than a literal).
+        guard let i = columnNames.firstIndex(of: column), columnPositions[i] >= 0 else { return nil }
+        return columnPositions[i]
+    }
+
+    private static func hash(_ words: (UInt64, UInt64)) -> Int {
+        Int(truncatingIfNeeded: ((words.0 ^ words.1 &* 0x9E37_79B9_7F4A_7C15) &* 0xC2B2_AE3D_27D4_EB4F) >> 40)
     }
 
     /// The two words of a `String` value: equal words mean equal strings (the converse need not hold).
@@ -162,8 +181,11 @@ struct CSVTable {
         return values
     }
 
-    mutating func required(_ column: String) -> String {
-        guard let value = text(column) else {
+    mutating func required(_ column: String) -> String { required(column, at: position(of: column)) }
+
+    /// `required(column)` with the column's position looked up already (readers of large files look up once).
+    mutating func required(_ column: String, at position: Int?) -> String {
+        guard let value = text(at: position) else {
             fail(column, "a value is required")
             return ""
         }
@@ -171,9 +193,12 @@ struct CSVTable {
     }
 
     mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
-        let position = position(of: column)
+        timestamp(column, at: position(of: column), required: required)
+    }
+
+    mutating func timestamp(_ column: String, at position: Int?, required: Bool = false) -> Timestamp? {
         guard field(at: position) != nil else {
-            if required { _ = self.required(column) }
+            if required { _ = self.required(column, at: position) }
             return nil
         }
         return timestamp(at: position, column: column)
@@ -199,7 +224,12 @@ struct CSVTable {
     }
 
     mutating func integer(_ column: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) -> Int? {
-        let position = position(of: column)
+        integer(column, at: position(of: column), default: fallback, range: range)
+    }
+
+    mutating func integer(
+        _ column: String, at position: Int?, default fallback: Int? = nil, range: ClosedRange<Int>? = nil
+    ) -> Int? {
         // Parsed from the bytes: most fields are plain numbers, and no string need be made for them.
         let parsed = withField(at: position) { bytes in
             bytes.map { FastNumber.parse($0).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
@@ -217,7 +247,10 @@ struct CSVTable {
     }
 
     mutating func decimal(_ column: String, required: Bool = false) -> Double? {
-        let position = position(of: column)
+        decimal(column, at: position(of: column), required: required)
+    }
+
+    mutating func decimal(_ column: String, at position: Int?, required: Bool = false) -> Double? {
         let parsed = withField(at: position) { bytes in bytes.map(FastNumber.parse) }
         guard let parsed else {
             if required { fail(column, "a value is required") }
@@ -230,8 +263,10 @@ struct CSVTable {
         return number
     }
 
-    mutating func boolean(_ column: String) -> Bool? {
-        guard let value = text(column) else { return nil }
+    mutating func boolean(_ column: String) -> Bool? { boolean(column, at: position(of: column)) }
+
+    mutating func boolean(_ column: String, at position: Int?) -> Bool? {
+        guard let value = text(at: position) else { return nil }
         switch value.lowercased() {
         case "true", "1", "yes", "y", "t": return true
         case "false", "0", "no", "n", "f": return false
@@ -243,7 +278,15 @@ struct CSVTable {
 
     mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?
     where E.RawValue == String {
-        guard let value = fallback == nil ? required(column) : text(column), !value.isEmpty else { return fallback }
+        choice(column, at: position(of: column), default: fallback)
+    }
+
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, at position: Int?, default fallback: E? = nil)
+        -> E?
+    where E.RawValue == String {
+        guard let value = fallback == nil ? required(column, at: position) : text(at: position), !value.isEmpty else {
+            return fallback
+        }
         guard let parsed = E(rawValue: value) ?? E(rawValue: value.lowercased()) else {
             fail(column, "'\(value)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil

@@ -22,6 +22,8 @@ struct RecordReader {
     var usageSources: [(file: String, lines: [Int32])] = []
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
+    private var surveyColumns: SurveyColumns?
+    private var ticketColumns: TicketColumns?
 
     /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
     ///   them, and accounts.csv may update them.
@@ -77,6 +79,8 @@ struct RecordReader {
         }
         // The file is matched once, not on each of its (millions of) rows.
         guard let kind = FileKind(file) else { return }
+        if kind == .surveyResponses { surveyColumns = SurveyColumns(table) }
+        if kind == .tickets { ticketColumns = TicketColumns(table) }
         reserve(kind, rows: Self.estimatedRows(bytes))
         while table.next() {
             switch kind {
@@ -153,7 +157,7 @@ struct RecordReader {
     mutating func account(_ table: inout CSVTable, at position: Int?, column: String, required: Bool = true)
         -> AccountIndex?
     {
-        let found = table.withField(at: position) { bytes in bytes.map { accountKeys.find($0) } }
+        let found = table.withField(at: position) { bytes in bytes.map { find(account: $0) } }
         switch found {
         case .some(.some(let index)): return AccountIndex(Int(index))
         case .none:
@@ -166,6 +170,46 @@ struct RecordReader {
                 return nil
             }
             return add(Account(id: AccountID(raw), name: raw))
+        }
+    }
+
+    /// The index of the account whose id is `bytes`, if known. Files list an account's rows together, so the last
+    /// one found is remembered (by its id's bytes, for ids of up to 16): the lookup table is a cache miss on a large
+    /// file, and this runs for every row of millions.
+    private mutating func find(account bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let key = LastAccount.key(bytes)
+        if let key, key == lastAccount.key { return lastAccount.index }
+        let found = accountKeys.find(bytes)
+        if let key, let found { lastAccount = LastAccount(key: key, index: found) }
+        return found
+    }
+
+    private var lastAccount = LastAccount(key: LastAccount.Key(w0: 0, w1: 0, count: -1), index: -1)
+
+    /// An account id of up to 16 bytes, in three words, with its index.
+    private struct LastAccount {
+        struct Key: Equatable {
+            var w0: UInt64
+            var w1: UInt64
+            var count: Int
+        }
+
+        var key: Key
+        var index: Int32
+
+        /// The bytes as words (the second overlapping the first for 8 to 16 bytes), `nil` beyond 16 bytes.
+        static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Key? {
+            let n = bytes.count
+            guard n <= 16 else { return nil }
+            guard n >= 8 else {
+                var word: UInt64 = 0
+                for k in 0..<n { word |= UInt64(bytes[k]) << (8 * k) }
+                return Key(w0: word, w1: 0, count: n)
+            }
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            return Key(
+                w0: raw.loadUnaligned(as: UInt64.self), w1: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
+                count: n)
         }
     }
 
@@ -326,14 +370,15 @@ struct RecordReader {
     }
 
     mutating func readSurveyResponse(_ t: inout CSVTable) {
-        let id = t.required("response_id")
+        let c = surveyColumns!
+        let id = t.required("response_id", at: c.id)
         unique(id, column: "response_id", &t)
-        let account = account(&t)
-        let survey: SurveyKind? = t.choice("survey")
-        let score = t.decimal("score", required: true)
-        let low = t.decimal("scale_min") ?? survey?.defaultScale.lowerBound
-        let high = t.decimal("scale_max") ?? survey?.defaultScale.upperBound
-        let at = t.timestamp("responded_at", required: true)
+        let account = account(&t, at: c.account, column: "account_id")
+        let survey: SurveyKind? = t.choice("survey", at: c.survey)
+        let score = t.decimal("score", at: c.score, required: true)
+        let low = t.decimal("scale_min", at: c.scaleMin) ?? survey?.defaultScale.lowerBound
+        let high = t.decimal("scale_max", at: c.scaleMax) ?? survey?.defaultScale.upperBound
+        let at = t.timestamp("responded_at", at: c.respondedAt, required: true)
         if let low, let high, low >= high { t.fail("scale_max", "must be greater than scale_min (\(low.compact))") }
         if let score, let low, let high, !(low...high).contains(score) {
             t.fail("score", "\(score.compact) is outside the scale \(low.compact)-\(high.compact)")
@@ -342,24 +387,25 @@ struct RecordReader {
         dataset.surveyResponses.append(
             SurveyResponse(
                 id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low, scaleMax: high,
-                respondedAt: at, contact: t.text("contact"), comment: t.text("comment")))
+                respondedAt: at, contact: t.text(at: c.contact), comment: t.text(at: c.comment)))
     }
 
     mutating func readTicket(_ t: inout CSVTable) {
-        let id = t.required("ticket_id")
+        let c = ticketColumns!
+        let id = t.required("ticket_id", at: c.id)
         unique(id, column: "ticket_id", &t)
-        let account = account(&t)
-        let opened = t.timestamp("opened_at", required: true)
-        let resolved = t.timestamp("resolved_at")
+        let account = account(&t, at: c.account, column: "account_id")
+        let opened = t.timestamp("opened_at", at: c.openedAt, required: true)
+        let resolved = t.timestamp("resolved_at", at: c.resolvedAt)
         ordered(opened, resolved, "resolved_at", "must not be before opened_at", &t)
-        let replies = t.integer("agent_replies", range: 0...100_000)
-        let reopens = t.integer("reopens", range: 0...100_000)
-        let fcr = t.boolean("first_contact_resolution")
+        let replies = t.integer("agent_replies", at: c.agentReplies, range: 0...100_000)
+        let reopens = t.integer("reopens", at: c.reopens, range: 0...100_000)
+        let fcr = t.boolean("first_contact_resolution", at: c.firstContactResolution)
         guard !t.rowFailed, let account, let opened else { return }
         dataset.tickets.append(
             Ticket(
                 id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved, agentReplies: replies,
-                reopens: reopens, firstContactResolution: fcr, channel: t.text("channel")))
+                reopens: reopens, firstContactResolution: fcr, channel: t.text(at: c.channel)))
     }
 
     /// Usage events are the bulk of most datasets (tens of millions of rows), so they take a fast path: fields are

@@ -4,8 +4,9 @@ import VitalsCore
 
 /// The fast path for usage_events.csv, which holds most of a dataset's rows (20 million on the benchmark).
 ///
-/// Reads the file in blocks (so it is never held whole), splits each block at line ends into one piece per core,
-/// and decodes the pieces in parallel straight from bytes into `UsageLog`s that are then appended in file order.
+/// Maps the file and reads it in blocks (whose pages are let go once read, so it is never resident whole), splits
+/// each block at line ends into one piece per core, and decodes the pieces in parallel straight from bytes into
+/// column buffers (`UsageColumnBuffer`) that are then appended to one `UsageLog` in file order.
 /// The checks and messages are those of the general reader (`RecordReader.readUsageEvent`). It applies only to plain
 /// files: no quotes anywhere, no columns beyond the canonical ones, and accounts declared in accounts.csv. Otherwise
 /// `read` returns `nil`, and the general reader takes the file.
@@ -21,9 +22,8 @@ struct UsageEventsFastCSV {
 
     /// What one piece decoded.
     struct Piece {
-        var log = UsageLog()
-        /// The line of each event, counted from the piece's first line.
-        var lines: [Int32] = []
+        /// The events, with the line of each counted from the piece's first line.
+        var events = UsageColumnBuffer()
         var problems: [Problem] = []
         /// Lines the piece spans.
         var lineCount = 0
@@ -60,32 +60,65 @@ struct UsageEventsFastCSV {
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
         expectedEvents: Int, into piece: inout Piece
     ) {
-        piece.log.removeAllKeepingCapacity()
-        piece.lines.removeAll(keepingCapacity: true)
+        piece.events.reset(events: expectedEvents, idBytes: range.count / 4)
         piece.problems.removeAll()
         piece.lineCount = 0
-        piece.log.reserveCapacity(expectedEvents)
-        piece.lines.reserveCapacity(expectedEvents)
-        var starts = [Int](repeating: 0, count: layout.count)
-        var ends = [Int](repeating: 0, count: layout.count)
+        // Field bounds in a scratch buffer rather than arrays: written for every field of tens of millions of rows.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * layout.count) { bounds in
+            withUnsafeTemporaryAllocation(
+                of: RecentKeys.Entry.self, capacity: RecentKeys.usersKept + RecentKeys.namesKept
+            ) { entries in
+                // Exports list an account's events together, and an account has a few users: the last account and
+                // the users seen since it began are remembered, so most rows skip the interners, whose tables are
+                // cache misses on a large file.
+                var recent = RecentKeys(storage: entries)
+                decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, recent: &recent, into: &piece)
+            }
+        }
+    }
+
+    private static func decode(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
+        bounds: UnsafeMutableBufferPointer<Int>, recent: inout RecentKeys, into piece: inout Piece
+    ) {
+        let starts = UnsafeMutableBufferPointer(rebasing: bounds[0..<layout.count])
+        let ends = UnsafeMutableBufferPointer(rebasing: bounds[layout.count...])
+        let base = buffer.baseAddress!
         var p = range.lowerBound
         let end = range.upperBound
         var line = -1
         while p < end {
             line += 1
-            // Split the line at commas.
+            // Split the line at commas: eight bytes at a time while a whole word lies in the range (this runs over
+            // every byte of the file, and the rows are short and dense with commas), then byte by byte.
             var field = 0
             starts[0] = p
             var q = p
-            while q < end {
-                let b = buffer[q]
-                if b == 0x0A { break }
-                if b == 0x2C {
-                    if field < layout.count { ends[field] = q }
-                    field += 1
-                    if field < layout.count { starts[field] = q + 1 }
+            @inline(__always) func comma(at position: Int) {
+                if field < layout.count { ends[field] = position }
+                field += 1
+                if field < layout.count { starts[field] = position + 1 }
+            }
+            scan: do {
+                while q + 8 <= end {
+                    var hits = Self.commasAndLineEnds(in: UnsafeRawPointer(base + q))
+                    while hits != 0 {
+                        let at = q + hits.trailingZeroBitCount / 8
+                        if buffer[at] == 0x0A {
+                            q = at
+                            break scan
+                        }
+                        comma(at: at)
+                        hits &= hits - 1
+                    }
+                    q += 8
                 }
-                q += 1
+                while q < end {
+                    let b = buffer[q]
+                    if b == 0x0A { break }
+                    if b == 0x2C { comma(at: q) }
+                    q += 1
+                }
             }
             let lineEnd = q
             p = q + 1
@@ -109,8 +142,9 @@ struct UsageEventsFastCSV {
             }
             var account: Int32 = -1
             if let bytes = text(layout.account) {
-                if let index = accounts.find(bytes) {
+                if let index = recent.account(bytes) ?? accounts.find(bytes) {
                     account = index
+                    recent.remember(account: bytes, index)
                 } else {
                     fail("account_id", "unknown account '\(String(decoding: bytes, as: UTF8.self))' (not in accounts.csv)")
                 }
@@ -141,12 +175,133 @@ struct UsageEventsFastCSV {
             if user == nil { fail("user_id", "a value is required") }
             if event == nil { fail("event", "a value is required") }
             guard !failed, let id, let user, let event else { continue }
-            piece.log.append(
-                id: id, account: AccountIndex(Int(account)), user: user, event: event, occurredAt: at,
-                durationSeconds: duration)
-            piece.lines.append(Int32(truncatingIfNeeded: line))
+            let userIndex: Int32
+            if let known = recent.user(user) {
+                userIndex = known
+            } else {
+                userIndex = piece.events.userInterner.index(of: user, tag: account)
+                recent.remember(user: user, userIndex)
+            }
+            let name = recent.name(event, in: &piece.events.nameInterner)
+            piece.events.append(
+                id: id, account: account, user: userIndex, name: name,
+                time: at.seconds, duration: duration ?? .nan, line: Int32(truncatingIfNeeded: line))
         }
         piece.lineCount = line + 1
+    }
+
+    /// A word with the top bit of each byte that is a comma or a line end set, and no other bit, for the eight
+    /// bytes at `pointer` (the first in the lowest byte).
+    @inline(__always)
+    static func commasAndLineEnds(in pointer: UnsafeRawPointer) -> UInt64 {
+        let word = UInt64(littleEndian: pointer.loadUnaligned(as: UInt64.self))
+        return zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+    }
+
+    /// The top bit of each zero byte of `x`, exactly (no carries between bytes, unlike the shorter
+    /// `(x - 0x01...) & ~x & 0x80...`, which can also mark a byte above a zero byte).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low) &+ low) | x | low)
+    }
+
+    /// The account of the last rows read, the users seen since that account began, and the event names seen, as
+    /// byte ranges of the block being decoded with their indices.
+    struct RecentKeys {
+        /// A byte range of the block with its index.
+        struct Entry {
+            var bytes: UnsafeBufferPointer<UInt8>
+            var index: Int32
+        }
+
+        private var account: UnsafeBufferPointer<UInt8>?
+        private var accountIndex: Int32 = -1
+        /// A few users of the current account (a ring, `userCount` of them, the oldest at `oldestUser` when full);
+        /// an account's users beyond these go to the interner.
+        private let users: UnsafeMutableBufferPointer<Entry>
+        private var userCount = 0
+        private var oldestUser = 0
+        /// The event names seen, up to `names.count` (a tracker sends a handful; any beyond go to the interner).
+        private let names: UnsafeMutableBufferPointer<Entry>
+        private var nameCount = 0
+        static let usersKept = 8
+        static let namesKept = 32
+
+        /// Keeps its entries in `storage`, of at least `usersKept + namesKept` (fixed scratch memory rather than
+        /// arrays: looked up for every row).
+        init(storage: UnsafeMutableBufferPointer<Entry>) {
+            users = UnsafeMutableBufferPointer(rebasing: storage[0..<Self.usersKept])
+            names = UnsafeMutableBufferPointer(rebasing: storage[Self.usersKept..<(Self.usersKept + Self.namesKept)])
+        }
+
+        /// The index of event name `bytes` in `interner`, interned there if new.
+        @inline(__always)
+        mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, in interner: inout StringInterner) -> Int32 {
+            for k in 0..<nameCount where Self.same(names[k].bytes, bytes) { return names[k].index }
+            let index = interner.index(of: bytes)
+            if nameCount < names.count {
+                names[nameCount] = Entry(bytes: bytes, index: index)
+                nameCount += 1
+            }
+            return index
+        }
+
+        @inline(__always)
+        func account(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+            guard let account, Self.same(account, bytes) else { return nil }
+            return accountIndex
+        }
+
+        /// Sets the current account; a new one forgets the users of the last.
+        @inline(__always)
+        mutating func remember(account bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
+            guard index != accountIndex else { return }
+            account = bytes
+            accountIndex = index
+            userCount = 0
+            oldestUser = 0
+        }
+
+        /// The index of a user of the current account, if among the last few seen since it began.
+        @inline(__always)
+        func user(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+            for k in 0..<userCount where Self.same(users[k].bytes, bytes) { return users[k].index }
+            return nil
+        }
+
+        mutating func remember(user bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
+            if userCount < users.count {
+                users[userCount] = Entry(bytes: bytes, index: index)
+                userCount += 1
+            } else {
+                users[oldestUser] = Entry(bytes: bytes, index: index)
+                oldestUser = (oldestUser + 1) % users.count
+            }
+        }
+
+        /// Whether two byte ranges hold the same bytes: eight at a time (the last word may overlap the one before),
+        /// as ids are short and a library call per comparison would cost more than the comparison.
+        @inline(__always)
+        private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            let n = a.count
+            guard n == b.count else { return false }
+            let x = UnsafeRawPointer(a.baseAddress!)
+            let y = UnsafeRawPointer(b.baseAddress!)
+            guard n >= 8 else {
+                for k in 0..<n where a[k] != b[k] { return false }
+                return true
+            }
+            var k = 0
+            while k < n {
+                let at = min(k, n - 8)
+                if x.loadUnaligned(fromByteOffset: at, as: UInt64.self) != y.loadUnaligned(fromByteOffset: at, as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            return true
+        }
     }
 }
 
@@ -161,114 +316,68 @@ extension UsageEventsFastCSV {
     /// Reads usage_events.csv at `path`; `nil` where the fast path does not apply (the file is then read by the
     /// general reader). Touches nothing but the file, so it can run beside the reading of the other files.
     static func read(path: String, accounts: StringInterner, blockSize: Int = blockSize) -> FastUsageRead? {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        let fileSize = Int(info.st_size)
+        guard let file = MappedFile(path: path) else { return nil }
+        let whole = file.bytes
+        let size = whole.count
+        let base = whole.baseAddress!
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-        var result = FastUsageRead()
-        var layout: Layout?
-        var nextLine = 1
-        // One buffer for the whole file: the unread tail of a block moves to its front before the next read.
-        var buffer = [UInt8](repeating: 0, count: max(blockSize, 64))
-        var kept = 0
-        var atEnd = false
-        var decoded: [Piece] = []
-        while !atEnd {
-            var filled = kept
-            while filled < buffer.count {
-                let got = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-                if got < 0 && errno == EINTR { continue }
-                guard got >= 0 else { return nil }
-                if got == 0 {
-                    atEnd = true
-                    break
-                }
-                filled += got
-            }
-            if !atEnd && filled == buffer.count && kept == buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: buffer.count))  // a line longer than the buffer
-                continue
-            }
-            var ok = true
-            kept = 0
-            buffer.withUnsafeBufferPointer { whole in
-                let block = UnsafeBufferPointer(rebasing: whole[0..<filled])
-                guard block.count > 0 else { return }
-                if memchr(block.baseAddress!, 0x22, block.count) != nil {  // quotes: the general reader
-                    ok = false
-                    return
-                }
-                var start = 0
-                if layout == nil {
-                    if block.count >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF { start = 3 }
-                    guard let newline = block[start...].firstIndex(of: 0x0A) else {
-                        ok = false  // a header only, or a header longer than a block: the general reader
-                        return
-                    }
-                    var header = String(decoding: UnsafeBufferPointer(rebasing: block[start..<newline]), as: UTF8.self)
-                    if header.hasSuffix("\r") { header.removeLast() }
-                    guard let found = Layout(header: header) else {
-                        ok = false
-                        return
-                    }
-                    layout = found
-                    let sampleLines = max(1, block[newline...].lazy.filter { $0 == 0x0A }.count)
-                    let expected = fileSize / max(16, (block.count - newline) / sampleLines) + 1024
-                    result.events.reserveCapacity(expected, idBytesPerEvent: 16)
-                    result.lines.reserveCapacity(expected)
-                    start = newline + 1
-                    nextLine = 2
-                }
-                // Whole lines only; the tail waits for the next block.
-                var end = block.count
-                if !atEnd {
-                    guard let last = block[start...].lastIndex(of: 0x0A) else {
-                        kept = block.count - start
-                        return
-                    }
-                    end = last + 1
-                }
-                kept = block.count - end
-                guard end > start, let layout else { return }
-                let pieces = split(block, start..<end, into: end - start < 1 << 16 ? 1 : cores)
-                // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
-                while decoded.count < pieces.count { decoded.append(Piece()) }
-                decoded.withUnsafeMutableBufferPointer { decoded in
-                    nonisolated(unsafe) let output = decoded  // iteration k writes only element k
-                    nonisolated(unsafe) let input = block
-                    DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-                        decode(
-                            input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64,
-                            into: &output[k])
-                    }
-                }
-                for piece in decoded.prefix(pieces.count) {
-                    result.events.append(contentsOf: piece.log)
-                    // Copied, then offset in place (appending a lazy map goes element by element).
-                    let first = result.lines.count
-                    let offset = Int32(truncatingIfNeeded: nextLine)
-                    result.lines.append(contentsOf: piece.lines)
-                    result.lines.withUnsafeMutableBufferPointer { lines in
-                        for i in first..<lines.count { lines[i] += offset }
-                    }
-                    for problem in piece.problems {
-                        result.problems.append((nextLine + problem.line, problem.column, problem.reason))
-                    }
-                    nextLine += piece.lineCount
-                }
-            }
-            guard ok else { return nil }
-            if kept > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + (filled - kept), byteCount: kept)
-                }
-            }
+        func quoted(_ range: Range<Int>) -> Bool { memchr(base + range.lowerBound, 0x22, range.count) != nil }
+        func lineEnd(from offset: Int) -> Int? {
+            guard offset < size, let found = memchr(base + offset, 0x0A, size - offset) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
-        return layout == nil ? nil : result
+
+        var start = size >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF ? 3 : 0
+        // A header only, or quotes anywhere (checked block by block below): the general reader.
+        guard let newline = lineEnd(from: start), !quoted(0..<newline) else { return nil }
+        var header = String(decoding: UnsafeBufferPointer(rebasing: whole[start..<newline]), as: UTF8.self)
+        if header.hasSuffix("\r") { header.removeLast() }
+        guard let layout = Layout(header: header) else { return nil }
+        var result = FastUsageRead()
+        let sample = UnsafeBufferPointer(rebasing: whole[newline..<min(size, newline + blockSize)])
+        let sampleLines = max(1, sample.lazy.filter { $0 == 0x0A }.count)
+        let expected = size / max(16, sample.count / sampleLines) + 1024
+        result.events.reserveCapacity(expected, idBytesPerEvent: 16)
+        result.lines.reserveCapacity(expected)
+        start = newline + 1
+        var nextLine = 2
+        // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
+        var decoded: [Piece] = []
+        defer { for piece in decoded { piece.events.deallocate() } }
+        while start < size {
+            // Whole lines only: a block ends after the first line end at or past `blockSize` bytes.
+            var end = min(start + blockSize, size)
+            if end < size { end = lineEnd(from: end - 1).map { $0 + 1 } ?? size }
+            guard !quoted(start..<end) else { return nil }
+            let pieces = split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores)
+            while decoded.count < pieces.count { decoded.append(Piece()) }
+            decoded.withUnsafeMutableBufferPointer { decoded in
+                nonisolated(unsafe) let output = decoded  // iteration k writes only element k
+                nonisolated(unsafe) let input = whole  // read only
+                DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+                    decode(
+                        input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64,
+                        into: &output[k])
+                }
+            }
+            file.release(upTo: end)
+            for piece in decoded.prefix(pieces.count) {
+                piece.events.append(to: &result.events)
+                // Copied, then offset in place (appending a lazy map goes element by element).
+                let first = result.lines.count
+                let offset = Int32(truncatingIfNeeded: nextLine)
+                result.lines.append(contentsOf: UnsafeBufferPointer(start: piece.events.lines, count: piece.events.count))
+                result.lines.withUnsafeMutableBufferPointer { lines in
+                    for i in first..<lines.count { lines[i] += offset }
+                }
+                for problem in piece.problems {
+                    result.problems.append((nextLine + problem.line, problem.column, problem.reason))
+                }
+                nextLine += piece.lineCount
+            }
+            start = end
+        }
+        return result
     }
 
     /// Splits whole lines `range` of `buffer` into about `count` ranges that each end after a line end.

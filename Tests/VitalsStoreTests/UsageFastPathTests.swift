@@ -58,6 +58,27 @@ import VitalsCore
         #expect(read.usageEvents[3].occurredAt == (try Timestamp.parse("2024-04-13T03:15:00Z")))
     }
 
+    /// Rows grouped by account, as exports list them, with more users per account and more event names than the
+    /// fast path remembers from row to row (8 and 32): users and names get the indices the general reader gives.
+    @Test(arguments: [1 << 20, 1_000])
+    func internsUsersAndNamesAsTheGeneralReaderDoes(blockSize: Int) throws {
+        var text = "event_id,account_id,user_id,event,occurred_at\n"
+        for k in 0..<2_000 {
+            // k * 7 mod 13 takes all 13 values within 13 rows, k * 11 mod 40 all 40 within 40 (7, 11 coprime to both).
+            text += "e\(k),\(k < 1_000 ? "a1" : "a2"),user-\(k * 7 % 13),event-\(k * 11 % 40),2024-05-01T10:00:00Z\n"
+        }
+        let files = ["accounts.csv": accounts, "usage_events.csv": text]
+        let expected = try general(files).get().usageEvents
+        let read = try fast(files, blockSize: blockSize).get().usageEvents
+        #expect(read == expected)
+        #expect(read.userIDs == expected.userIDs)
+        #expect(read.userAccounts == expected.userAccounts)
+        #expect(read.names == expected.names)
+        #expect(read.userIDs.count == 26)  // 13 users in each of the 2 accounts
+        #expect(read.names.count == 40)
+        #expect(Array(read.users.prefix(3)) == [0, 1, 2])  // user-0, user-7, user-1: new users in order
+    }
+
     @Test(arguments: [1 << 20, 1_000])
     func reportsBadRowsOnTheirLines(blockSize: Int) throws {
         // Line 1 is the header, lines 2-3,002 the 3,000 events and one blank line: appended rows start on line 3,003.

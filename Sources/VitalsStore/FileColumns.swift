@@ -1,0 +1,33 @@
+/// Where the columns of survey_responses.csv sit in its header, looked up once per file: its rows come by the
+/// million, and finding a dozen columns by name on each costs more than reading the values.
+struct SurveyColumns {
+    let id, account, survey, score, scaleMin, scaleMax, respondedAt, contact, comment: Int?
+
+    init(_ table: CSVTable) {
+        id = table.position(of: "response_id")
+        account = table.position(of: "account_id")
+        survey = table.position(of: "survey")
+        score = table.position(of: "score")
+        scaleMin = table.position(of: "scale_min")
+        scaleMax = table.position(of: "scale_max")
+        respondedAt = table.position(of: "responded_at")
+        contact = table.position(of: "contact")
+        comment = table.position(of: "comment")
+    }
+}
+
+/// Where the columns of tickets.csv sit in its header (see `SurveyColumns`).
+struct TicketColumns {
+    let id, account, openedAt, resolvedAt, agentReplies, reopens, firstContactResolution, channel: Int?
+
+    init(_ table: CSVTable) {
+        id = table.position(of: "ticket_id")
+        account = table.position(of: "account_id")
+        openedAt = table.position(of: "opened_at")
+        resolvedAt = table.position(of: "resolved_at")
+        agentReplies = table.position(of: "agent_replies")
+        reopens = table.position(of: "reopens")
+        firstContactResolution = table.position(of: "first_contact_resolution")
+        channel = table.position(of: "channel")
+    }
+}

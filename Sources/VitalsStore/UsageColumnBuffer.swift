@@ -1,0 +1,101 @@
+import VitalsCore
+
+/// The events one piece of usage_events.csv decoded, by column, in memory kept from block to block.
+///
+/// Written through plain pointers, one store per column and event: appending to a `UsageLog`'s arrays instead costs
+/// a uniqueness and a capacity check per column and event, about half a second on 20 million events. The columns
+/// grow when full, so `reset`'s sizes are a hint, not a bound. A struct (a class's stored properties are checked for
+/// exclusive access at run time, on every event) whose memory its owner frees with `deallocate()`.
+struct UsageColumnBuffer {
+    private(set) var count = 0
+    private(set) var capacity = 0
+    private(set) var accounts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var users = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var names = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var times = UnsafeMutablePointer<Int64>.allocate(capacity: 0)
+    private(set) var durations = UnsafeMutablePointer<Double>.allocate(capacity: 0)
+    private(set) var idEnds = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    /// The line of each event, counted from the piece's first line.
+    private(set) var lines = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var idBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+    private(set) var idByteCount = 0
+    private var idByteCapacity = 0
+    /// The users (tagged with their account) and event names of this piece; the columns hold indices into them.
+    var userInterner = StringInterner(expected: 1024)
+    var nameInterner = StringInterner(expected: 64)
+
+    /// Empties the buffer, keeping its memory, with room for at least `events` events and `idBytes` bytes of ids.
+    mutating func reset(events: Int, idBytes bytes: Int) {
+        count = 0
+        idByteCount = 0
+        userInterner = StringInterner(expected: 1024)
+        nameInterner = StringInterner(expected: 64)
+        if events > capacity { grow(events: events) }
+        if bytes > idByteCapacity { grow(idBytes: bytes) }
+    }
+
+    @inline(__always)
+    mutating func append(
+        id: UnsafeBufferPointer<UInt8>, account: Int32, user: Int32, name: Int32, time: Int64, duration: Double,
+        line: Int32
+    ) {
+        if count == capacity { grow(events: 2 * capacity + 1024) }
+        if idByteCount + id.count > idByteCapacity { grow(idBytes: 2 * idByteCapacity + id.count + 4096) }
+        (idBytes + idByteCount).update(from: id.baseAddress!, count: id.count)
+        idByteCount += id.count
+        idEnds[count] = idByteCount
+        accounts[count] = account
+        users[count] = user
+        names[count] = name
+        times[count] = time
+        durations[count] = duration
+        lines[count] = line
+        count += 1
+    }
+
+    private mutating func grow(events: Int) {
+        func moved<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let new = UnsafeMutablePointer<T>.allocate(capacity: events)
+            new.moveInitialize(from: old, count: count)
+            old.deallocate()
+            return new
+        }
+        accounts = moved(accounts)
+        users = moved(users)
+        names = moved(names)
+        times = moved(times)
+        durations = moved(durations)
+        idEnds = moved(idEnds)
+        lines = moved(lines)
+        capacity = events
+    }
+
+    private mutating func grow(idBytes bytes: Int) {
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+        new.moveInitialize(from: idBytes, count: idByteCount)
+        idBytes.deallocate()
+        idBytes = new
+        idByteCapacity = bytes
+    }
+
+    /// Appends the buffer's events to `log`, mapping its users and event names onto the log's.
+    func append(to log: inout UsageLog) {
+        log.append(
+            accounts: UnsafeBufferPointer(start: accounts, count: count), users: UnsafeBufferPointer(start: users, count: count),
+            userInterner: userInterner, names: UnsafeBufferPointer(start: names, count: count), nameInterner: nameInterner,
+            times: UnsafeBufferPointer(start: times, count: count),
+            durations: UnsafeBufferPointer(start: durations, count: count),
+            idBytes: UnsafeBufferPointer(start: idBytes, count: idByteCount),
+            idEnds: UnsafeBufferPointer(start: idEnds, count: count))
+    }
+
+    /// Frees the memory; the buffer must not be used after.
+    func deallocate() {
+        for pointer in [UnsafeMutableRawPointer(accounts), UnsafeMutableRawPointer(users), UnsafeMutableRawPointer(names),
+            UnsafeMutableRawPointer(times), UnsafeMutableRawPointer(durations), UnsafeMutableRawPointer(idEnds),
+            UnsafeMutableRawPointer(lines), UnsafeMutableRawPointer(idBytes)]
+        {
+            pointer.deallocate()
+        }
+    }
+}
