@@ -31,3 +31,17 @@ struct TicketColumns {
         channel = table.position(of: "channel")
     }
 }
+
+/// Where the canonical usage columns sit in a usage_events file.
+struct UsageColumns {
+    let id, account, user, event, occurredAt, duration: Int?
+
+    init(_ table: CSVTable) {
+        id = table.position(of: "event_id")
+        account = table.position(of: "account_id")
+        user = table.position(of: "user_id")
+        event = table.position(of: "event")
+        occurredAt = table.position(of: "occurred_at")
+        duration = table.position(of: "duration_seconds")
+    }
+}
