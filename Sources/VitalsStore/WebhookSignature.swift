@@ -38,12 +38,6 @@ public enum WebhookSignature {
         }
         guard let timestamp, abs(now - timestamp) <= tolerance else { return false }
         let expected = Array(sign(secret: secret, timestamp: timestamp, body: body).utf8)
-        return signatures.contains { candidate in
-            let given = Array(candidate.utf8)
-            guard given.count == expected.count else { return false }
-            var difference: UInt8 = 0
-            for (a, b) in zip(given, expected) { difference |= a ^ b }
-            return difference == 0
-        }
+        return signatures.contains { Secrets.equal(Array($0.utf8), expected) }
     }
 }

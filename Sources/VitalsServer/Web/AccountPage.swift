@@ -92,7 +92,10 @@ struct AccountPage {
         return "<div class=\"card\"><h2>Lifetime</h2><dl class=\"facts\">\(facts)</dl></div>"
     }
 
-    func money(_ m: Money) -> String { "\(m.currency) " + ReportTableFormat.money(m) }
+    /// Money as the report writes it (grouped thousands, the currency's decimals), after its own currency.
+    func money(_ m: Money) -> String {
+        "\(m.currency) " + ReportTable.format(.number(Double(m.minorUnits)), unit: .money, currency: m.currency)
+    }
 
     var tables: [DataTable] {
         [
@@ -197,22 +200,5 @@ struct AccountPage {
             <div class="card">\(mrrChart)</div><div class="card">\(usageChart)</div>
             \(tableHTML)
             """
-    }
-}
-
-/// Money as the report writes it (grouped thousands, the currency's decimals).
-enum ReportTableFormat {
-    static func money(_ m: Money) -> String {
-        var text = m.decimalString
-        let negative = text.hasPrefix("-")
-        if negative { text.removeFirst() }
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var whole = String(parts[0])
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        return (negative ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
     }
 }

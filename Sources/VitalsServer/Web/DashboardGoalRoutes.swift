@@ -25,9 +25,7 @@ extension DashboardController {
 
     /// Records a review note for a target (POST from the goals page, with the session's CSRF token).
     func recordReview(_ request: Request, _ context: VitalsContext) async throws -> Response {
-        guard let session = context.session else { throw HTTPError(.unauthorized) }
-        let form = try await LoginController.form(request, context: context)
-        guard LoginController.equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
+        let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { return try await goals(request, context, notice: "A review needs a note.") }

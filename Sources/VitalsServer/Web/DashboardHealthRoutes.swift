@@ -35,9 +35,7 @@ extension DashboardController {
 
     /// Closes a task from the health page (done or dismissed, with an optional note), recording who closed it.
     func closeTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
-        guard let session = context.session else { throw HTTPError(.unauthorized) }
-        let form = try await LoginController.form(request, context: context)
-        guard LoginController.equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
+        let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
         let status: TaskStatus = form["status"] == "dismissed" ? .dismissed : .done
         let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }

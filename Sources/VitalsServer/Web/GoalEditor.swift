@@ -17,8 +17,7 @@ struct GoalEditor: Sendable {
             return page(session, layout: layout, goal: nil, text: Self.template(today: today()), problems: [])
         }
         pages.post("/goals/new") { request, context in
-            let session = try Self.session(context)
-            let form = try await Self.form(request, context, session)
+            let (session, form) = try await LoginController.sessionForm(request, context: context)
             let text = form["definition"] ?? ""
             switch try await read(text, workspace: session.user.workspace) {
             case .failure(let problems):
@@ -38,9 +37,8 @@ struct GoalEditor: Sendable {
             return page(session, layout: layout, goal: goal, text: Self.pretty(GoalJSON.definition(goal.definition)), problems: [])
         }
         pages.post("/goals/:id/edit") { request, context in
-            let session = try Self.session(context)
+            let (session, form) = try await LoginController.sessionForm(request, context: context)
             let goal = try stored(context, session)
-            let form = try await Self.form(request, context, session)
             let text = form["definition"] ?? ""
             switch try await read(text, workspace: session.user.workspace) {
             case .failure(let problems):
@@ -56,9 +54,8 @@ struct GoalEditor: Sendable {
         }
         for (action, archived) in [("archive", true), ("restore", false)] {
             pages.post("/goals/:id/\(action)") { request, context in
-                let session = try Self.session(context)
+                let (session, _) = try await LoginController.sessionForm(request, context: context)
                 let goal = try stored(context, session)
-                _ = try await Self.form(request, context, session)
                 do {
                     _ = try store.setArchived(goal.id, archived, workspace: session.user.workspace, actor: session.user.name, at: timestamp())
                 } catch {
@@ -75,13 +72,6 @@ struct GoalEditor: Sendable {
     static func session(_ context: VitalsContext) throws -> UserSession {
         guard let session = context.session else { throw HTTPError(.unauthorized) }
         return session
-    }
-
-    /// The form fields, after checking the session's CSRF token.
-    static func form(_ request: Request, _ context: VitalsContext, _ session: UserSession) async throws -> [String: String] {
-        let form = try await LoginController.form(request, context: context)
-        guard LoginController.equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
-        return form
     }
 
     func stored(_ context: VitalsContext, _ session: UserSession) throws -> StoredGoal {

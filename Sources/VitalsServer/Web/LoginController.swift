@@ -113,17 +113,17 @@ struct LoginController: Sendable {
         return fields
     }
 
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
+    static func randomToken() -> String { Secrets.randomHex(bytes: 16) }
 
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
+    static func equal(_ a: String, _ b: String) -> Bool { Secrets.equal(Array(a.utf8), Array(b.utf8)) }
+
+    /// The fields of a signed-in person's form, after checking that it carries their session's CSRF token (403 if
+    /// not): every POST of the dashboard goes through here.
+    static func sessionForm(_ request: Request, context: VitalsContext) async throws -> (UserSession, [String: String]) {
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        let form = try await form(request, context: context)
+        guard equal(form["csrf"] ?? "", session.csrfToken) else { throw HTTPError(.forbidden, message: "bad CSRF token") }
+        return (session, form)
     }
 }
 

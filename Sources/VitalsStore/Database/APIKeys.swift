@@ -24,12 +24,8 @@ extension Store {
     ///
     /// A key is `vk_` + 12 hex digits of prefix + `_` + 48 hex digits of secret, from the system's random source.
     public func createKey(workspace: Int64, scope: APIScope, at now: Date) throws(StoreError) -> String {
-        var generator = SystemRandomNumberGenerator()
-        func hex(_ bytes: Int) -> String {
-            (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        }
-        let prefix = hex(6)
-        let key = "vk_\(prefix)_\(hex(24))"
+        let prefix = Secrets.randomHex(bytes: 6)
+        let key = "vk_\(prefix)_\(Secrets.randomHex(bytes: 24))"
         let digest = Data(SHA256.hash(data: Data(key.utf8)))
         try write("creating an API key") { db in
             try db.execute(
@@ -56,15 +52,7 @@ extension Store {
         guard let row else { return nil }
         let stored: Data = row[0]
         let given = Data(SHA256.hash(data: Data(key.utf8)))
-        guard Store.constantTimeEqual(stored, given), let scope = APIScope(rawValue: row[1]) else { return nil }
+        guard Secrets.equal(stored, given), let scope = APIScope(rawValue: row[1]) else { return nil }
         return APIGrant(workspace: row[2], workspaceSlug: row[3], scope: scope)
-    }
-
-    /// Compares every byte, whatever the first difference.
-    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }

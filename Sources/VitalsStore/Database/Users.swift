@@ -74,8 +74,8 @@ extension Store {
 
     /// Starts a session for `user` and returns its cookie token (random, 256 bits; only its hash is stored).
     public func createSession(user: Int64, at now: Date, lifetime: TimeInterval) throws(StoreError) -> String {
-        let token = Store.randomHex(bytes: 32)
-        let csrf = Store.randomHex(bytes: 16)
+        let token = Secrets.randomHex(bytes: 32)
+        let csrf = Secrets.randomHex(bytes: 16)
         try write("starting a session") { db in
             // Expired sessions are swept as new ones start, so the table does not grow without bound.
             try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [Int64(now.timeIntervalSince1970)])
@@ -116,9 +116,4 @@ extension Store {
     }
 
     static func sha256(_ text: String) -> Data { Data(SHA256.hash(data: Data(text.utf8))) }
-
-    static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
 }

@@ -59,7 +59,7 @@ public enum StripeSignature {
         for secret in secrets {
             let expected = Array(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8))))
             // Every candidate is compared in full, whatever matched before, so timing tells nothing.
-            for signature in signatures where constantTimeEqual(expected, signature) { matched = true }
+            for signature in signatures where Secrets.equal(expected, signature) { matched = true }
         }
         guard matched else { throw .mismatch }
     }
@@ -69,13 +69,6 @@ public enum StripeSignature {
         let signed = Array("\(timestamp).".utf8) + payload
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
         return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 
     private static func hexBytes(_ text: String) -> [UInt8]? {
