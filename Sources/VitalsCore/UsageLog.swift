@@ -239,3 +239,77 @@ extension UsageLog: Equatable {
     /// Two logs are equal when they hold the same events in the same order (however they interned them).
     public static func == (lhs: UsageLog, rhs: UsageLog) -> Bool { lhs.elementsEqual(rhs) }
 }
+
+extension UsageLog {
+    /// A log's storage, column by column: what a snapshot of the store writes and reads back without visiting events
+    /// one by one. `userIDs[u]` belongs to account `userAccounts[u]`; `idEnds[i]` is where event `i`'s id ends in
+    /// `idBytes`; `properties` holds the events that have any, by position.
+    public struct Columns: Sendable, Equatable {
+        public var accounts: [Int32]
+        public var users: [Int32]
+        public var nameIndices: [Int32]
+        public var times: [Int64]
+        public var durations: [Double]
+        public var idBytes: [UInt8]
+        public var idEnds: [Int]
+        public var properties: [Int: [String: String]]
+        public var userIDs: [String]
+        public var userAccounts: [Int32]
+        public var names: [String]
+
+        public init(
+            accounts: [Int32], users: [Int32], nameIndices: [Int32], times: [Int64], durations: [Double],
+            idBytes: [UInt8], idEnds: [Int], properties: [Int: [String: String]], userIDs: [String],
+            userAccounts: [Int32], names: [String]
+        ) {
+            self.accounts = accounts
+            self.users = users
+            self.nameIndices = nameIndices
+            self.times = times
+            self.durations = durations
+            self.idBytes = idBytes
+            self.idEnds = idEnds
+            self.properties = properties
+            self.userIDs = userIDs
+            self.userAccounts = userAccounts
+            self.names = names
+        }
+
+        /// Durations compare bit for bit, so that two absent ones (NaN) are equal.
+        public static func == (a: Columns, b: Columns) -> Bool {
+            a.accounts == b.accounts && a.users == b.users && a.nameIndices == b.nameIndices && a.times == b.times
+                && a.durations.map(\.bitPattern) == b.durations.map(\.bitPattern) && a.idBytes == b.idBytes
+                && a.idEnds == b.idEnds && a.properties == b.properties && a.userIDs == b.userIDs
+                && a.userAccounts == b.userAccounts && a.names == b.names
+        }
+    }
+
+    /// The log's columns.
+    public var columns: Columns {
+        Columns(
+            accounts: accounts, users: users, nameIndices: nameIndices, times: times, durations: durations,
+            idBytes: idBytes, idEnds: idEnds, properties: properties, userIDs: userInterner.texts,
+            userAccounts: userInterner.tags, names: nameInterner.texts)
+    }
+
+    /// The log whose columns are `columns`, which must be consistent (every index in range, one user per id and
+    /// account, one name per text), as `columns` of a log gives them.
+    public init(columns c: Columns) {
+        precondition(
+            [c.users.count, c.nameIndices.count, c.times.count, c.durations.count, c.idEnds.count]
+                .allSatisfy { $0 == c.accounts.count } && c.userIDs.count == c.userAccounts.count,
+            "inconsistent usage log columns")
+        accounts = c.accounts
+        users = c.users
+        nameIndices = c.nameIndices
+        times = c.times
+        durations = c.durations
+        idBytes = c.idBytes
+        idEnds = c.idEnds
+        properties = c.properties
+        userInterner = StringInterner(expected: c.userIDs.count)
+        for (text, tag) in zip(c.userIDs, c.userAccounts) { _ = userInterner.index(of: text, tag: tag) }
+        nameInterner = StringInterner(expected: c.names.count)
+        for name in c.names { _ = nameInterner.index(of: name) }
+    }
+}
