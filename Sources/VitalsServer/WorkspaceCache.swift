@@ -54,6 +54,9 @@ actor WorkspaceCache {
     private var written: Set<Int64> = []
     /// The store's data version (`Store.dataVersion`) each workspace's caches were built from.
     private var versions: [Int64: Int64] = [:]
+    /// When each workspace's snapshot was last due to be written (see `view`).
+    private var lastSnapshot: [Int64: Timestamp] = [:]
+    private static let snapshotInterval: Int64 = 600
 
     /// Drops the caches of `workspace` when its records changed since they were built, by this process or another
     /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request.
@@ -86,9 +89,21 @@ actor WorkspaceCache {
         let health = self.health
         let now = clock()
         // Concurrent readers of a cold workspace share one build.
+        // Read from the rows, a workspace gets a snapshot that makes the next start (or a reader in another process)
+        // fast; at most one per workspace every `snapshotInterval`, so that a stream of ingests does not rewrite it
+        // after every batch. Written after the view is served; the store skips it if records changed meanwhile.
+        let snapshotDue = (lastSnapshot[workspace].map { now.seconds - $0.seconds >= Self.snapshotInterval } ?? true)
         let task = Task {
-            try WorkspaceView(dataset: store.dataset(workspace: workspace), settings: settings, health: health, now: now)
+            let loaded = try store.load(workspace: workspace)
+            let view = try WorkspaceView(dataset: loaded.dataset, settings: settings, health: health, now: now)
+            if !loaded.fromSnapshot && snapshotDue {
+                Task.detached(priority: .background) {
+                    try? store.writeSnapshot(loaded.dataset, workspace: workspace, dataVersion: loaded.dataVersion)
+                }
+            }
+            return view
         }
+        if snapshotDue { lastSnapshot[workspace] = now }
         views[workspace] = task
         do {
             return try await task.value

@@ -55,8 +55,15 @@ struct ImportCommand: ParsableCommand {
             dataset = try DatasetLoader.load(
                 files: [name: [UInt8](bytes)], reportingCurrency: settings.reportingCurrency, knownAccounts: known)
         }
+        let versionBefore = try store.dataVersion(workspace: workspace)
         let progress = Progress("writing")
         let summary = try store.save(dataset, workspace: workspace) { progress.update($0, of: $1) }
+        // Into an empty workspace, the records just saved are the whole workspace: their snapshot lets the next
+        // report or server start skip reading the rows. (Otherwise the next reader of the rows writes one.) The save
+        // moved the data version by one; if anything else wrote meanwhile, no snapshot is written.
+        if versionBefore == 0 && known.isEmpty {
+            try store.writeSnapshot(dataset, workspace: workspace, dataVersion: versionBefore + 1)
+        }
         let seconds = Date().timeIntervalSince(started)
         for (kind, rows) in summary.counts where rows > 0 { print("\(kind): \(rows)") }
         let rate = seconds > 0 ? Int(Double(summary.total) / seconds) : summary.total

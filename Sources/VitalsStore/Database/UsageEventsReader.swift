@@ -26,8 +26,7 @@ extension Store {
             let code = sqlite3_step(s)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
-                let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+                throw Store.sqliteError(db, code)
             }
             let row = sqlite3_column_int64(s, 0)
             guard let account = accountIndex(row) else {

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import VitalsCore
+
+extension Schema {
+    /// 0008: each workspace's dataset snapshot (`DatasetSnapshot`), in parts of at most `Store.snapshotPartSize`
+    /// bytes (SQLite caps a value at 1 GB). The rows stay the truth: a snapshot is used only while every part carries
+    /// the workspace's current `data_version`, and any write to the records moves that on.
+    static func registerSnapshot(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("0008 dataset snapshot") { db in
+            try db.execute(sql: """
+                CREATE TABLE dataset_snapshot (
+                    id INTEGER PRIMARY KEY,
+                    workspace_id INTEGER NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
+                    data_version INTEGER NOT NULL,
+                    part INTEGER NOT NULL CHECK (part >= 0),
+                    bytes BLOB NOT NULL,
+                    UNIQUE (workspace_id, part)
+                ) STRICT;
+                """)
+        }
+    }
+}
+
+extension Store {
+    public static let snapshotPartSize = 64 << 20
+
+    /// A workspace's records as loaded, and where they came from.
+    public struct LoadedDataset: Sendable {
+        public var dataset: Dataset
+        /// The workspace's `dataVersion` the records are as of.
+        public var dataVersion: Int64
+        /// Whether they came from the snapshot (else from the rows, and a fresh snapshot would speed the next load).
+        public var fromSnapshot: Bool
+    }
+
+    /// Everything `workspace` holds: from its snapshot when that is current, else from the rows (`rowDataset`), in
+    /// one read transaction either way.
+    public func load(workspace: Int64) throws(StoreError) -> LoadedDataset {
+        try read("reading the workspace") { db in
+            let version = try Int64.fetchOne(
+                db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace]) ?? 0
+            if let dataset = try Store.snapshot(db, workspace: workspace, version: version) {
+                return LoadedDataset(dataset: dataset, dataVersion: version, fromSnapshot: true)
+            }
+            return LoadedDataset(
+                dataset: try Store.rowDataset(db, workspace: workspace), dataVersion: version, fromSnapshot: false)
+        }
+    }
+
+    /// Everything `workspace` holds, as the dataset the KPIs are computed from: the same dataset `DatasetLoader`
+    /// reads from the folder the records were imported from.
+    public func dataset(workspace: Int64) throws(StoreError) -> Dataset { try load(workspace: workspace).dataset }
+
+    /// Stores `dataset` as the snapshot of `workspace`'s records at `dataVersion`, replacing any older one. Does
+    /// nothing and returns false when the records have moved on since (another write came first).
+    /// - Parameter partSize: the most bytes one row holds (tests make it small to exercise several parts).
+    @discardableResult
+    public func writeSnapshot(
+        _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int = Store.snapshotPartSize
+    ) throws(StoreError) -> Bool {
+        let bytes = DatasetSnapshot.encode(dataset)
+        return try write("writing the dataset snapshot") { db in
+            let current = try Int64.fetchOne(
+                db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace])
+            guard current == dataVersion else { return false }
+            try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+            let statement = try db.makeStatement(
+                sql: "INSERT INTO dataset_snapshot (workspace_id, data_version, part, bytes) VALUES (?, ?, ?, ?)")
+            let s = statement.sqliteStatement
+            try bytes.withUnsafeBytes { all in
+                var part: Int64 = 0
+                for start in stride(from: 0, to: max(all.count, 1), by: partSize) {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + partSize)])
+                    sqlite3_reset(s)
+                    sqlite3_bind_int64(s, 1, workspace)
+                    sqlite3_bind_int64(s, 2, dataVersion)
+                    sqlite3_bind_int64(s, 3, part)
+                    // SQLITE_STATIC: the bytes outlive the statement's step.
+                    sqlite3_bind_blob64(s, 4, slice.baseAddress, sqlite3_uint64(slice.count), nil)
+                    let code = sqlite3_step(s)
+                    guard code == SQLITE_DONE else { throw Store.sqliteError(db, code) }
+                    part += 1
+                }
+                sqlite3_reset(s)
+                sqlite3_clear_bindings(s)
+            }
+            return true
+        }
+    }
+
+    /// Drops `workspace`'s snapshot (the records are then read from the rows until a new one is written).
+    public func dropSnapshot(workspace: Int64) throws(StoreError) {
+        try write("dropping the dataset snapshot") { db in
+            try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+        }
+    }
+
+    /// The snapshot of `workspace` when every part of it is at `version`; nil when there is none, it is older, or it
+    /// does not decode (a part missing or cut short, another format): the rows are then read instead. The bytes are
+    /// trusted as the rows are (no checksum: SQLite keeps none for rows either); decoding checks every length and
+    /// every index, so damage can mislead but never crash.
+    static func snapshot(_ db: Database, workspace: Int64, version: Int64) throws -> Dataset? {
+        let parts = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, data_version, part, length(bytes) FROM dataset_snapshot WHERE workspace_id = ? ORDER BY part
+                """, arguments: [workspace])
+        guard !parts.isEmpty,
+            parts.enumerated().allSatisfy({ k, row in row[1] as Int64 == version && row[2] as Int64 == Int64(k) })
+        else { return nil }
+        let total = parts.reduce(0) { $0 + ($1[3] as Int) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        guard let connection = db.sqliteConnection else { return nil }
+        var offset = 0
+        for row in parts {
+            let length: Int = row[3]
+            var blob: OpaquePointer?
+            guard sqlite3_blob_open(connection, "main", "dataset_snapshot", "bytes", row[0], 0, &blob) == SQLITE_OK else {
+                sqlite3_blob_close(blob)
+                throw Store.sqliteError(db, sqlite3_errcode(connection))
+            }
+            let code = sqlite3_blob_read(blob, buffer.baseAddress! + offset, Int32(length), 0)
+            sqlite3_blob_close(blob)
+            guard code == SQLITE_OK else { throw Store.sqliteError(db, code) }
+            offset += length
+        }
+        return try? DatasetSnapshot.decode(UnsafeRawBufferPointer(rebasing: buffer[0..<total]))
+    }
+
+    static func sqliteError(_ db: Database, _ code: Int32) -> DatabaseError {
+        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+    }
+}

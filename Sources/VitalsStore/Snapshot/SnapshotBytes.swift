@@ -1,0 +1,173 @@
+import Foundation
+
+/// Builds the bytes of a dataset snapshot: fixed-width little-endian numbers, LEB128 lengths, UTF-8 strings, and
+/// whole arrays of plain values copied as they lie in memory (the snapshot is read back only on the machine kind that
+/// wrote it: the header records the byte order and the format version, and a mismatch means "no snapshot").
+struct SnapshotWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+    // Integers and doubles only: a generic over every plain type would also take an optional, silently, and
+    // write its in-memory layout instead of the flag the reader expects.
+    mutating func put<T: FixedWidthInteger & BitwiseCopyable>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func put(_ value: Double) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func put(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    /// A non-negative count or length, 7 bits a byte.
+    mutating func count(_ value: Int) {
+        precondition(value >= 0, "snapshot counts are never negative")
+        var v = UInt64(value)
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            count(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func put(_ text: String?) {
+        put(text != nil)
+        if let text { put(text) }
+    }
+
+    mutating func put(_ value: Int64?) {
+        put(value != nil)
+        if let value { put(value) }
+    }
+
+    /// An array of plain values: its count, then its memory as is.
+    mutating func putArray<T: BitwiseCopyable>(_ values: [T]) {
+        count(values.count)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func put(_ map: [String: String]) {
+        count(map.count)
+        // Sorted, so that equal maps give equal bytes.
+        for key in map.keys.sorted() {
+            put(key)
+            put(map[key]!)
+        }
+    }
+
+    /// A section: its byte length, then what `body` writes. A reader can hand the section to another thread whole.
+    mutating func section(_ body: (inout SnapshotWriter) -> Void) {
+        let lengthAt = bytes.count
+        put(UInt64(0))
+        body(&self)
+        let length = UInt64(bytes.count - lengthAt - 8)
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthAt, as: UInt64.self) }
+    }
+}
+
+/// Reads what `SnapshotWriter` wrote from a buffer it does not own, checking every length against the buffer's end:
+/// a damaged snapshot throws `SnapshotReader.Damaged` instead of reading out of bounds.
+struct SnapshotReader {
+    struct Damaged: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let base: UnsafeRawPointer
+    let end: Int
+    private(set) var offset = 0
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        // An empty buffer may have no address: point at a constant instead, never read since `end` is 0.
+        base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        end = buffer.count
+    }
+
+    var isAtEnd: Bool { offset == end }
+
+    private mutating func take(_ n: Int) throws(Damaged) -> Int {
+        guard n >= 0, n <= end - offset else { throw Damaged(description: "the snapshot ends early") }
+        defer { offset += n }
+        return offset
+    }
+
+    // Integers only, like the writer's `put`: a plain `T` would let an optional parameter read 9 bytes.
+    mutating func get<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type = T.self) throws(Damaged) -> T {
+        T(littleEndian: base.loadUnaligned(fromByteOffset: try take(MemoryLayout<T>.size), as: T.self))
+    }
+
+    mutating func double() throws(Damaged) -> Double { Double(bitPattern: try get(UInt64.self)) }
+
+    mutating func bool() throws(Damaged) -> Bool {
+        switch try get(UInt8.self) {
+        case 0: false
+        case 1: true
+        default: throw Damaged(description: "a flag is neither 0 nor 1")
+        }
+    }
+
+    mutating func count() throws(Damaged) -> Int {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try get(UInt8.self)
+            guard shift < 63 else { throw Damaged(description: "a count is too long") }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        guard value <= UInt64(Int.max) else { throw Damaged(description: "a count is too large") }
+        return Int(value)
+    }
+
+    mutating func string() throws(Damaged) -> String {
+        let n = try count()
+        let at = try take(n)
+        return String(decoding: UnsafeRawBufferPointer(start: base + at, count: n), as: UTF8.self)
+    }
+
+    mutating func optionalString() throws(Damaged) -> String? { try bool() ? try string() : nil }
+
+    mutating func optionalInt64() throws(Damaged) -> Int64? { try bool() ? try get(Int64.self) : nil }
+
+    mutating func array<T: BitwiseCopyable>(_: T.Type) throws(Damaged) -> [T] {
+        let n = try count()
+        guard n <= (end - offset) / max(1, MemoryLayout<T>.stride) else {
+            throw Damaged(description: "an array is longer than the snapshot")
+        }
+        let at = try take(n * MemoryLayout<T>.stride)
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                from: UnsafeRawBufferPointer(start: base + at, count: n * MemoryLayout<T>.stride))
+            initialized = n
+        }
+    }
+
+    mutating func map() throws(Damaged) -> [String: String] {
+        let n = try count()
+        var map: [String: String] = [:]
+        map.reserveCapacity(n)
+        for _ in 0..<n {
+            // Two statements: in `map[key()] = value()` Swift may evaluate the value first.
+            let key = try string()
+            map[key] = try string()
+        }
+        return map
+    }
+
+    /// The next section, as a reader of its own; this reader moves past it.
+    mutating func section() throws(Damaged) -> SnapshotReader {
+        let n = try get(UInt64.self)
+        guard n <= UInt64(end - offset) else { throw Damaged(description: "a section is longer than the snapshot") }
+        let at = try take(Int(n))
+        return SnapshotReader(UnsafeRawBufferPointer(start: base + at, count: Int(n)))
+    }
+}
