@@ -14,8 +14,8 @@ struct StepTimer {
         let now = DispatchTime.now().uptimeNanoseconds
         defer { last = now }
         guard enabled, condition else { return }
-        let line = String(format: "%-28@ %8.3f s  (%.3f s in all)\n", name as NSString,
-                          Double(now - last) / 1e9, Double(now - start) / 1e9)
+        let padded = name.padding(toLength: max(name.count, 28), withPad: " ", startingAt: 0)
+        let line = padded + String(format: " %8.3f s  (%.3f s in all)\n", Double(now - last) / 1e9, Double(now - start) / 1e9)
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -136,12 +136,14 @@ import VitalsGenerator
         var otherFormat = bytes
         otherFormat[8] &+= 1  // the format number follows the 8-byte magic
         #expect(throws: DatasetSnapshot.Unreadable.self) { try DatasetSnapshot.decode(otherFormat) }
-        // The first event's account (little-endian Int32) set to 5 when only 2 accounts exist.
-        let log = Self.everyField.usageEvents.columns
-        var w = SnapshotWriter()
-        w.putArray(log.accounts)
-        let accountsColumn = w.bytes
-        let at = try #require(bytes.firstRange(of: accountsColumn)).lowerBound + 1
+        // The first event's account (little-endian Int32) set to 5 when only 2 accounts exist. The usage section
+        // starts with 3 events (UInt64), 46 id bytes (UInt64) and one-byte id lengths; the accounts column follows.
+        var head = SnapshotWriter()
+        head.put(UInt64(3))
+        head.put(UInt64(46))
+        head.put(UInt8(1))
+        let at = try #require(bytes.firstRange(of: head.bytes)).upperBound
+        #expect(bytes[at..<(at + 12)] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
         var outOfRange = bytes
         outOfRange[at] = 5
         #expect(throws: DatasetSnapshot.Unreadable.self) { try DatasetSnapshot.decode(outOfRange) }

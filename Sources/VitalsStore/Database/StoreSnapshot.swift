@@ -110,24 +110,61 @@ extension Store {
         guard !parts.isEmpty,
             parts.enumerated().allSatisfy({ k, row in row[1] as Int64 == version && row[2] as Int64 == Int64(k) })
         else { return nil }
-        let total = parts.reduce(0) { $0 + ($1[3] as Int) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 1), alignment: 16)
-        defer { buffer.deallocate() }
         guard let connection = db.sqliteConnection else { return nil }
-        var offset = 0
-        for row in parts {
-            let length: Int = row[3]
-            var blob: OpaquePointer?
-            guard sqlite3_blob_open(connection, "main", "dataset_snapshot", "bytes", row[0], 0, &blob) == SQLITE_OK else {
-                sqlite3_blob_close(blob)
-                throw Store.sqliteError(db, sqlite3_errcode(connection))
-            }
-            let code = sqlite3_blob_read(blob, buffer.baseAddress! + offset, Int32(length), 0)
-            sqlite3_blob_close(blob)
-            guard code == SQLITE_OK else { throw Store.sqliteError(db, code) }
-            offset += length
+        var source = BlobSource(
+            connection: connection, parts: parts.map { (rowID: $0[0], length: $0[3]) })
+        defer { source.close() }
+        return try? DatasetSnapshot.decode(&source)
+    }
+
+    /// The parts of a snapshot as one stream of bytes, read with SQLite's incremental blob reads: each byte is
+    /// copied once, from the database pages to where the caller wants it.
+    struct BlobSource: SnapshotSource {
+        let connection: OpaquePointer
+        let parts: [(rowID: Int64, length: Int)]
+        private var part = 0
+        private var offset = 0
+        private var blob: OpaquePointer?
+        private(set) var remaining: Int
+
+        init(connection: OpaquePointer, parts: [(rowID: Int64, length: Int)]) {
+            self.connection = connection
+            self.parts = parts
+            remaining = parts.reduce(0) { $0 + $1.length }
         }
-        return try? DatasetSnapshot.decode(UnsafeRawBufferPointer(rebasing: buffer[0..<total]))
+
+        mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(SnapshotReader.Damaged) {
+            guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "the snapshot ends early") }
+            var done = 0
+            while done < count {
+                if offset == parts[part].length {
+                    close()
+                    part += 1
+                    offset = 0
+                    continue
+                }
+                if blob == nil {
+                    guard sqlite3_blob_open(connection, "main", "dataset_snapshot", "bytes", parts[part].rowID, 0, &blob)
+                        == SQLITE_OK
+                    else {
+                        close()
+                        throw SnapshotReader.Damaged(description: String(cString: sqlite3_errmsg(connection)))
+                    }
+                }
+                let n = min(count - done, parts[part].length - offset)
+                guard sqlite3_blob_read(blob, destination + done, Int32(n), Int32(offset)) == SQLITE_OK else {
+                    throw SnapshotReader.Damaged(description: String(cString: sqlite3_errmsg(connection)))
+                }
+                done += n
+                offset += n
+                remaining -= n
+            }
+        }
+
+        mutating func close() {
+            if let blob { sqlite3_blob_close(blob) }
+            blob = nil
+        }
     }
 
     static func sqliteError(_ db: Database, _ code: Int32) -> DatabaseError {

@@ -15,7 +15,7 @@ public enum DatasetSnapshot {
 
     static let magic: UInt64 = 0x5053_4E53_4C54_4956  // "VITLSNSP" read as little-endian
     /// Bumped whenever the layout below changes; an older snapshot is then simply not used.
-    static let format: UInt32 = 1
+    static let format: UInt32 = 2
     static let byteOrderMark: UInt32 = 0x0102_0304
 
     public static func encode(_ dataset: Dataset) -> [UInt8] {
@@ -35,8 +35,10 @@ public enum DatasetSnapshot {
         w.put(magic)
         w.put(format)
         w.put(byteOrderMark)
-        w.count(currencies.count)
-        for code in currencies { w.put(code) }
+        w.section { w in
+            w.count(currencies.count)
+            for code in currencies { w.put(code) }
+        }
         w.section { w in SnapshotTables.writeAccounts(dataset.accounts, &w) }
         w.section { w in
             w.count(dataset.fxRates.count)
@@ -57,21 +59,13 @@ public enum DatasetSnapshot {
 
     /// The dataset `bytes` hold; throws `Unreadable` for anything `encode` did not write.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Unreadable) -> Dataset {
+        var source = BufferSource(bytes)
+        return try decode(&source)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(Unreadable) -> Dataset {
         do {
-            var r = SnapshotReader(bytes)
-            guard try r.get(UInt64.self) == magic, try r.get(UInt32.self) == format,
-                try r.get(UInt32.self) == byteOrderMark
-            else { throw Unreadable(description: "not a dataset snapshot of format \(format)") }
-            var currencies: [CurrencyCode] = []
-            for _ in 0..<(try r.count()) {
-                let code = try r.string()
-                guard let currency = CurrencyCode(code) else { throw Unreadable(description: "unknown currency '\(code)'") }
-                currencies.append(currency)
-            }
-            var sections: [SnapshotReader] = []
-            while !r.isAtEnd { sections.append(try r.section()) }
-            guard sections.count == 8 else { throw Unreadable(description: "\(sections.count) sections instead of 8") }
-            return try SnapshotTables.decode(sections, currencies: currencies)
+            return try bytes.withUnsafeBytes { buffer in try decode(buffer) }
         } catch let error as Unreadable {
             throw error
         } catch {
@@ -79,9 +73,15 @@ public enum DatasetSnapshot {
         }
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(Unreadable) -> Dataset {
+    /// The dataset `source` holds, read front to back once.
+    static func decode(_ source: inout some SnapshotSource) throws(Unreadable) -> Dataset {
         do {
-            return try bytes.withUnsafeBytes { buffer in try decode(buffer) }
+            guard try source.fixed(UInt64.self) == magic, try source.fixed(UInt32.self) == format,
+                try source.fixed(UInt32.self) == byteOrderMark
+            else { throw Unreadable(description: "not a dataset snapshot of format \(format)") }
+            let dataset = try SnapshotTables.decode(&source)
+            guard source.remaining == 0 else { throw Unreadable(description: "bytes after the last section") }
+            return dataset
         } catch let error as Unreadable {
             throw error
         } catch {

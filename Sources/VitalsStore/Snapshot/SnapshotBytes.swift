@@ -52,6 +52,11 @@ struct SnapshotWriter {
     /// An array of plain values: its count, then its memory as is.
     mutating func putArray<T: BitwiseCopyable>(_ values: [T]) {
         count(values.count)
+        putRaw(values)
+    }
+
+    /// An array's memory as is, without its count.
+    mutating func putRaw<T: BitwiseCopyable>(_ values: [T]) {
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
@@ -169,5 +174,72 @@ struct SnapshotReader {
         guard n <= UInt64(end - offset) else { throw Damaged(description: "a section is longer than the snapshot") }
         let at = try take(Int(n))
         return SnapshotReader(UnsafeRawBufferPointer(start: base + at, count: Int(n)))
+    }
+}
+
+/// Where a snapshot's bytes come from, front to back: a buffer, or the parts of a snapshot in the store
+/// (`Store.BlobSource`), which are then copied once, straight into the arrays they become.
+protocol SnapshotSource {
+    /// The bytes not read yet.
+    var remaining: Int { get }
+    /// Copies the next `count` bytes to `destination`.
+    mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(SnapshotReader.Damaged)
+}
+
+extension SnapshotSource {
+    mutating func fixed<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type) throws(SnapshotReader.Damaged) -> T {
+        var value = T.zero
+        try withUnsafeMutableBytes(of: &value) { (v) throws(SnapshotReader.Damaged) in
+            try read(into: v.baseAddress!, count: v.count)
+        }
+        return T(littleEndian: value)
+    }
+
+    /// The next `count` values of type `T`, as an array.
+    mutating func array<T: BitwiseCopyable>(_: T.Type, count: Int) throws(SnapshotReader.Damaged) -> [T] {
+        guard count >= 0, count <= remaining / MemoryLayout<T>.stride else {
+            throw SnapshotReader.Damaged(description: "a column is longer than the snapshot")
+        }
+        var failure: SnapshotReader.Damaged?
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(SnapshotReader.Damaged) {
+                if count > 0 { try read(into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count * MemoryLayout<T>.stride) }
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return values
+    }
+
+    /// The next `count` bytes in a buffer of their own, for `SnapshotReader`; the caller deallocates it.
+    mutating func block(_ count: Int) throws(SnapshotReader.Damaged) -> UnsafeMutableRawBufferPointer {
+        guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "a section is longer than the snapshot") }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        do throws(SnapshotReader.Damaged) {
+            if count > 0 { try read(into: buffer.baseAddress!, count: count) }
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
+    }
+}
+
+/// A snapshot held in memory.
+struct BufferSource: SnapshotSource {
+    let buffer: UnsafeRawBufferPointer
+    private var offset = 0
+
+    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+
+    var remaining: Int { buffer.count - offset }
+
+    mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(SnapshotReader.Damaged) {
+        guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "the snapshot ends early") }
+        if count > 0 { destination.copyMemory(from: buffer.baseAddress! + offset, byteCount: count) }
+        offset += count
     }
 }

@@ -103,14 +103,37 @@ enum SnapshotTables {
         }
     }
 
+    /// The usage columns: a fixed head (event count, id byte count, id length width), the columns back to back with
+    /// no count of their own (a reader copies each straight into its array), then the small rest: properties, users
+    /// and event names. Ids' lengths take one byte each when every id is shorter than 256 bytes, else their ends
+    /// take eight.
     static func writeUsage(_ c: UsageLog.Columns, _ w: inout SnapshotWriter) {
-        w.putArray(c.accounts)
-        w.putArray(c.users)
-        w.putArray(c.nameIndices)
-        w.putArray(c.times)
-        w.putArray(c.durations)
-        w.putArray(c.idBytes)
-        w.putArray(c.idEnds)
+        let n = c.accounts.count
+        var previous = 0
+        let shortIDs = c.idEnds.allSatisfy { end in
+            defer { previous = end }
+            return end - previous < 256
+        }
+        w.put(UInt64(n))
+        w.put(UInt64(c.idBytes.count))
+        w.put(UInt8(shortIDs ? 1 : 8))
+        w.putRaw(c.accounts)
+        w.putRaw(c.users)
+        w.putRaw(c.nameIndices)
+        w.putRaw(c.times)
+        w.putRaw(c.durations)
+        if shortIDs {
+            var lengths = [UInt8](repeating: 0, count: n)
+            var start = 0
+            for (i, end) in c.idEnds.enumerated() {
+                lengths[i] = UInt8(end - start)
+                start = end
+            }
+            w.putRaw(lengths)
+        } else {
+            w.putRaw(c.idEnds.map { Int64($0) })
+        }
+        w.putRaw(c.idBytes)
         w.count(c.properties.count)
         for position in c.properties.keys.sorted() {
             w.count(position)

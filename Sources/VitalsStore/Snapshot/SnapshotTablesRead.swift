@@ -3,7 +3,7 @@ import VitalsCore
 
 extension SnapshotTables {
     /// What one section decodes to.
-    private enum Part {
+    enum Part {
         case accounts([Account])
         case fxRates([FxRate])
         case subscriptions([SubscriptionVersion])
@@ -14,23 +14,60 @@ extension SnapshotTables {
         case success([OnboardingMilestone], [Lead], [SuccessGoal], [CsmPulse])
     }
 
-    /// Decodes the eight sections side by side and assembles the dataset.
-    static func decode(_ sections: [SnapshotReader], currencies: [CurrencyCode]) throws(Damaged) -> Dataset {
-        var first = sections[0]
-        let accountCount = try first.count()
-        let context = Context(currencies: currencies, accountCount: accountCount)
-        var results = [Result<Part, Damaged>?](repeating: nil, count: sections.count)
-        results.withUnsafeMutableBufferPointer { results in
-            nonisolated(unsafe) let output = results  // iteration k writes only element k
-            nonisolated(unsafe) let input = sections  // readers of memory the caller keeps alive until we return
-            DispatchQueue.concurrentPerform(iterations: sections.count) { k in
-                var r = input[k]
-                output[k] = Result { () throws(Damaged) -> Part in try context.part(k, &r) }
+    /// Reads the sections in order. Each record section is copied into a buffer and decoded on another thread while
+    /// the next ones are read; the usage columns are copied straight into their arrays.
+    static func decode(_ source: inout some SnapshotSource) throws(Damaged) -> Dataset {
+        func section() throws(Damaged) -> UnsafeMutableRawBufferPointer {
+            try source.block(Int(clamping: try source.fixed(UInt64.self)))
+        }
+        let currencyBytes = try section()
+        defer { currencyBytes.deallocate() }
+        var r = SnapshotReader(UnsafeRawBufferPointer(currencyBytes))
+        var currencies: [CurrencyCode] = []
+        for _ in 0..<(try r.count()) {
+            let code = try r.string()
+            guard let currency = CurrencyCode(code) else { throw Damaged(description: "unknown currency '\(code)'") }
+            currencies.append(currency)
+        }
+
+        let group = DispatchGroup()
+        let slots = UnsafeMutableBufferPointer<Result<Part, Damaged>?>.allocate(capacity: 8)
+        slots.initialize(repeating: nil)
+        defer {
+            group.wait()  // no decode may outlive the slots, even when reading failed half-way
+            _ = slots.deinitialize()
+            slots.deallocate()
+        }
+        nonisolated(unsafe) let output = slots  // each decode writes only its own slot
+        var context: Context?
+        for k in 0..<8 {
+            let length = Int(clamping: try source.fixed(UInt64.self))
+            if k == 6 {
+                guard let context else { throw Damaged(description: "no accounts section") }
+                slots[k] = .success(.usage(try context.usage(&source, length: length)))
+                continue
+            }
+            let bytes = try source.block(length)
+            if k == 0 {
+                var peek = SnapshotReader(UnsafeRawBufferPointer(bytes))
+                context = Context(currencies: currencies, accountCount: try peek.count())
+            }
+            let decoder = context!
+            nonisolated(unsafe) let handedOver = bytes  // only the decode below touches it, then frees it
+            DispatchQueue.global().async(group: group) {
+                defer { handedOver.deallocate() }
+                var r = SnapshotReader(UnsafeRawBufferPointer(handedOver))
+                output[k] = Result { () throws(Damaged) -> Part in
+                    let part = try decoder.part(k, &r)
+                    guard r.isAtEnd else { throw Damaged(description: "bytes after section \(k)") }
+                    return part
+                }
             }
         }
+        group.wait()
         var dataset = Dataset()
-        for result in results {
-            switch try result!.get() {
+        for slot in slots {
+            switch try slot!.get() {
             case .accounts(let accounts): for a in accounts { dataset.upsert(a) }
             case .fxRates(let rates): dataset.fxRates = rates
             case .subscriptions(let versions): dataset.subscriptions = versions
@@ -48,11 +85,11 @@ extension SnapshotTables {
                 dataset.csmPulses = pulses
             }
         }
-        guard dataset.accounts.count == accountCount else { throw Damaged(description: "an account id repeats") }
+        guard dataset.accounts.count == context?.accountCount else { throw Damaged(description: "an account id repeats") }
         return dataset
     }
 
-    private struct Context: Sendable {
+    struct Context: Sendable {
         let currencies: [CurrencyCode]
         let accountCount: Int
 
@@ -69,7 +106,6 @@ extension SnapshotTables {
             case 3: try revenue(&r)
             case 4: .surveys(try surveys(&r))
             case 5: .tickets(try tickets(&r))
-            case 6: .usage(try usage(&r))
             default: try success(&r)
             }
         }
@@ -175,14 +211,33 @@ extension SnapshotTables {
             }
         }
 
-        private func usage(_ r: inout SnapshotReader) throws(Damaged) -> UsageLog {
-            let accounts = try r.array(Int32.self)
-            let users = try r.array(Int32.self)
-            let names = try r.array(Int32.self)
-            let times = try r.array(Int64.self)
-            let durations = try r.array(Double.self)
-            let idBytes = try r.array(UInt8.self)
-            let idEnds = try r.array(Int.self)
+        /// The usage section (`writeUsage`), `length` bytes of `source`.
+        func usage(_ source: inout some SnapshotSource, length: Int) throws(Damaged) -> UsageLog {
+            let before = source.remaining
+            let n = Int(clamping: try source.fixed(UInt64.self))
+            let idByteCount = Int(clamping: try source.fixed(UInt64.self))
+            let width = try source.fixed(UInt8.self)
+            guard width == 1 || width == 8 else { throw Damaged(description: "id lengths of width \(width)") }
+            let accounts = try source.array(Int32.self, count: n)
+            let users = try source.array(Int32.self, count: n)
+            let names = try source.array(Int32.self, count: n)
+            let times = try source.array(Int64.self, count: n)
+            let durations = try source.array(Double.self, count: n)
+            let idEnds: [Int]
+            if width == 1 {
+                let lengths = try source.array(UInt8.self, count: n)
+                var end = 0
+                idEnds = lengths.map { length in
+                    end += Int(length)
+                    return end
+                }
+            } else {
+                idEnds = try source.array(Int64.self, count: n).map { Int($0) }
+            }
+            let idBytes = try source.array(UInt8.self, count: idByteCount)
+            let rest = try source.block(length - (before - source.remaining))
+            defer { rest.deallocate() }
+            var r = SnapshotReader(UnsafeRawBufferPointer(rest))
             var properties: [Int: [String: String]] = [:]
             for _ in 0..<(try r.count()) {
                 let position = try r.count()
@@ -193,13 +248,11 @@ extension SnapshotTables {
             let userAccounts = try r.array(Int32.self)
             var nameTexts: [String] = []
             for _ in 0..<(try r.count()) { nameTexts.append(try r.string()) }
-            let n = accounts.count
-            guard [users.count, names.count, times.count, durations.count, idEnds.count].allSatisfy({ $0 == n }),
-                userIDs.count == userAccounts.count,
+            guard r.isAtEnd, userIDs.count == userAccounts.count,
                 !accounts.contains(where: { $0 < 0 || Int($0) >= accountCount }),
                 !users.contains(where: { $0 < 0 || Int($0) >= userIDs.count }),
                 !names.contains(where: { $0 < 0 || Int($0) >= nameTexts.count }),
-                zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }), idEnds.first.map({ $0 >= 0 }) ?? true,
+                idEnds.allSatisfy({ $0 >= 0 }), zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
                 (idEnds.last ?? 0) == idBytes.count, properties.keys.allSatisfy({ $0 < n })
             else { throw Damaged(description: "the usage columns do not fit together") }
             return UsageLog(
