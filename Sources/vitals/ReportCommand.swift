@@ -79,7 +79,7 @@ struct ReportCommand: ParsableCommand {
                 }
             }
         }
-        clock.step(data != nil ? "load the files" : "load the store")
+        clock.step(data != nil ? "load the files" : snapshotLater == nil ? "load the store's snapshot" : "load the store's rows")
         if let html {
             let options = HTMLReport.Options(
                 to: try to.map { try parseBound($0, "--to").last }, from: try from.map { try parseBound($0, "--from").first },
