@@ -150,3 +150,49 @@ import VitalsStore
         }
     }
 }
+
+/// The server and the store's dataset snapshot: a first load from the rows leaves a snapshot for the next start, and
+/// a snapshot older than the records is never served.
+@Suite struct ServerSnapshotTests {
+    @Test func aLoadFromTheRowsLeavesASnapshotForTheNextStart() async throws {
+        let f = try APIFixture()
+        let before = try f.store.load(workspace: f.a).fromSnapshot
+        #expect(!before)
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-03&to=2024-03", method: .get, headers: headers(f.readA)) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["mrr"] as? Double == 100)
+            }
+        }
+        // Written in the background after the view was built: wait for it (a few seconds at most).
+        var written = false
+        for _ in 0..<100 where !written {
+            written = try f.store.load(workspace: f.a).fromSnapshot
+            if !written { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(written)
+        let bSnapshot = try f.store.load(workspace: f.b).fromSnapshot
+        #expect(!bSnapshot)  // b was never read
+    }
+
+    @Test func aSnapshotOlderThanTheRecordsIsNotServed() async throws {
+        let f = try APIFixture()
+        let loaded = try f.store.load(workspace: f.a)
+        try f.store.writeSnapshot(loaded.dataset, workspace: f.a, dataVersion: loaded.dataVersion)
+        // Customer c pays 25 from March: March MRR is 125 from now on, whatever the snapshot says.
+        var more = Dataset()
+        let c = more.upsert(Account(id: "c", name: "C"))
+        more.subscriptions = [
+            SubscriptionVersion(
+                subscriptionID: "sc", account: c, product: "Core", amount: Money(minorUnits: 2_500, currency: .usd),
+                validFrom: Timestamp(year: 2024, month: 3, day: 1))
+        ]
+        try f.store.save(more, workspace: f.a)
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-03&to=2024-03", method: .get, headers: headers(f.readA)) { response in
+                let rows = try periods(response.body)
+                #expect(rows[0]["mrr"] as? Double == 125)
+            }
+        }
+    }
+}
