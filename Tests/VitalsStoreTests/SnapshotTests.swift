@@ -122,6 +122,29 @@ import VitalsGenerator
         #expect(decoded.index(of: "acc_2") == AccountIndex(1))
     }
 
+    /// Usage columns that cannot be narrowed: 300 event names, instants 200 years apart, a duration a Float does not
+    /// hold (0.1), an id of 300 bytes. They round-trip in full width.
+    @Test func wideUsageColumnsRoundTrip() throws {
+        var d = Dataset()
+        let a = d.upsert(Account(id: "a", name: "A"))
+        var events = (0..<300).map { k in
+            UsageEvent(id: UsageEventID("e\(k)"), account: a, user: "u", event: "feature_\(k)",
+                       occurredAt: Timestamp(seconds: Int64(k) * 86_400), durationSeconds: Double(k), properties: [:])
+        }
+        events.append(UsageEvent(id: UsageEventID(String(repeating: "x", count: 300)), account: a, user: "u",
+                                 event: "late", occurredAt: Timestamp(year: 2170, month: 1, day: 1),
+                                 durationSeconds: 0.1, properties: [:]))
+        events.append(UsageEvent(id: "before-1970", account: a, user: "v", event: "login",
+                                 occurredAt: Timestamp(seconds: -86_400), durationSeconds: nil, properties: [:]))
+        d.usageEvents = UsageLog(events)
+        let decoded = try DatasetSnapshot.decode(DatasetSnapshot.encode(d))
+        #expect(decoded.usageEvents.columns == d.usageEvents.columns)
+        #expect(decoded.usageEvents[300].durationSeconds == 0.1)
+        #expect(decoded.usageEvents[300].occurredAt == Timestamp(year: 2170, month: 1, day: 1))
+        #expect(decoded.usageEvents[301].occurredAt.seconds == -86_400)
+        #expect(decoded.usageEvents.names.count == 302)
+    }
+
     @Test func anEmptyDatasetRoundTrips() throws {
         let decoded = try DatasetSnapshot.decode(DatasetSnapshot.encode(Dataset()))
         expectSame(decoded, Dataset())
@@ -137,11 +160,16 @@ import VitalsGenerator
         otherFormat[8] &+= 1  // the format number follows the 8-byte magic
         #expect(throws: DatasetSnapshot.Unreadable.self) { try DatasetSnapshot.decode(otherFormat) }
         // The first event's account (little-endian Int32) set to 5 when only 2 accounts exist. The usage section
-        // starts with 3 events (UInt64), 46 id bytes (UInt64) and one-byte id lengths; the accounts column follows.
+        // starts with 3 events (UInt64), 46 id bytes (UInt64), one-byte id lengths and names, four-byte instants
+        // past the earliest (January 2nd) and four-byte durations; the accounts column follows.
         var head = SnapshotWriter()
         head.put(UInt64(3))
         head.put(UInt64(46))
         head.put(UInt8(1))
+        head.put(UInt8(1))
+        head.put(UInt8(4))
+        head.put(Timestamp(year: 2025, month: 1, day: 2).seconds)
+        head.put(UInt8(4))
         let at = try #require(bytes.firstRange(of: head.bytes)).upperBound
         #expect(bytes[at..<(at + 12)] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
         var outOfRange = bytes

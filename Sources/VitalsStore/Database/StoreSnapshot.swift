@@ -61,7 +61,7 @@ extension Store {
         _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int = Store.snapshotPartSize
     ) throws(StoreError) -> Bool {
         let bytes = DatasetSnapshot.encode(dataset)
-        return try write("writing the dataset snapshot") { db in
+        return try writeReplacingSnapshot("writing the dataset snapshot") { db in
             let current = try Int64.fetchOne(
                 db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace])
             guard current == dataVersion else { return false }
@@ -87,6 +87,30 @@ extension Store {
                 sqlite3_clear_bindings(s)
             }
             return true
+        }
+    }
+
+    /// Runs `body` in one write transaction with secure deletion relaxed to FAST: the system SQLite here overwrites
+    /// every freed page with zeros (SECURE_DELETE), which for a replaced snapshot of a large workspace means writing
+    /// a gigabyte of zeros through the log. FAST still clears freed content inside b-tree pages; the old snapshot's
+    /// overflow pages are left to be reused by the new one, which is written at once into the same free pages.
+    private func writeReplacingSnapshot<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                let previous = try String.fetchOne(db, sql: "PRAGMA secure_delete") ?? "1"
+                try db.execute(sql: "PRAGMA secure_delete = FAST")
+                defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == "0" ? "OFF" : previous == "2" ? "FAST" : "ON")") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(what, reason: "\(error)")
         }
     }
 

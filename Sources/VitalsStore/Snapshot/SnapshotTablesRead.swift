@@ -217,12 +217,23 @@ extension SnapshotTables {
             let n = Int(clamping: try source.fixed(UInt64.self))
             let idByteCount = Int(clamping: try source.fixed(UInt64.self))
             let width = try source.fixed(UInt8.self)
-            guard width == 1 || width == 8 else { throw Damaged(description: "id lengths of width \(width)") }
+            let nameWidth = try source.fixed(UInt8.self)
+            let timeWidth = try source.fixed(UInt8.self)
+            let earliest = try source.fixed(Int64.self)
+            let durationWidth = try source.fixed(UInt8.self)
+            guard width == 1 || width == 8, nameWidth == 1 || nameWidth == 4, timeWidth == 4 || timeWidth == 8,
+                durationWidth == 4 || durationWidth == 8
+            else { throw Damaged(description: "usage columns of unknown widths") }
             let accounts = try source.array(Int32.self, count: n)
             let users = try source.array(Int32.self, count: n)
-            let names = try source.array(Int32.self, count: n)
-            let times = try source.array(Int64.self, count: n)
-            let durations = try source.array(Double.self, count: n)
+            let names =
+                nameWidth == 1 ? try source.array(UInt8.self, count: n).map { Int32($0) } : try source.array(Int32.self, count: n)
+            let times =
+                timeWidth == 4
+                ? try source.array(UInt32.self, count: n).map { earliest &+ Int64($0) } : try source.array(Int64.self, count: n)
+            let durations =
+                durationWidth == 4
+                ? try source.array(Float.self, count: n).map { Double($0) } : try source.array(Double.self, count: n)
             let idEnds: [Int]
             if width == 1 {
                 let lengths = try source.array(UInt8.self, count: n)
