@@ -190,7 +190,7 @@ import VitalsGenerator
         // Tiny parts, so that the snapshot spans many rows.
         #expect(try store.writeSnapshot(loaded.dataset, workspace: workspace, dataVersion: 1, partSize: 100))
         let parts = try store.pool.read {
-            try Int.fetchOne($0, sql: "SELECT count(*) FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM dataset_snapshot_part WHERE workspace_id = ?", arguments: [workspace])
         }
         #expect(parts == (DatasetSnapshot.encode(dataset).count + 99) / 100)
         loaded = try store.load(workspace: workspace)
@@ -221,10 +221,26 @@ import VitalsGenerator
         try store.writeSnapshot(Self.everyField, workspace: workspace, dataVersion: 1, partSize: 64)
         try store.pool.write {
             // A part cut short (as by a writer that stopped half-way, were that possible outside a transaction).
-            try $0.execute(sql: "UPDATE dataset_snapshot SET bytes = substr(bytes, 1, 40) WHERE part = 1")
+            try $0.execute(sql: "UPDATE dataset_snapshot_part SET bytes = substr(bytes, 1, 40) WHERE part = 1")
         }
         let loaded = try store.load(workspace: workspace)
         #expect(!loaded.fromSnapshot)
+        expectSame(loaded.dataset, Self.everyField)
+    }
+
+    /// Parts without the row written last (a writer stopped between parts) are never read.
+    @Test func partsWithoutTheirHeadAreNotASnapshot() throws {
+        let store = try temporaryStore()
+        let workspace = try store.workspace("acme")
+        try store.save(Self.everyField, workspace: workspace)
+        try store.writeSnapshot(Self.everyField, workspace: workspace, dataVersion: 1, partSize: 64)
+        #expect(try store.load(workspace: workspace).fromSnapshot)
+        try store.pool.write { try $0.execute(sql: "DELETE FROM dataset_snapshot") }
+        #expect(try !store.load(workspace: workspace).fromSnapshot)
+        // A new snapshot replaces the leftovers.
+        #expect(try store.writeSnapshot(Self.everyField, workspace: workspace, dataVersion: 1, partSize: 1000))
+        let loaded = try store.load(workspace: workspace)
+        #expect(loaded.fromSnapshot)
         expectSame(loaded.dataset, Self.everyField)
     }
 

@@ -4,19 +4,29 @@ import GRDBSQLite
 import VitalsCore
 
 extension Schema {
-    /// 0008: each workspace's dataset snapshot (`DatasetSnapshot`), in parts of at most `Store.snapshotPartSize`
-    /// bytes (SQLite caps a value at 1 GB). The rows stay the truth: a snapshot is used only while every part carries
-    /// the workspace's current `data_version`, and any write to the records moves that on.
+    /// 0008: each workspace's dataset snapshot (`DatasetSnapshot`).
+    ///
+    /// - `dataset_snapshot_part`: the snapshot's bytes in parts of at most `Store.snapshotPartSize` (SQLite caps a
+    ///   value at 1 GB), each written in a transaction of its own so that other writers wait for one part at most.
+    /// - `dataset_snapshot`: written last, once every part is in: the data version the snapshot is of, and its
+    ///   parts and bytes. The rows stay the truth: a snapshot is read only while its version is the workspace's
+    ///   current `data_version` and its parts are all there; any write to the records moves the version on.
     static func registerSnapshot(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("0008 dataset snapshot") { db in
             try db.execute(sql: """
-                CREATE TABLE dataset_snapshot (
+                CREATE TABLE dataset_snapshot_part (
                     id INTEGER PRIMARY KEY,
                     workspace_id INTEGER NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
-                    data_version INTEGER NOT NULL,
                     part INTEGER NOT NULL CHECK (part >= 0),
                     bytes BLOB NOT NULL,
                     UNIQUE (workspace_id, part)
+                ) STRICT;
+
+                CREATE TABLE dataset_snapshot (
+                    workspace_id INTEGER PRIMARY KEY REFERENCES workspace(id) ON DELETE CASCADE,
+                    data_version INTEGER NOT NULL,
+                    parts INTEGER NOT NULL CHECK (parts > 0),
+                    byte_count INTEGER NOT NULL CHECK (byte_count > 0)
                 ) STRICT;
                 """)
         }
@@ -53,59 +63,82 @@ extension Store {
     /// reads from the folder the records were imported from.
     public func dataset(workspace: Int64) throws(StoreError) -> Dataset { try load(workspace: workspace).dataset }
 
-    /// Stores `dataset` as the snapshot of `workspace`'s records at `dataVersion`, replacing any older one. Does
-    /// nothing and returns false when the records have moved on since (another write came first).
+    /// Stores `dataset` as the snapshot of `workspace`'s records at `dataVersion`, replacing any older one: first the
+    /// old one goes, then each part is written in a transaction of its own, then the `dataset_snapshot` row that makes
+    /// it readable. Stops, and returns false, as soon as the records move on (another write came first); the parts
+    /// written so far are then unreadable leftovers that the next snapshot replaces.
     /// - Parameter partSize: the most bytes one row holds (tests make it small to exercise several parts).
     @discardableResult
     public func writeSnapshot(
         _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int = Store.snapshotPartSize
     ) throws(StoreError) -> Bool {
         let bytes = DatasetSnapshot.encode(dataset)
+        /// Runs `body` in a transaction of its own, committed if it returns true.
+        func transaction(_ db: Database, _ body: () throws -> Bool) throws -> Bool {
+            var done = false
+            try db.inTransaction {
+                done = try body()
+                return done ? .commit : .rollback
+            }
+            return done
+        }
+        func current(_ db: Database) throws -> Bool {
+            try Int64.fetchOne(db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace])
+                == dataVersion
+        }
         return try writeReplacingSnapshot("writing the dataset snapshot") { db in
-            let current = try Int64.fetchOne(
-                db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace])
-            guard current == dataVersion else { return false }
-            try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+            guard try transaction(db, {
+                guard try current(db) else { return false }
+                try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+                try db.execute(sql: "DELETE FROM dataset_snapshot_part WHERE workspace_id = ?", arguments: [workspace])
+                return true
+            }) else { return false }
             let statement = try db.makeStatement(
-                sql: "INSERT INTO dataset_snapshot (workspace_id, data_version, part, bytes) VALUES (?, ?, ?, ?)")
+                sql: "INSERT INTO dataset_snapshot_part (workspace_id, part, bytes) VALUES (?, ?, ?)")
             let s = statement.sqliteStatement
-            try bytes.withUnsafeBytes { all in
-                var part: Int64 = 0
-                for start in stride(from: 0, to: max(all.count, 1), by: partSize) {
-                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + partSize)])
-                    sqlite3_reset(s)
-                    sqlite3_bind_int64(s, 1, workspace)
-                    sqlite3_bind_int64(s, 2, dataVersion)
-                    sqlite3_bind_int64(s, 3, part)
-                    // SQLITE_STATIC: the bytes outlive the statement's step.
-                    sqlite3_bind_blob64(s, 4, slice.baseAddress, sqlite3_uint64(slice.count), nil)
-                    let code = sqlite3_step(s)
-                    guard code == SQLITE_DONE else { throw Store.sqliteError(db, code) }
-                    part += 1
-                }
+            defer {
                 sqlite3_reset(s)
                 sqlite3_clear_bindings(s)
             }
-            return true
+            let starts = Array(stride(from: 0, to: bytes.count, by: partSize))
+            for (part, start) in starts.enumerated() {
+                let written = try transaction(db) {
+                    guard try current(db) else { return false }
+                    try bytes.withUnsafeBytes { all in
+                        let slice = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + partSize)])
+                        sqlite3_reset(s)
+                        sqlite3_bind_int64(s, 1, workspace)
+                        sqlite3_bind_int64(s, 2, Int64(part))
+                        // SQLITE_STATIC: the bytes outlive the statement's step.
+                        sqlite3_bind_blob64(s, 3, slice.baseAddress, sqlite3_uint64(slice.count), nil)
+                        let code = sqlite3_step(s)
+                        guard code == SQLITE_DONE else { throw Store.sqliteError(db, code) }
+                    }
+                    return true
+                }
+                guard written else { return false }
+            }
+            return try transaction(db) {
+                guard try current(db) else { return false }
+                try db.execute(
+                    sql: "INSERT INTO dataset_snapshot (workspace_id, data_version, parts, byte_count) VALUES (?, ?, ?, ?)",
+                    arguments: [workspace, dataVersion, starts.count, bytes.count])
+                return true
+            }
         }
     }
 
-    /// Runs `body` in one write transaction with secure deletion relaxed to FAST: the system SQLite here overwrites
-    /// every freed page with zeros (SECURE_DELETE), which for a replaced snapshot of a large workspace means writing
-    /// a gigabyte of zeros through the log. FAST still clears freed content inside b-tree pages; the old snapshot's
-    /// overflow pages are left to be reused by the new one, which is written at once into the same free pages.
+    /// Runs `body` (which makes its own transactions) with secure deletion relaxed to FAST: the system SQLite here
+    /// overwrites every freed page with zeros (SECURE_DELETE), which for a replaced snapshot of a large workspace
+    /// means writing a gigabyte of zeros through the log. FAST still clears freed content inside b-tree pages; the
+    /// old snapshot's overflow pages are left free, and the new snapshot, written next, reuses them.
     private func writeReplacingSnapshot<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
-                let previous = try String.fetchOne(db, sql: "PRAGMA secure_delete") ?? "1"
+                let previous = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 1
                 try db.execute(sql: "PRAGMA secure_delete = FAST")
-                defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == "0" ? "OFF" : previous == "2" ? "FAST" : "ON")") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+                defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == 0 ? "OFF" : previous == 2 ? "FAST" : "ON")") }
+                return try body(db)
             }
         } catch let error as StoreError {
             throw error
@@ -118,6 +151,7 @@ extension Store {
     public func dropSnapshot(workspace: Int64) throws(StoreError) {
         try write("dropping the dataset snapshot") { db in
             try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
+            try db.execute(sql: "DELETE FROM dataset_snapshot_part WHERE workspace_id = ?", arguments: [workspace])
         }
     }
 
@@ -126,17 +160,20 @@ extension Store {
     /// trusted as the rows are (no checksum: SQLite keeps none for rows either); decoding checks every length and
     /// every index, so damage can mislead but never crash.
     static func snapshot(_ db: Database, workspace: Int64, version: Int64) throws -> Dataset? {
+        guard let head = try Row.fetchOne(
+            db, sql: "SELECT data_version, parts, byte_count FROM dataset_snapshot WHERE workspace_id = ?",
+            arguments: [workspace]), head[0] as Int64 == version
+        else { return nil }
         let parts = try Row.fetchAll(
             db,
-            sql: """
-                SELECT id, data_version, part, length(bytes) FROM dataset_snapshot WHERE workspace_id = ? ORDER BY part
-                """, arguments: [workspace])
-        guard !parts.isEmpty,
-            parts.enumerated().allSatisfy({ k, row in row[1] as Int64 == version && row[2] as Int64 == Int64(k) })
+            sql: "SELECT id, part, length(bytes) FROM dataset_snapshot_part WHERE workspace_id = ? ORDER BY part",
+            arguments: [workspace])
+        guard parts.count == head[1] as Int, parts.enumerated().allSatisfy({ k, row in row[1] as Int == k }),
+            parts.reduce(0, { $0 + ($1[2] as Int) }) == head[2] as Int
         else { return nil }
         guard let connection = db.sqliteConnection else { return nil }
         var source = BlobSource(
-            connection: connection, parts: parts.map { (rowID: $0[0], length: $0[3]) })
+            connection: connection, parts: parts.map { (rowID: $0[0], length: $0[2]) })
         defer { source.close() }
         return try? DatasetSnapshot.decode(&source)
     }
@@ -168,7 +205,7 @@ extension Store {
                     continue
                 }
                 if blob == nil {
-                    guard sqlite3_blob_open(connection, "main", "dataset_snapshot", "bytes", parts[part].rowID, 0, &blob)
+                    guard sqlite3_blob_open(connection, "main", "dataset_snapshot_part", "bytes", parts[part].rowID, 0, &blob)
                         == SQLITE_OK
                     else {
                         close()
