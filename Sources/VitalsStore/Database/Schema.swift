@@ -20,6 +20,7 @@ enum Schema {
         registerGoals(&migrator)
         registerConnectors(&migrator)
         registerDataVersion(&migrator)
+        registerUsageKey(&migrator)
         return migrator
     }
 
