@@ -42,8 +42,10 @@ public func buildApplication(
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
-    IngestController(store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes)
-        .register(on: api)
+    IngestController(
+        store: store, writer: IngestWriter(store: store), cache: cache, settings: settings,
+        maxBodyBytes: configuration.maxBodyBytes
+    ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
     LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))

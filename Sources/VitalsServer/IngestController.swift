@@ -7,9 +7,12 @@ import VitalsStore
 /// Writes records: `POST /api/v1/{kind}` upserts a JSON array of objects (or NDJSON with
 /// `Content-Type: application/x-ndjson`) whose fields are the canonical CSV columns; `DELETE /api/v1/{kind}/{id}`
 /// deletes one record. Records are checked exactly as `vitals import` checks a file; a request is stored whole, in
-/// one transaction, and answered only once it is committed to disk, or not stored at all.
+/// one transaction (or a savepoint of one shared with concurrent requests: `IngestWriter`), and answered only once it
+/// is committed to disk, or not stored at all.
 struct IngestController: Sendable {
     let store: Store
+    /// Saves the records of concurrent requests in shared transactions (group commit).
+    let writer: IngestWriter
     let cache: WorkspaceCache
     let settings: ReportSettings
     /// Bodies larger than this are refused with 413.
@@ -102,7 +105,8 @@ struct IngestController: Sendable {
             throw Self.rejection(error, kind: kind)
         }
         // Records of other kinds only refer to the stored accounts: they need not be written again.
-        try store.save(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows)
+        try await writer.save(
+            SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows))
         await cache.invalidate(grant.workspace, references: kind == "accounts" || kind == "fx_rates")
         // The request was checked whole and saved in one transaction: every record of it is stored.
         return Response.json("{\"stored\":\(records.count)}")

@@ -63,26 +63,36 @@ struct CSVOutput: ~Copyable {
     @inline(__always)
     mutating func field(_ text: String?, last: Bool = false) {
         if var text {
-            text.withUTF8 { utf8 in
-                var plain = true
-                for byte in utf8 where byte == 44 || byte == 34 || byte == 10 || byte == 13 {
-                    plain = false
-                    break
-                }
-                if plain {
-                    if !utf8.isEmpty { append(utf8) }
-                } else {
-                    reserve(utf8.count * 2 + 2)
-                    put(34)
-                    for byte in utf8 {
-                        if byte == 34 { put(34) }
-                        put(byte)
-                    }
-                    put(34)
-                }
-            }
+            text.withUTF8 { utf8 in quoted(utf8) }
         }
         end(last)
+    }
+
+    /// A text field given as UTF-8 bytes, quoted like `field(_:last:)`.
+    @inline(__always)
+    mutating func field(bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) {
+        quoted(bytes)
+        end(last)
+    }
+
+    @inline(__always)
+    private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var plain = true
+        for byte in utf8 where byte == 44 || byte == 34 || byte == 10 || byte == 13 {
+            plain = false
+            break
+        }
+        if plain {
+            if !utf8.isEmpty { append(utf8) }
+        } else {
+            reserve(utf8.count * 2 + 2)
+            put(34)
+            for byte in utf8 {
+                if byte == 34 { put(34) }
+                put(byte)
+            }
+            put(34)
+        }
     }
 
     /// An integer, or empty for `nil`.

@@ -10,6 +10,13 @@ public enum RecordsJSON {
     /// CSV with a header of every key (in order of first appearance) and one row per object. Strings are kept,
     /// numbers and booleans written as text, null and absent keys left empty. The first bad element is named.
     public static func csv(from body: [UInt8], ndjson: Bool) throws(Malformed) -> (csv: [UInt8], count: Int) {
+        // Most bodies are flat records of plain values: read without Foundation, to the same CSV.
+        if let fast = FlatJSONRecords.csv(from: body, ndjson: ndjson) { return fast }
+        return try foundationCSV(from: body, ndjson: ndjson)
+    }
+
+    /// `csv(from:ndjson:)` through Foundation's JSON parser: any JSON, and the messages for bad bodies.
+    static func foundationCSV(from body: [UInt8], ndjson: Bool) throws(Malformed) -> (csv: [UInt8], count: Int) {
         var objects: [[String: Any]] = []
         if ndjson {
             var number = 0

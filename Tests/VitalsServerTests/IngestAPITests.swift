@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -95,6 +96,31 @@ import VitalsStore
         #expect(events.map(\.id) == ["e1", "e2"])
         #expect(events[0].properties == ["page": "/home"])
         #expect(events[0].durationSeconds == 120)
+    }
+
+    @Test func concurrentBatchesAreEachStoredOnceAndWhole() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for k in 0..<8 {
+                    // The last request repeats the first (a client retrying): it creates no duplicates.
+                    let batch = k == 7 ? 0 : k
+                    let body = (0..<50).map { i in
+                        #"{"event_id":"b\#(batch)-\#(i)","account_id":"a","user_id":"u\#(i % 3)","event":"login","occurred_at":"2024-02-01T09:00:00Z"}"#
+                    }.joined(separator: "\n")
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/api/v1/usage_events", method: .post, headers: headers(f.ingestA, ndjson: true),
+                            body: ByteBuffer(string: body)
+                        ) { $0.status }
+                    }
+                }
+                for try await status in group { #expect(status == .ok) }
+            }
+        }
+        let ids = try f.store.dataset(workspace: f.a).usageEvents.map(\.id.rawValue)
+        #expect(ids.count == 7 * 50)
+        #expect(Set(ids) == Set((0..<7).flatMap { b in (0..<50).map { "b\(b)-\($0)" } }))
     }
 
     @Test func gzippedBodiesAreAccepted() async throws {

@@ -42,6 +42,19 @@ struct RowBinder {
         index += 1
     }
 
+    /// Binds `bytes` as text without SQLite copying them: they must stay valid and unchanged until `step` returns.
+    mutating func bindUnretained(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let base = bytes.baseAddress {
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                _ = sqlite3_bind_text(statement, index, $0, Int32(bytes.count), nil)
+            }
+        } else {
+            // No address for no bytes: a null pointer would bind NULL, not the empty text.
+            sqlite3_bind_text(statement, index, "", 0, RowBinder.transient)
+        }
+        index += 1
+    }
+
     /// Runs the statement with the values bound, then makes it ready for the next row.
     mutating func step() throws {
         let code = sqlite3_step(statement)

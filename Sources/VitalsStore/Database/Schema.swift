@@ -21,6 +21,7 @@ enum Schema {
         registerConnectors(&migrator)
         registerDataVersion(&migrator)
         registerSnapshot(&migrator)
+        registerUsageKey(&migrator)
         return migrator
     }
 

@@ -1,0 +1,54 @@
+import Dispatch
+import Synchronization
+import VitalsStore
+
+/// Saves the records of concurrent ingest requests with group commit: while one transaction commits, the requests
+/// that arrive wait, and the next transaction takes all of them, so N requests cost one fsync instead of N.
+///
+/// Each request is answered only after the transaction holding it is committed (durable, with synchronous FULL),
+/// and stored whole or not at all: it has its own savepoint (`Store.save(_: [SaveRequest])`). Writing happens on a
+/// queue of its own, so the blocking SQLite calls do not hold a thread of Swift's cooperative pool.
+final class IngestWriter: Sendable {
+    private typealias Waiter = CheckedContinuation<Result<SaveSummary, StoreError>, Never>
+
+    private struct State {
+        var pending: [(request: SaveRequest, waiter: Waiter)] = []
+        /// Whether a drain is scheduled or running (it empties `pending` before it stops).
+        var draining = false
+    }
+
+    private let store: Store
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "vitals.ingest-writer")
+
+    init(store: Store) { self.store = store }
+
+    /// Saves `request` with whatever else is waiting; returns once it is committed.
+    @discardableResult
+    func save(_ request: SaveRequest) async throws(StoreError) -> SaveSummary {
+        let result = await withCheckedContinuation { (waiter: Waiter) in
+            let start = state.withLock { state in
+                state.pending.append((request, waiter))
+                defer { state.draining = true }
+                return !state.draining
+            }
+            if start { queue.async { self.drain() } }
+        }
+        return try result.get()
+    }
+
+    /// Commits groups of waiting requests until none is left.
+    private func drain() {
+        while true {
+            let group = state.withLock { state in
+                let group = state.pending
+                state.pending = []
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            guard !group.isEmpty else { return }
+            let results = store.save(group.map(\.request))
+            for (job, result) in zip(group, results) { job.waiter.resume(returning: result) }
+        }
+    }
+}
