@@ -68,7 +68,7 @@ import Testing
         for table in [grouped, interleaved] {
             var owner: [Int32: Int] = [:]
             for a in 0..<60 {
-                let records = table.records[table.offsets[a]..<table.offsets[a + 1]]
+                let records = Array(table.records[table.offsets[a]..<table.offsets[a + 1]])
                 #expect(records.count == 20 + a % 7)
                 #expect(zip(records, records.dropFirst()).allSatisfy { $0.day <= $1.day })
                 for r in records { #expect(owner.updateValue(a, forKey: r.user) ?? a == a) }
