@@ -40,6 +40,26 @@ struct AdoptionKPIs {
         _ usage: UsageTable, periods: [Period], groupOf: [Int32], activeUsers: inout [Int32],
         activeAccounts: inout [Int32], userDays: inout [Int32], seconds: inout [Double], featureAccounts: inout [Int32]
     ) {
+        // The loop is generic over how the records are stored, and specialized for each way.
+        usage.records.withReader(
+            copied: {
+                tally(
+                    $0, usage, periods: periods, groupOf: groupOf, activeUsers: &activeUsers,
+                    activeAccounts: &activeAccounts, userDays: &userDays, seconds: &seconds,
+                    featureAccounts: &featureAccounts)
+            },
+            log: {
+                tally(
+                    $0, usage, periods: periods, groupOf: groupOf, activeUsers: &activeUsers,
+                    activeAccounts: &activeAccounts, userDays: &userDays, seconds: &seconds,
+                    featureAccounts: &featureAccounts)
+            })
+    }
+
+    private static func tally<Records: UsageRecordReader>(
+        _ records: Records, _ usage: UsageTable, periods: [Period], groupOf: [Int32], activeUsers: inout [Int32],
+        activeAccounts: inout [Int32], userDays: inout [Int32], seconds: inout [Double], featureAccounts: inout [Int32]
+    ) {
         let periodCount = periods.count
         let nameCount = usage.names.count
         // Periods start and end at midnight, so the period of an event follows from its day alone.
@@ -57,7 +77,7 @@ struct AdoptionKPIs {
         // user-day or feature is new to the period is unpredictable); every index is in range by construction:
         // users < userCount, names < nameCount, days within [firstDay, endDay). Counts of the current (account,
         // period) accumulate in locals and are added to the period's cell when the period or the account changes.
-        usage.records.withUnsafeBufferPointer { records in
+        do {
             userPeriod.withUnsafeMutableBufferPointer { userPeriod in
                 userDay.withUnsafeMutableBufferPointer { userDay in
                     featureStamp.withUnsafeMutableBufferPointer { featureStamp in
@@ -80,8 +100,7 @@ struct AdoptionKPIs {
                                 let base = group * periodCount
                                 var lastPeriod: Int32 = -1
                                 for i in usage.offsets[account]..<usage.offsets[account + 1] {
-                                    let record = records[i]
-                                    let d = record.day
+                                    let d = records.day(i)
                                     if d < firstDay { continue }
                                     if d >= endDay { break }
                                     let p = periodOfDay[Int(d &- firstDay)]
@@ -91,13 +110,13 @@ struct AdoptionKPIs {
                                         serial &+= 1
                                         cell = base + Int(p)
                                     }
-                                    let u = Int(record.user)
+                                    let u = Int(records.user(i))
                                     users &+= userPeriod[u] != p ? 1 : 0
                                     userPeriod[u] = p
                                     days &+= userDay[u] != d ? 1 : 0
                                     userDay[u] = d
-                                    time += Double(record.seconds)
-                                    let feature = Int(record.name)
+                                    time += Double(records.seconds(i))
+                                    let feature = Int(records.name(i))
                                     featureAccounts[cell &* nameCount &+ feature] &+= featureStamp[feature] != serial ? 1 : 0
                                     featureStamp[feature] = serial
                                 }

@@ -34,6 +34,13 @@ public struct Dataset: Sendable {
 
     public func index(of id: AccountID) -> AccountIndex? { accountIndex[id] }
 
+    /// Sets attribute `name` of account `a` to `values[a]`, for every account: one pass by index rather than an
+    /// `upsert` (a lookup by id) per account.
+    public mutating func setAttribute(_ name: String, values: [String]) {
+        precondition(values.count == accounts.count, "one value per account")
+        for a in accounts.indices { accounts[a].attributes[name] = values[a] }
+    }
+
     public subscript(index: AccountIndex) -> Account { accounts[index.int] }
 
     /// The last instant any record speaks of (a version start or end, an order, an answer, an event...), or `nil`

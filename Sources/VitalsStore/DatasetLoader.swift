@@ -79,8 +79,17 @@ public enum DatasetLoader {
             let bytes: [UInt8]
             switch input(file) {
             case .absent: return
-            case .bytes(let given): bytes = given
+            case .bytes(let given):
+                if given.withUnsafeBufferPointer({ reader.readFast(file: file, bytes: $0) }) { return }
+                bytes = given
             case .path(let path):
+                // A large file that the fast path reads is mapped, not copied; the others (and any the fast path
+                // gives up on) are read whole.
+                if RecordReader.hasFastPath(file), let mapped = MappedFile(path: path),
+                    reader.readFast(file: file, bytes: mapped.bytes)
+                {
+                    return
+                }
                 guard let read = FileBytes.read(path) else {
                     reader.log.add(file, 0, nil, "cannot be read")
                     return

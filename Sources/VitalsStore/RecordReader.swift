@@ -19,7 +19,7 @@ struct RecordReader {
     /// Account ids by `AccountIndex`, looked up from raw CSV bytes.
     private(set) var accountKeys = StringInterner(expected: 1024)
     /// Where each usage event came from, for messages about duplicates found after the files are read.
-    var usageSources: [(file: String, lines: [Int32])] = []
+    var usageSources: [(file: String, lines: LineMap)] = []
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
     private var surveyColumns: SurveyColumns?
@@ -75,7 +75,7 @@ struct RecordReader {
         pendingIDs = PendingIDs()
         if file.hasPrefix("usage_events.") {
             usageColumns = UsageColumns(table)
-            usageSources.append((file, []))
+            usageSources.append((file, LineMap()))
         }
         // The file is matched once, not on each of its (millions of) rows.
         guard let kind = FileKind(file) else { return }
@@ -436,7 +436,7 @@ struct RecordReader {
                 }
             }
         }
-        usageSources[usageSources.count - 1].lines.append(Int32(clamping: t.line))
+        usageSources[usageSources.count - 1].lines.append(line: t.line)
     }
 
     /// Reports every usage event whose id repeats an earlier one's (in either usage file).
@@ -448,7 +448,7 @@ struct RecordReader {
         func locate(_ event: Int) -> (file: String, line: Int) {
             let s = ends.firstIndex { event < $0 }!
             let start = s == 0 ? 0 : ends[s - 1]
-            return (usageSources[s].file, Int(usageSources[s].lines[event - start]))
+            return (usageSources[s].file, usageSources[s].lines.line(of: event - start))
         }
         for (duplicate, first) in duplicates {
             let at = locate(duplicate)

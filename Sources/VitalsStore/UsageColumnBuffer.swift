@@ -15,8 +15,10 @@ struct UsageColumnBuffer {
     private(set) var times = UnsafeMutablePointer<Int64>.allocate(capacity: 0)
     private(set) var durations = UnsafeMutablePointer<Double>.allocate(capacity: 0)
     private(set) var idEnds = UnsafeMutablePointer<Int>.allocate(capacity: 0)
-    /// The line of each event, counted from the piece's first line.
-    private(set) var lines = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// Where a run of events on consecutive lines starts: the event and its line, counted from the piece's first
+    /// line (a new run starts after a blank line or a row with a problem).
+    private(set) var lineRuns: [(event: Int, line: Int)] = []
+    private var lastLine = -1
     private(set) var idBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
     private(set) var idByteCount = 0
     private var idByteCapacity = 0
@@ -28,6 +30,8 @@ struct UsageColumnBuffer {
     mutating func reset(events: Int, idBytes bytes: Int) {
         count = 0
         idByteCount = 0
+        lineRuns.removeAll(keepingCapacity: true)
+        lastLine = -1
         userInterner = StringInterner(expected: 1024)
         nameInterner = StringInterner(expected: 64)
         if events > capacity { grow(events: events) }
@@ -37,7 +41,7 @@ struct UsageColumnBuffer {
     @inline(__always)
     mutating func append(
         id: UnsafeBufferPointer<UInt8>, account: Int32, user: Int32, name: Int32, time: Int64, duration: Double,
-        line: Int32
+        line: Int
     ) {
         if count == capacity { grow(events: 2 * capacity + 1024) }
         if idByteCount + id.count > idByteCapacity { grow(idBytes: 2 * idByteCapacity + id.count + 4096) }
@@ -49,7 +53,8 @@ struct UsageColumnBuffer {
         names[count] = name
         times[count] = time
         durations[count] = duration
-        lines[count] = line
+        if count == 0 || line != lastLine &+ 1 { lineRuns.append((count, line)) }
+        lastLine = line
         count += 1
     }
 
@@ -66,7 +71,6 @@ struct UsageColumnBuffer {
         times = moved(times)
         durations = moved(durations)
         idEnds = moved(idEnds)
-        lines = moved(lines)
         capacity = events
     }
 
@@ -93,7 +97,7 @@ struct UsageColumnBuffer {
     func deallocate() {
         for pointer in [UnsafeMutableRawPointer(accounts), UnsafeMutableRawPointer(users), UnsafeMutableRawPointer(names),
             UnsafeMutableRawPointer(times), UnsafeMutableRawPointer(durations), UnsafeMutableRawPointer(idEnds),
-            UnsafeMutableRawPointer(lines), UnsafeMutableRawPointer(idBytes)]
+            UnsafeMutableRawPointer(idBytes)]
         {
             pointer.deallocate()
         }

@@ -185,7 +185,7 @@ struct UsageEventsFastCSV {
             let name = recent.name(event, in: &piece.events.nameInterner)
             piece.events.append(
                 id: id, account: account, user: userIndex, name: name,
-                time: at.seconds, duration: duration ?? .nan, line: Int32(truncatingIfNeeded: line))
+                time: at.seconds, duration: duration ?? .nan, line: line)
         }
         piece.lineCount = line + 1
     }
@@ -308,7 +308,7 @@ struct UsageEventsFastCSV {
 /// What the fast path read from a whole file: the events, the line of each, and the problems, in file order.
 struct FastUsageRead: Sendable {
     var events = UsageLog()
-    var lines: [Int32] = []
+    var lines = LineMap()
     var problems: [(line: Int, column: String, reason: String)] = []
 }
 
@@ -338,7 +338,6 @@ extension UsageEventsFastCSV {
         let sampleLines = max(1, sample.lazy.filter { $0 == 0x0A }.count)
         let expected = size / max(16, sample.count / sampleLines) + 1024
         result.events.reserveCapacity(expected, idBytesPerEvent: 16)
-        result.lines.reserveCapacity(expected)
         start = newline + 1
         var nextLine = 2
         // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
@@ -363,12 +362,10 @@ extension UsageEventsFastCSV {
             file.release(upTo: end)
             for piece in decoded.prefix(pieces.count) {
                 piece.events.append(to: &result.events)
-                // Copied, then offset in place (appending a lazy map goes element by element).
-                let first = result.lines.count
-                let offset = Int32(truncatingIfNeeded: nextLine)
-                result.lines.append(contentsOf: UnsafeBufferPointer(start: piece.events.lines, count: piece.events.count))
-                result.lines.withUnsafeMutableBufferPointer { lines in
-                    for i in first..<lines.count { lines[i] += offset }
+                let runs = piece.events.lineRuns
+                for (k, run) in runs.enumerated() {
+                    let end = k + 1 < runs.count ? runs[k + 1].event : piece.events.count
+                    result.lines.append(run: nextLine + run.line, count: end - run.event)
                 }
                 for problem in piece.problems {
                     result.problems.append((nextLine + problem.line, problem.column, problem.reason))

@@ -68,12 +68,49 @@ import Testing
         for table in [grouped, interleaved] {
             var owner: [Int32: Int] = [:]
             for a in 0..<60 {
-                let records = table.records[table.offsets[a]..<table.offsets[a + 1]]
+                let records = Array(table.records[table.offsets[a]..<table.offsets[a + 1]])
                 #expect(records.count == 20 + a % 7)
                 #expect(zip(records, records.dropFirst()).allSatisfy { $0.day <= $1.day })
                 for r in records { #expect(owner.updateValue(a, forKey: r.user) ?? a == a) }
             }
         }
+    }
+
+    /// A log in (account, day) order is read in place; its records are those a copy would hold.
+    @Test func orderedLogIsReadInPlace() {
+        let day = Timestamp(year: 2024, month: 1, day: 1)  // day 19,723 since 1970-01-01
+        func event(_ id: String, _ account: Int, _ user: String, _ name: String, _ at: Timestamp, _ seconds: Double?)
+            -> UsageEvent
+        {
+            UsageEvent(
+                id: UsageEventID(id), account: AccountIndex(account), user: UserID(user), event: name, occurredAt: at,
+                durationSeconds: seconds)
+        }
+        let log = UsageLog([
+            event("e1", 0, "x", "login", day.adding(seconds: 36_000), 30),
+            event("e2", 0, "y", "view", day.adding(days: 1), nil),
+            event("e3", 1, "x", "login", day, 1.5),
+        ])
+        let table = UsageTable(log: log, accountCount: 2)
+        guard case .log = table.records.storage else {
+            Issue.record("an ordered log is copied")
+            return
+        }
+        #expect(table.offsets == [0, 2, 3])
+        #expect(
+            Array(table.records) == [
+                UsageRecord(day: 19_723, user: 0, name: 0, seconds: 30),
+                UsageRecord(day: 19_724, user: 1, name: 1, seconds: 0),
+                UsageRecord(day: 19_723, user: 2, name: 0, seconds: 1.5),
+            ])
+        // The same events out of order are copied into the same records.
+        let shuffled = UsageTable(log: UsageLog([log[2], log[1], log[0]]), accountCount: 2)
+        guard case .copied = shuffled.records.storage else {
+            Issue.record("a log out of order is read in place")
+            return
+        }
+        #expect(shuffled.records.map(\.day) == [19_723, 19_724, 19_723])
+        #expect(shuffled.records.map(\.seconds) == [30, 0, 1.5])
     }
 
     @Test func adoptionDoesNotDependOnTheOrderEventsArriveIn() {

@@ -52,13 +52,8 @@ public enum TouchModel {
     /// The dataset with each account's tier as of `t` among its attributes (under `settings.touch.attribute`), so that
     /// segment filters, `--segment` and `--by` see it like any attribute.
     public static func tagged(_ dataset: Dataset, settings: HealthSettings, at t: Timestamp) -> Dataset {
-        let tiers = tiers(dataset, settings: settings, at: t)
         var copy = dataset
-        for (a, tier) in tiers.enumerated() {
-            var account = dataset.accounts[a]
-            account.attributes[settings.touch.attribute] = tier
-            copy.upsert(account)
-        }
+        copy.setAttribute(settings.touch.attribute, values: tiers(dataset, settings: settings, at: t))
         return copy
     }
 }

@@ -1,0 +1,98 @@
+/// Splits CSV bytes into rows of fields exactly as `CSVParser` does (quoted fields, doubled quotes, CRLF, blank lines
+/// and a byte-order mark), but over a buffer it does not own and into fixed scratch memory: the fast readers of large
+/// files use it, and on anything malformed they hand the file to the general reader, which reports the problem.
+struct CSVRowScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+    }
+
+    /// What `next` found.
+    enum Row: Equatable {
+        /// A row of this many fields (those beyond the scratch's size are counted, not stored).
+        case fields(Int)
+        case end
+        /// Malformed CSV: a quote never closed, or text after a closing quote.
+        case malformed
+    }
+
+    /// Reads the next row's fields into `fields`, skipping blank lines as `CSVParser.nextRow` does.
+    mutating func next(into fields: UnsafeMutableBufferPointer<CSVParser.Field>) -> Row {
+        let count = bytes.count
+        let b = bytes
+        while position < count, b[position] == 0x0A || b[position] == 0x0D { position += 1 }
+        guard position < count else { return .end }
+        var n = 0
+        func store(_ field: CSVParser.Field) {
+            if n < fields.count { fields[n] = field }
+            n += 1
+        }
+        var i = position
+        while true {
+            if i < count, b[i] == 0x22 {  // quoted field
+                let start = i + 1
+                var j = start
+                var escaped = false
+                while true {
+                    guard j < count else { return .malformed }
+                    if b[j] == 0x22 {
+                        if j + 1 < count, b[j + 1] == 0x22 {
+                            escaped = true
+                            j += 2
+                            continue
+                        }
+                        break
+                    }
+                    j += 1
+                }
+                store(CSVParser.Field(start: start, end: j, escaped: escaped))
+                i = j + 1
+                if i < count, b[i] == 0x0D { i += 1 }
+                guard i >= count || b[i] == 0x2C || b[i] == 0x0A else { return .malformed }
+            } else {
+                let start = i
+                while i < count, b[i] != 0x2C, b[i] != 0x0A { i += 1 }
+                var end = i
+                if end > start, b[end - 1] == 0x0D { end -= 1 }
+                store(CSVParser.Field(start: start, end: end, escaped: false))
+            }
+            if i >= count {
+                position = i
+                return .fields(n)
+            }
+            if b[i] == 0x0A {
+                position = i + 1
+                return .fields(n)
+            }
+            i += 1  // comma
+        }
+    }
+
+    /// The field without leading and trailing spaces and tabs (`CSVParser.trimmed`).
+    func trimmed(_ field: CSVParser.Field) -> CSVParser.Field {
+        var f = field
+        while f.start < f.end, bytes[f.start] == 0x20 || bytes[f.start] == 0x09 { f.start += 1 }
+        while f.end > f.start, bytes[f.end - 1] == 0x20 || bytes[f.end - 1] == 0x09 { f.end -= 1 }
+        return f
+    }
+
+    /// Calls `body` with the field's bytes, doubled quotes undone.
+    func withBytes<R>(_ field: CSVParser.Field, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let raw = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard field.escaped else { return body(raw) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            out.append(raw[i])
+            i += raw[i] == 0x22 ? 2 : 1
+        }
+        return out.withUnsafeBufferPointer(body)
+    }
+
+    /// The field's text (`CSVParser.string`).
+    func string(_ field: CSVParser.Field) -> String { withBytes(field) { String(decoding: $0, as: UTF8.self) } }
+}

@@ -1,0 +1,151 @@
+import VitalsCore
+
+/// The rows of a large canonical file read straight from its bytes, for the files that come by the million after
+/// usage events (survey_responses.csv, tickets.csv): no `CSVTable`, no column lookup by name, no per-row arrays.
+///
+/// It only reads well-formed files. Every accessor throws `GiveUp` where the general reader (`CSVTable` and
+/// `RecordReader`) would log a problem or take a path this one does not (an account not in accounts.csv, an id that
+/// is not strictly greater than the one before, so possibly repeated): the caller then drops what it read and lets
+/// the general reader take the whole file, so messages, their order and their lines are those of the general reader.
+/// Values are decoded by the same functions as there (`FastNumber.parse`, `Timestamp.parse`), on the same trimmed
+/// bytes.
+struct FastCSVRows {
+    /// Thrown when the file needs the general reader.
+    struct GiveUp: Error {}
+
+    private var scanner: CSVRowScanner
+    private let fields: UnsafeMutableBufferPointer<CSVParser.Field>
+    private var fieldCount = 0
+    /// The header's column positions, by lowercased name.
+    let columns: [String: Int]
+    private let accounts: StringInterner
+    private var lastAccount: (range: Range<Int>, index: Int32)?
+    private var previousID: [UInt8] = []
+
+    /// Reads the header of `bytes` and calls `body` with the rows; `nil` if the header is missing, repeats a column
+    /// or lacks one of `required`, or if `body` gives up.
+    static func read<R>(
+        _ bytes: UnsafeBufferPointer<UInt8>, required: [String], accounts: StringInterner,
+        _ body: (inout FastCSVRows) throws(GiveUp) -> R
+    ) -> R? {
+        var scanner = CSVRowScanner(bytes)
+        var columns: [String: Int] = [:]
+        let capacity = 64
+        return withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: capacity) { fields -> R? in
+            guard case .fields(let n) = scanner.next(into: fields), n <= capacity else { return nil }
+            for (i, field) in fields.prefix(n).enumerated() {
+                let name = scanner.string(field).trimmingWhitespace().lowercased()
+                guard columns[name] == nil else { return nil }
+                columns[name] = i
+            }
+            guard required.allSatisfy({ columns[$0] != nil }) else { return nil }
+            var rows = FastCSVRows(scanner: scanner, fields: fields, columns: columns, accounts: accounts)
+            return try? body(&rows)
+        }
+    }
+
+    private init(
+        scanner: CSVRowScanner, fields: UnsafeMutableBufferPointer<CSVParser.Field>, columns: [String: Int],
+        accounts: StringInterner
+    ) {
+        self.scanner = scanner
+        self.fields = fields
+        self.columns = columns
+        self.accounts = accounts
+    }
+
+    /// Moves to the next row; false at the end.
+    mutating func next() throws(GiveUp) -> Bool {
+        switch scanner.next(into: fields) {
+        case .end: return false
+        case .malformed: throw GiveUp()
+        case .fields(let n):
+            fieldCount = n
+            return true
+        }
+    }
+
+    /// The trimmed field at `position`, `nil` when the column or the value is absent (as `CSVTable`).
+    private func field(_ position: Int?) -> CSVParser.Field? {
+        guard let position, position < fieldCount else { return nil }
+        let field = scanner.trimmed(fields[position])
+        return field.end > field.start ? field : nil
+    }
+
+    func text(_ position: Int?) -> String? { field(position).map { scanner.string($0) } }
+
+    func required(_ position: Int?) throws(GiveUp) -> String {
+        guard let text = text(position) else { throw GiveUp() }
+        return text
+    }
+
+    /// A number, `nil` when absent.
+    func decimal(_ position: Int?) throws(GiveUp) -> Double? {
+        guard let field = field(position) else { return nil }
+        guard let value = scanner.withBytes(field, FastNumber.parse) else { throw GiveUp() }
+        return value
+    }
+
+    /// A whole number in `range` (`CSVTable.integer`), `nil` when absent.
+    func integer(_ position: Int?, range: ClosedRange<Int>) throws(GiveUp) -> Int? {
+        guard let value = try decimal(position) else { return nil }
+        guard value == value.rounded(), let number = Int(exactly: value), range.contains(number) else { throw GiveUp() }
+        return number
+    }
+
+    func timestamp(_ position: Int?) throws(GiveUp) -> Timestamp? {
+        guard let field = field(position) else { return nil }
+        let parsed = scanner.withBytes(field) { bytes in try? Timestamp.parse(utf8: bytes) }
+        guard let parsed else { throw GiveUp() }
+        return parsed
+    }
+
+    /// `CSVTable.boolean`.
+    func boolean(_ position: Int?) throws(GiveUp) -> Bool? {
+        guard let value = text(position) else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes", "y", "t": return true
+        case "false", "0", "no", "n", "f": return false
+        default: throw GiveUp()
+        }
+    }
+
+    /// The account of a row, which must be among `accounts` (rows of one account come together, so the last one is
+    /// remembered).
+    mutating func account(_ position: Int?) throws(GiveUp) -> AccountIndex {
+        guard let field = field(position) else { throw GiveUp() }
+        if !field.escaped, let last = lastAccount, last.range.count == field.end - field.start,
+            scanner.bytes[last.range].elementsEqual(scanner.bytes[field.start..<field.end])
+        {
+            return AccountIndex(Int(last.index))
+        }
+        guard let index = scanner.withBytes(field, { accounts.find($0) }) else { throw GiveUp() }
+        if !field.escaped { lastAccount = (field.start..<field.end, index) }
+        return AccountIndex(Int(index))
+    }
+
+    /// A required id, which must sort after the previous row's (byte order): then no id repeats, and the general
+    /// reader's check for repeats has nothing to report. Exports list ids in order; other files take the general path.
+    mutating func ascendingID(_ position: Int?) throws(GiveUp) -> String {
+        guard let field = field(position) else { throw GiveUp() }
+        let scanner = self.scanner
+        // Taken out and put back rather than copied, so its memory is reused from row to row.
+        var previous: [UInt8] = []
+        swap(&previous, &previousID)
+        defer { swap(&previous, &previousID) }
+        let id = scanner.withBytes(field) { bytes -> String? in
+            guard previous.withUnsafeBufferPointer({ Self.precedes($0, bytes) }) else { return nil }
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        guard let id else { throw GiveUp() }
+        return id
+    }
+
+    /// Whether `a` sorts strictly before `b`, byte by byte (a prefix first).
+    private static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in 0..<min(a.count, b.count) where a[k] != b[k] { return a[k] < b[k] }
+        return a.count < b.count
+    }
+}

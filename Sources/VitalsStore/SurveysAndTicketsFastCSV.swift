@@ -1,0 +1,119 @@
+import VitalsCore
+
+/// The fast path for survey_responses.csv and tickets.csv (millions of rows each on a large dataset): the rows are
+/// read by `FastCSVRows` and become records with the checks of `readSurveyResponse` and `readTicket`. It applies
+/// when accounts.csv was given and the file has no problem at all; otherwise nothing is kept and the general reader
+/// reads the file, reporting every problem as ever.
+extension RecordReader {
+    /// Whether `file` has a fast path here.
+    static func hasFastPath(_ file: String) -> Bool { file == "survey_responses.csv" || file == "tickets.csv" }
+
+    /// Reads `file` by its fast path; false (having added nothing) when it has none or it does not apply.
+    mutating func readFast(file: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch file {
+        case "survey_responses.csv": readSurveyResponsesFast(bytes)
+        case "tickets.csv": readTicketsFast(bytes)
+        default: false
+        }
+    }
+
+    /// Reads survey_responses.csv from `bytes`; false (having added nothing) when the general reader must.
+    mutating func readSurveyResponsesFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard accountsDeclared, let spec = Self.columns["survey_responses.csv"] else { return false }
+        let expected = Self.estimatedRows(bytes)
+        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+            rows throws(FastCSVRows.GiveUp) -> [SurveyResponse] in
+            let c = rows.columns
+            let (id, account, survey, score) = (c["response_id"], c["account_id"], c["survey"], c["score"])
+            let (low, high, at) = (c["scale_min"], c["scale_max"], c["responded_at"])
+            let (contact, comment) = (c["contact"], c["comment"])
+            var kinds = SurveyKinds()
+            var responses: [SurveyResponse] = []
+            responses.reserveCapacity(expected)
+            while try rows.next() {
+                let id = try rows.ascendingID(id)
+                let account = try rows.account(account)
+                let survey = try kinds.kind(try rows.required(survey))
+                guard let score = try rows.decimal(score), let at = try rows.timestamp(at) else {
+                    throw FastCSVRows.GiveUp()
+                }
+                let low = try rows.decimal(low) ?? survey.defaultScale.lowerBound
+                let high = try rows.decimal(high) ?? survey.defaultScale.upperBound
+                guard low < high, (low...high).contains(score) else { throw FastCSVRows.GiveUp() }
+                responses.append(
+                    SurveyResponse(
+                        id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low,
+                        scaleMax: high, respondedAt: at, contact: rows.text(contact), comment: rows.text(comment)))
+            }
+            return responses
+        }
+        guard let read else { return false }
+        if dataset.surveyResponses.isEmpty {
+            dataset.surveyResponses = read
+        } else {
+            dataset.surveyResponses.append(contentsOf: read)
+        }
+        return true
+    }
+
+    /// Reads tickets.csv from `bytes`; false (having added nothing) when the general reader must.
+    mutating func readTicketsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard accountsDeclared, let spec = Self.columns["tickets.csv"] else { return false }
+        let expected = Self.estimatedRows(bytes)
+        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+            rows throws(FastCSVRows.GiveUp) -> [Ticket] in
+            let c = rows.columns
+            let (id, account, openedAt, resolvedAt) = (c["ticket_id"], c["account_id"], c["opened_at"], c["resolved_at"])
+            let (replies, reopens, fcr, channel) = (
+                c["agent_replies"], c["reopens"], c["first_contact_resolution"], c["channel"]
+            )
+            var tickets: [Ticket] = []
+            tickets.reserveCapacity(expected)
+            while try rows.next() {
+                let id = try rows.ascendingID(id)
+                let account = try rows.account(account)
+                guard let opened = try rows.timestamp(openedAt) else { throw FastCSVRows.GiveUp() }
+                let resolved = try rows.timestamp(resolvedAt)
+                if let resolved, resolved < opened { throw FastCSVRows.GiveUp() }
+                tickets.append(
+                    Ticket(
+                        id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved,
+                        agentReplies: try rows.integer(replies, range: 0...100_000),
+                        reopens: try rows.integer(reopens, range: 0...100_000),
+                        firstContactResolution: try rows.boolean(fcr), channel: rows.text(channel)))
+            }
+            return tickets
+        }
+        guard let read else { return false }
+        if dataset.tickets.isEmpty {
+            dataset.tickets = read
+        } else {
+            dataset.tickets.append(contentsOf: read)
+        }
+        return true
+    }
+
+    /// About how many rows `bytes` holds (`estimatedRows` for a buffer).
+    static func estimatedRows(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let sample = UnsafeBufferPointer(rebasing: bytes.prefix(1 << 16))
+        let lines = sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard lines > 0 else { return 1 }
+        return bytes.count / max(1, sample.count / lines) + 16
+    }
+}
+
+/// The survey kinds met so far by their bytes: a file names two or three, and matching them is cheaper than a
+/// `SurveyKind(rawValue:)` per row.
+private struct SurveyKinds {
+    private var known: [(text: String, kind: SurveyKind)] = []
+
+    /// The kind `text` names, as `CSVTable.choice` reads it.
+    mutating func kind(_ text: String) throws(FastCSVRows.GiveUp) -> SurveyKind {
+        for entry in known where entry.text == text { return entry.kind }
+        guard let kind = SurveyKind(rawValue: text) ?? SurveyKind(rawValue: text.lowercased()) else {
+            throw FastCSVRows.GiveUp()
+        }
+        known.append((text, kind))
+        return kind
+    }
+}
