@@ -6,7 +6,8 @@ import VitalsStore
 /// that arrive wait, and the next transaction takes all of them, so N requests cost one fsync instead of N.
 ///
 /// Each request is answered only after the transaction holding it is committed (durable, with synchronous FULL),
-/// and stored whole or not at all: it has its own savepoint (`Store.save(_: [SaveRequest])`). Writing happens on a
+/// and stored whole or not at all: if any request of a group fails, the group is rolled back and each request saved
+/// again alone (`Store.save(_: [SaveRequest])`). Writing happens on a
 /// queue of its own, so the blocking SQLite calls do not hold a thread of Swift's cooperative pool.
 final class IngestWriter: Sendable {
     private typealias Waiter = CheckedContinuation<Result<SaveSummary, StoreError>, Never>
