@@ -50,7 +50,12 @@ extension SnapshotTables {
             let bytes = try source.block(length)
             if k == 0 {
                 var peek = SnapshotReader(UnsafeRawBufferPointer(bytes))
-                context = Context(currencies: currencies, accountCount: try peek.count())
+                do {
+                    context = Context(currencies: currencies, accountCount: try peek.count())
+                } catch {
+                    bytes.deallocate()
+                    throw error
+                }
             }
             let decoder = context!
             nonisolated(unsafe) let handedOver = bytes  // only the decode below touches it, then frees it
