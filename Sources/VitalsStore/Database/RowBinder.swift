@@ -7,12 +7,17 @@ struct RowBinder {
     private let statement: SQLiteStatement
     private let connection: SQLiteConnection?
     private var index: Int32 = 1
+    /// Told how many rows were written: every `progressEvery` rows, and the rest by `reportRest`.
+    private let progress: ((Int) -> Void)?
+    private var sinceReport = 0
+    private static let progressEvery = 50_000
     /// SQLite copies text and blobs bound with this destructor, so Swift strings need not outlive the call.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ statement: Statement, _ db: Database) {
+    init(_ statement: Statement, _ db: Database, progress: ((Int) -> Void)? = nil) {
         self.statement = statement.sqliteStatement
         connection = db.sqliteConnection
+        self.progress = progress
     }
 
     mutating func bind(_ value: Int64?) {
@@ -62,9 +67,17 @@ struct RowBinder {
             sqlite3_reset(statement)
             index = 1
         }
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw Store.sqliteError(connection, code) }
+        sinceReport += 1
+        if sinceReport == RowBinder.progressEvery {
+            progress?(sinceReport)
+            sinceReport = 0
         }
+    }
+
+    /// Reports the rows written since the last report.
+    mutating func reportRest() {
+        progress?(sinceReport)
+        sinceReport = 0
     }
 }

@@ -252,18 +252,12 @@ extension Store {
                 VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
                 """)
-        var binder = RowBinder(statement, db)
-        var sinceReport = 0
+        var binder = RowBinder(statement, db, progress: progress)
         for row in rows {
             values(row, &binder)
             try binder.step()
-            sinceReport += 1
-            if sinceReport == 50_000 {
-                progress?(sinceReport)
-                sinceReport = 0
-            }
         }
-        progress?(sinceReport)
+        binder.reportRest()
         summary.counts.append((kind, rows.count))
     }
 

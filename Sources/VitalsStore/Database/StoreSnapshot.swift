@@ -228,8 +228,11 @@ extension Store {
         }
     }
 
-    static func sqliteError(_ db: Database, _ code: Int32) -> DatabaseError {
-        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
+    static func sqliteError(_ db: Database, _ code: Int32) -> DatabaseError { sqliteError(db.sqliteConnection, code) }
+
+    /// The error of a raw SQLite call that returned `code`, with the connection's message.
+    static func sqliteError(_ connection: SQLiteConnection?, _ code: Int32) -> DatabaseError {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(code)"
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
     }
 }

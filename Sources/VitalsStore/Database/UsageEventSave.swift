@@ -25,7 +25,7 @@ extension Store {
         }
         let statement = try db.makeStatement(sql: sql)
         let write = {
-            try insert(events, accountRows: accountRows, workspace: workspace, RowBinder(statement, db), progress: progress)
+            try insert(events, accountRows: accountRows, workspace: workspace, RowBinder(statement, db, progress: progress))
         }
         if path == .rebuild {
             try LoadPath.withIndexesRebuilt(db, table: "usage_event", write)
@@ -36,7 +36,7 @@ extension Store {
     }
 
     private static func insert(
-        _ events: UsageLog, accountRows: [Int64], workspace: Int64, _ binder: RowBinder, progress: ((Int) -> Void)?
+        _ events: UsageLog, accountRows: [Int64], workspace: Int64, _ binder: RowBinder
     ) throws {
         var binder = binder
         let users = UTF8Arena(events.userIDs)
@@ -47,7 +47,6 @@ extension Store {
         try events.withIDBytes { ids, idEnds in
             try users.withText { user in
                 try names.withText { name in
-                    var sinceReport = 0
                     for i in 0..<accounts.count {
                         binder.bind(workspace)
                         binder.bind(accountRows[Int(accounts[i])])
@@ -59,13 +58,8 @@ extension Store {
                         let properties = hasProperties ? events.properties(at: i) : [:]
                         binder.bind(properties.isEmpty ? nil : Store.json(properties))
                         try binder.step()
-                        sinceReport += 1
-                        if sinceReport == 50_000 {
-                            progress?(sinceReport)
-                            sinceReport = 0
-                        }
                     }
-                    progress?(sinceReport)
+                    binder.reportRest()
                 }
             }
         }
