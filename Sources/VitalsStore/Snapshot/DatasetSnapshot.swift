@@ -59,7 +59,7 @@ public enum DatasetSnapshot {
 
     /// The dataset `bytes` hold; throws `Unreadable` for anything `encode` did not write.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Unreadable) -> Dataset {
-        var source = BufferSource(bytes)
+        var source = SnapshotReader(bytes)
         return try decode(&source)
     }
 

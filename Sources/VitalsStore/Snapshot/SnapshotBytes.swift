@@ -81,7 +81,7 @@ struct SnapshotWriter {
 
 /// Reads what `SnapshotWriter` wrote from a buffer it does not own, checking every length against the buffer's end:
 /// a damaged snapshot throws `SnapshotReader.Damaged` instead of reading out of bounds.
-struct SnapshotReader {
+struct SnapshotReader: SnapshotSource {
     struct Damaged: Error, CustomStringConvertible {
         var description: String
     }
@@ -97,6 +97,13 @@ struct SnapshotReader {
     }
 
     var isAtEnd: Bool { offset == end }
+
+    var remaining: Int { end - offset }
+
+    mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(Damaged) {
+        let at = try take(count)
+        if count > 0 { destination.copyMemory(from: base + at, byteCount: count) }
+    }
 
     private mutating func take(_ n: Int) throws(Damaged) -> Int {
         guard n >= 0, n <= end - offset else { throw Damaged(description: "the snapshot ends early") }
@@ -143,18 +150,8 @@ struct SnapshotReader {
 
     mutating func optionalInt64() throws(Damaged) -> Int64? { try bool() ? try get(Int64.self) : nil }
 
-    mutating func array<T: BitwiseCopyable>(_: T.Type) throws(Damaged) -> [T] {
-        let n = try count()
-        guard n <= (end - offset) / max(1, MemoryLayout<T>.stride) else {
-            throw Damaged(description: "an array is longer than the snapshot")
-        }
-        let at = try take(n * MemoryLayout<T>.stride)
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                from: UnsafeRawBufferPointer(start: base + at, count: n * MemoryLayout<T>.stride))
-            initialized = n
-        }
-    }
+    /// An array `putArray` wrote: its count, then its values.
+    mutating func array<T: BitwiseCopyable>(_: T.Type) throws(Damaged) -> [T] { try array(T.self, count: try count()) }
 
     mutating func map() throws(Damaged) -> [String: String] {
         let n = try count()
@@ -167,18 +164,10 @@ struct SnapshotReader {
         }
         return map
     }
-
-    /// The next section, as a reader of its own; this reader moves past it.
-    mutating func section() throws(Damaged) -> SnapshotReader {
-        let n = try get(UInt64.self)
-        guard n <= UInt64(end - offset) else { throw Damaged(description: "a section is longer than the snapshot") }
-        let at = try take(Int(n))
-        return SnapshotReader(UnsafeRawBufferPointer(start: base + at, count: Int(n)))
-    }
 }
 
-/// Where a snapshot's bytes come from, front to back: a buffer, or the parts of a snapshot in the store
-/// (`Store.BlobSource`), which are then copied once, straight into the arrays they become.
+/// Where a snapshot's bytes come from, front to back: a buffer (`SnapshotReader`), or the parts of a snapshot in the
+/// store (`Store.BlobSource`), which are then copied once, straight into the arrays they become.
 protocol SnapshotSource {
     /// The bytes not read yet.
     var remaining: Int { get }
@@ -225,21 +214,5 @@ extension SnapshotSource {
             throw error
         }
         return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
-    }
-}
-
-/// A snapshot held in memory.
-struct BufferSource: SnapshotSource {
-    let buffer: UnsafeRawBufferPointer
-    private var offset = 0
-
-    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
-
-    var remaining: Int { buffer.count - offset }
-
-    mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(SnapshotReader.Damaged) {
-        guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "the snapshot ends early") }
-        if count > 0 { destination.copyMemory(from: buffer.baseAddress! + offset, byteCount: count) }
-        offset += count
     }
 }
