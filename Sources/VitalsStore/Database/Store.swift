@@ -80,17 +80,23 @@ public final class Store: Sendable {
     /// rightmost pages: they were written to the log again and again (on the 26-million-row benchmark, about 20 GB of
     /// writes for a 2.6 GB file).
     func writeLarge<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA cache_spill = OFF")
-                defer { try? db.execute(sql: "PRAGMA cache_spill = ON; PRAGMA shrink_memory") }
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+        try writeWithoutTransaction(what) { db in
+            try db.execute(sql: "PRAGMA cache_spill = OFF")
+            defer { try? db.execute(sql: "PRAGMA cache_spill = ON; PRAGMA shrink_memory") }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
             }
+            return result!
+        }
+    }
+
+    /// Runs `body` on the writing connection outside a transaction: for writers that set connection settings around
+    /// their transactions, or make several.
+    func writeWithoutTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction(body)
         } catch let error as StoreError {
             throw error
         } catch {

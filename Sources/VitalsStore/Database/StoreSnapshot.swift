@@ -133,17 +133,11 @@ extension Store {
     /// means writing a gigabyte of zeros through the log. FAST still clears freed content inside b-tree pages; the
     /// old snapshot's overflow pages are left free, and the new snapshot, written next, reuses them.
     private func writeReplacingSnapshot<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                let previous = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 1
-                try db.execute(sql: "PRAGMA secure_delete = FAST")
-                defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == 0 ? "OFF" : previous == 2 ? "FAST" : "ON")") }
-                return try body(db)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .failed(what, reason: "\(error)")
+        try writeWithoutTransaction(what) { db in
+            let previous = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 1
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == 0 ? "OFF" : previous == 2 ? "FAST" : "ON")") }
+            return try body(db)
         }
     }
 
