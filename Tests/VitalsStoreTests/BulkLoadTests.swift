@@ -66,7 +66,7 @@ import VitalsCore
         #expect(chosen == .rebuild)
         try bulk.save(dataset(), workspace: w1)
         #expect(try rows(bulk, w1) == expected)
-        #expect(try indexes(bulk) == ["usage_event_account_time", "usage_event_external"])
+        #expect(try indexes(bulk) == ["usage_event_external"])
 
         // Insert: another workspace has events, this one none.
         let w2 = try bulk.workspace("other")
@@ -115,7 +115,7 @@ import VitalsCore
         for table in ["usage_event", "account"] {
             #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") } == 0)
         }
-        #expect(try indexes(store) == ["usage_event_account_time", "usage_event_external"])
+        #expect(try indexes(store) == ["usage_event_external"])
         // The unique key still holds afterwards.
         try store.save(dataset(), workspace: workspace)
         #expect(throws: (any Error).self) {
@@ -158,6 +158,36 @@ import VitalsCore
         let store = try Store(path: path)
         #expect(try rows(store, 1) == ["e1|a|u1|login|100|30.0|-", "e2|a|u1|export|200|-|-"])
         #expect(try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM usage_event ORDER BY id") } == [3, 9])
-        #expect(try indexes(store) == ["usage_event_account_time", "usage_event_external"])
+        #expect(try indexes(store) == ["usage_event_external"])
+    }
+
+    @Test func migration0010DropsTheAccountIndexAndKeepsTheEvents() throws {
+        let path = NSTemporaryDirectory() + "vitals-0009-\(UUID().uuidString).sqlite"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "0009 usage event key as a named index")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'acme');
+                    INSERT INTO account (id, workspace_id, external_id, name) VALUES (7, 1, 'a', 'A');
+                    INSERT INTO usage_event (id, workspace_id, account_id, external_id, user_id, event, occurred_at, duration_seconds)
+                    VALUES (3, 1, 7, 'e1', 'u1', 'login', 100, 30);
+                    """)
+            }
+            #expect(try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'usage_event' ORDER BY name") }
+                == ["usage_event_account_time", "usage_event_external"])
+        }
+        let store = try Store(path: path)
+        #expect(try rows(store, 1) == ["e1|a|u1|login|100|30.0|-"])
+        #expect(try indexes(store) == ["usage_event_external"])
+    }
+
+    @Test func deletingAnAccountStillDeletesItsUsageEvents() throws {
+        // Without an index by account, the foreign key's cascade finds them by a scan.
+        let store = try store()
+        let workspace = try store.workspace("acme")
+        try store.save(dataset(), workspace: workspace)
+        #expect(try store.delete(kind: "accounts", id: "a", workspace: workspace) == 1)
+        #expect(try rows(store, workspace) == [expected[2], expected[3]])
     }
 }

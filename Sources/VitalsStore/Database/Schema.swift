@@ -22,6 +22,7 @@ enum Schema {
         registerDataVersion(&migrator)
         registerSnapshot(&migrator)
         registerUsageKey(&migrator)
+        registerUsageAccountIndex(&migrator)
         return migrator
     }
 
