@@ -23,6 +23,9 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var settingsOptions: SettingsOptions
     @OptionGroup(title: "Vendor exports") var vendor: VendorOptions
 
+    @Flag(help: "Print the time each step took (loading the files, writing the records, writing the snapshot) to standard error.")
+    var timings = false
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: source) else {
             throw ValidationError("\(source): no such file or folder")
@@ -34,6 +37,7 @@ struct ImportCommand: ParsableCommand {
         _ = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
         let settings = try settingsOptions.settings(dataDirectory: isDirectory.boolValue ? source : nil)
         let started = Date()
+        var clock = StepTimer(enabled: timings)
         let (store, workspace) = try store.open(create: true)
         if let format = vendor.format(of: source, isDirectory: isDirectory.boolValue) {
             return try vendor.run(format, path: source, store: store, workspace: workspace, label: self.store.workspace, settings: settings)
@@ -55,14 +59,17 @@ struct ImportCommand: ParsableCommand {
             dataset = try DatasetLoader.load(
                 files: [name: [UInt8](bytes)], reportingCurrency: settings.reportingCurrency, knownAccounts: known)
         }
+        clock.step("load the files")
         let versionBefore = try store.dataVersion(workspace: workspace)
         let progress = Progress("writing")
         let summary = try store.save(dataset, workspace: workspace) { progress.update($0, of: $1) }
+        clock.step("write the records")
         // Into an empty workspace, the records just saved are the whole workspace: their snapshot lets the next
         // report or server start skip reading the rows. (Otherwise the next reader of the rows writes one.) The save
         // moved the data version by one; if anything else wrote meanwhile, no snapshot is written.
         if versionBefore == 0 && known.isEmpty {
             try store.writeSnapshot(dataset, workspace: workspace, dataVersion: versionBefore + 1)
+            clock.step("write the snapshot")
         }
         let seconds = Date().timeIntervalSince(started)
         for (kind, rows) in summary.counts where rows > 0 { print("\(kind): \(rows)") }
