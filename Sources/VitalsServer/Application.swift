@@ -43,7 +43,7 @@ public func buildApplication(
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
     IngestController(
-        store: store, writer: IngestWriter(store: store), cache: cache, settings: settings,
+        store: store, writer: IngestWriter(store: store, journal: cache.journal), cache: cache, settings: settings,
         maxBodyBytes: configuration.maxBodyBytes
     ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.

@@ -106,7 +106,8 @@ struct IngestController: Sendable {
         }
         // Records of other kinds only refer to the stored accounts: they need not be written again.
         try await writer.save(
-            SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows))
+            SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows),
+            appending: kind == "usage_events" ? dataset.usageEvents : nil)
         await cache.invalidate(grant.workspace, references: kind == "accounts" || kind == "fx_rates")
         // The request was checked whole and saved in one transaction: every record of it is stored.
         return Response.json("{\"stored\":\(records.count)}")

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import VitalsCore
 import VitalsStore
 
 /// Saves the records of concurrent ingest requests with group commit: while one transaction commits, the requests
@@ -9,27 +10,37 @@ import VitalsStore
 /// and stored whole or not at all: if any request of a group fails, the group is rolled back and each request saved
 /// again alone (`Store.save(_: [SaveRequest])`). Writing happens on a
 /// queue of its own, so the blocking SQLite calls do not hold a thread of Swift's cooperative pool.
+///
+/// Saves of new usage events only are recorded in `journal` as they commit, so that readers append them to the
+/// dataset they hold instead of loading the workspace again.
 final class IngestWriter: Sendable {
     private typealias Waiter = CheckedContinuation<Result<SaveSummary, StoreError>, Never>
+    private typealias Job = (request: SaveRequest, appending: UsageLog?, waiter: Waiter)
 
     private struct State {
-        var pending: [(request: SaveRequest, waiter: Waiter)] = []
+        var pending: [Job] = []
         /// Whether a drain is scheduled or running (it empties `pending` before it stops).
         var draining = false
     }
 
     private let store: Store
+    private let journal: AppendJournal
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "vitals.ingest-writer")
 
-    init(store: Store) { self.store = store }
+    init(store: Store, journal: AppendJournal = AppendJournal()) {
+        self.store = store
+        self.journal = journal
+    }
 
     /// Saves `request` with whatever else is waiting; returns once it is committed.
+    /// - Parameter appending: the request's usage events when they are all it holds (its accounts being the stored
+    ///   ones): recorded in the journal if every one was new.
     @discardableResult
-    func save(_ request: SaveRequest) async throws(StoreError) -> SaveSummary {
+    func save(_ request: SaveRequest, appending: UsageLog? = nil) async throws(StoreError) -> SaveSummary {
         let result = await withCheckedContinuation { (waiter: Waiter) in
             let start = state.withLock { state in
-                state.pending.append((request, waiter))
+                state.pending.append((request, appending, waiter))
                 defer { state.draining = true }
                 return !state.draining
             }
@@ -48,7 +59,18 @@ final class IngestWriter: Sendable {
                 return group
             }
             guard !group.isEmpty else { return }
-            let results = store.save(group.map(\.request))
+            let results = journal.committing {
+                let results = store.save(group.map(\.request))
+                for (job, result) in zip(group, results) {
+                    guard case .success(let summary) = result, let events = job.appending,
+                        let rows = job.request.storedAccounts, summary.newUsageEvents == events.count
+                    else { continue }
+                    journal.record(
+                        job.request.workspace, version: summary.dataVersion,
+                        AppendJournal.Entry(events: events, accountRows: rows))
+                }
+                return results
+            }
             for (job, result) in zip(group, results) { job.waiter.resume(returning: result) }
         }
     }

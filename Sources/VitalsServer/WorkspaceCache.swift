@@ -35,12 +35,19 @@ public struct WorkspaceView: Sendable {
 
 /// Keeps each workspace's view between requests, and drops it when the workspace is written to, so that the next
 /// read reflects the write: a view is built once per change, not once per request.
+///
+/// The dataset a view was built from is kept too. When the writes since are all saves of new usage events by this
+/// server (`AppendJournal`), the next view appends them to it; any other change loads the workspace from the store.
 actor WorkspaceCache {
     private let store: Store
     private let settings: ReportSettings
     private let health: HealthSettings
     private let clock: @Sendable () -> Timestamp
+    /// Saves of new usage events, recorded by the ingest writer as they commit.
+    nonisolated let journal = AppendJournal()
     private var views: [Int64: Task<WorkspaceView, any Error>] = [:]
+    /// The records each workspace's current view was built from, as of a data version.
+    private var bases: [Int64: Base] = [:]
     /// What checking new records needs (the accounts and the currencies with rates), kept apart from the views so
     /// that a stream of event batches does not rebuild a view per batch.
     private var references: [Int64: References] = [:]
@@ -57,13 +64,47 @@ actor WorkspaceCache {
     /// When each workspace's snapshot was last due to be written (see `view`).
     private var lastSnapshot: [Int64: Timestamp] = [:]
     private static let snapshotInterval: Int64 = 600
+    /// How many views were built from records loaded from the store (the others appended the journal's events).
+    private(set) var storeLoads = 0
+
+    /// A workspace's records as of `version`, with the row ids of its accounts in the order of `dataset.accounts`.
+    private struct Base: Sendable {
+        var dataset: Dataset
+        var version: Int64
+        var accountRows: [Int64]
+    }
 
     /// Drops the caches of `workspace` when its records changed since they were built, by this process or another
-    /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request.
+    /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request. The records of the
+    /// last view are kept when the journal holds every change since.
     private func refresh(_ workspace: Int64) throws {
         let current = try store.dataVersion(workspace: workspace)
-        if let known = versions[workspace], known != current { invalidate(workspace) }
+        guard let known = versions[workspace], known != current else {
+            versions[workspace] = current
+            return
+        }
+        dropViews(workspace)
+        try follow(workspace, to: current, forgetting: true)
+    }
+
+    /// Moves the known data version of `workspace` to `current`, keeping the records of its last view if the journal
+    /// holds every change since; else forgets them, and (if `forgetting`) what was checked against them.
+    private func follow(_ workspace: Int64, to current: Int64, forgetting: Bool) throws {
         versions[workspace] = current
+        guard let base = bases[workspace] else { return }
+        if journal.entries(workspace, after: base.version, through: current) != nil { return }
+        // A commit may be between its end and its recording: once it is recorded, look again.
+        let settled = try journal.settled { () throws -> Int64? in
+            let settled = try store.dataVersion(workspace: workspace)
+            return journal.entries(workspace, after: base.version, through: settled) != nil ? settled : nil
+        }
+        if let settled {
+            versions[workspace] = settled
+            return
+        }
+        bases[workspace] = nil
+        journal.untrack(workspace)
+        if forgetting { references[workspace] = nil }
     }
 
     /// The workspaces written to since the last call, forgetting them.
@@ -87,28 +128,53 @@ actor WorkspaceCache {
         let store = self.store
         let settings = self.settings
         let health = self.health
+        let journal = self.journal
         let now = clock()
-        // Concurrent readers of a cold workspace share one build.
-        // Read from the rows, a workspace gets a snapshot that makes the next start (or a reader in another process)
-        // fast; at most one per workspace every `snapshotInterval`, so that a stream of ingests does not rewrite it
-        // after every batch. Written after the view is served; the store skips it if records changed meanwhile.
+        let base = bases[workspace]
+        let target = versions[workspace] ?? 0
+        // Read from the rows (or appended to), a workspace gets a snapshot that makes the next start (or a reader in
+        // another process) fast; at most one per workspace every `snapshotInterval`, so that a stream of ingests does
+        // not rewrite it after every batch. Written after the view is served; the store skips it if records changed
+        // meanwhile.
         let snapshotDue = (lastSnapshot[workspace].map { now.seconds - $0.seconds >= Self.snapshotInterval } ?? true)
-        let task = Task {
-            let loaded = try store.load(workspace: workspace)
-            let view = try WorkspaceView(dataset: loaded.dataset, settings: settings, health: health, now: now)
-            if !loaded.fromSnapshot && snapshotDue {
+        let task = Task { () throws -> (WorkspaceView, Base, loaded: Bool) in
+            let next: Base
+            var fromSnapshot = false
+            var loaded = false
+            if let base, let appended = journal.entries(workspace, after: base.version, through: target),
+                appended.allSatisfy({ $0.accountRows == base.accountRows })
+            {
+                var dataset = base.dataset
+                for entry in appended { dataset.usageEvents.append(contentsOf: entry.events) }
+                next = Base(dataset: dataset, version: target, accountRows: base.accountRows)
+            } else {
+                journal.track(workspace)
+                let stored = try store.load(workspace: workspace)
+                next = Base(dataset: stored.dataset, version: stored.dataVersion, accountRows: stored.accountRows)
+                fromSnapshot = stored.fromSnapshot
+                loaded = true
+            }
+            journal.forget(workspace, through: next.version)
+            let view = WorkspaceView(dataset: next.dataset, settings: settings, health: health, now: now)
+            if !fromSnapshot && snapshotDue {
                 Task.detached(priority: .background) {
-                    try? store.writeSnapshot(loaded.dataset, workspace: workspace, dataVersion: loaded.dataVersion)
+                    try? store.writeSnapshot(next.dataset, workspace: workspace, dataVersion: next.version)
                 }
             }
-            return view
+            return (view, next, loaded)
         }
+        let viewTask = Task { try await task.value.0 }
         if snapshotDue { lastSnapshot[workspace] = now }
-        views[workspace] = task
+        views[workspace] = viewTask
         do {
-            return try await task.value
+            let (view, next, loaded) = try await task.value
+            if loaded { storeLoads += 1 }
+            // The records as of `next.version` are right whatever changed meanwhile: later changes are either in the
+            // journal or found missing by the next `refresh`.
+            if (bases[workspace]?.version ?? -1) < next.version { bases[workspace] = next }
+            return view
         } catch {
-            views[workspace] = nil
+            if views[workspace] == viewTask { views[workspace] = nil }
             throw error
         }
     }
@@ -152,15 +218,22 @@ actor WorkspaceCache {
     }
 
     /// Forgets the view and reports of `workspace` after a write, and its references too when the write changed
-    /// accounts or rates.
+    /// accounts or rates. The view's records stay when the journal holds the write (see `refresh`).
     func invalidate(_ workspace: Int64, references changed: Bool = true) {
+        dropViews(workspace)
+        if changed { references[workspace] = nil }
+        // This process's own write is accounted for here, so that `refresh` does not drop the references again.
+        if let current = try? store.dataVersion(workspace: workspace) {
+            try? follow(workspace, to: current, forgetting: false)
+        }
+    }
+
+    /// Forgets what was computed from the current view of `workspace`.
+    private func dropViews(_ workspace: Int64) {
         written.insert(workspace)
         views[workspace] = nil
         reports[workspace] = nil
         derived[workspace] = nil
-        if changed { references[workspace] = nil }
-        // This process's own write is accounted for here, so that `refresh` does not drop the references again.
-        if let current = try? store.dataVersion(workspace: workspace) { versions[workspace] = current }
     }
 }
 

@@ -19,8 +19,11 @@ extension Store {
         }
     }
 
-    /// Counts a write to the records of `workspace`, inside the writing transaction.
-    static func bumpDataVersion(_ db: Database, workspace: Int64) throws {
-        try db.execute(sql: "UPDATE workspace SET data_version = data_version + 1 WHERE id = ?", arguments: [workspace])
+    /// Counts a write to the records of `workspace`, inside the writing transaction; returns the new version.
+    @discardableResult
+    static func bumpDataVersion(_ db: Database, workspace: Int64) throws -> Int64 {
+        try Int64.fetchOne(
+            db, sql: "UPDATE workspace SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
+            arguments: [workspace]) ?? 0
     }
 }

@@ -198,9 +198,11 @@ extension Store {
 extension Store {
     /// The row ids of `workspace`'s accounts, in the order `accounts(workspace:)` lists them.
     public func accountRowIDs(workspace: Int64) throws(StoreError) -> [Int64] {
-        try read("reading the accounts") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE +workspace_id = ? ORDER BY id", arguments: [workspace])
-        }
+        try read("reading the accounts") { db in try Store.accountRowIDs(db, workspace: workspace) }
+    }
+
+    static func accountRowIDs(_ db: Database, workspace: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE +workspace_id = ? ORDER BY id", arguments: [workspace])
     }
 
     /// The currencies `workspace` has exchange rates for.

@@ -5,6 +5,12 @@ import VitalsCore
 /// How many records an import wrote, per kind.
 public struct SaveSummary: Sendable, Equatable {
     public var counts: [(kind: String, rows: Int)] = []
+    /// The workspace's data version (`Store.dataVersion`) this save moved it to.
+    public var dataVersion: Int64 = 0
+    /// How many of the saved usage events were new rows (the others replaced a stored event with the same id): when
+    /// all were, the workspace's events are exactly the ones it had followed by these, and a reader holding the
+    /// former can append them instead of reading everything again.
+    public var newUsageEvents = 0
 
     public static func == (a: SaveSummary, b: SaveSummary) -> Bool {
         a.counts.map(\.kind) == b.counts.map(\.kind) && a.counts.map(\.rows) == b.counts.map(\.rows)
@@ -50,8 +56,8 @@ extension Store {
         _ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]?, rebuildThreshold: Int,
         progress: ((_ written: Int, _ total: Int) -> Void)?, _ db: Database
     ) throws -> SaveSummary {
-        try Store.bumpDataVersion(db, workspace: workspace)
         var summary = SaveSummary()
+        summary.dataVersion = try Store.bumpDataVersion(db, workspace: workspace)
         let total = recordCount(dataset)
         var written = 0
         let report = progress.map { report in { (rows: Int) in
@@ -163,7 +169,8 @@ extension Store {
         let events = try saveUsageEvents(
             dataset.usageEvents, accountRows: accountRows, workspace: workspace, rebuildThreshold: rebuildThreshold, db,
             progress: report)
-        if events > 0 { summary.counts.append(("usage events", events)) }
+        if events.rows > 0 { summary.counts.append(("usage events", events.rows)) }
+        summary.newUsageEvents = events.new
         try upsert(
             db, "onboarding_milestone",
             ["workspace_id", "account_id", "milestone", "required", "started_at", "due_at", "completed_at"],

@@ -43,6 +43,8 @@ extension Store {
         public var dataVersion: Int64
         /// Whether they came from the snapshot (else from the rows, and a fresh snapshot would speed the next load).
         public var fromSnapshot: Bool
+        /// The row ids of `dataset.accounts`, in the same order (what `accountRowIDs(workspace:)` gives).
+        public var accountRows: [Int64]
     }
 
     /// Everything `workspace` holds: from its snapshot when that is current, else from the rows (`rowDataset`), in
@@ -51,11 +53,13 @@ extension Store {
         try read("reading the workspace") { db in
             let version = try Int64.fetchOne(
                 db, sql: "SELECT data_version FROM workspace WHERE id = ?", arguments: [workspace]) ?? 0
+            let rows = try Store.accountRowIDs(db, workspace: workspace)
             if let dataset = try Store.snapshot(db, workspace: workspace, version: version) {
-                return LoadedDataset(dataset: dataset, dataVersion: version, fromSnapshot: true)
+                return LoadedDataset(dataset: dataset, dataVersion: version, fromSnapshot: true, accountRows: rows)
             }
             return LoadedDataset(
-                dataset: try Store.rowDataset(db, workspace: workspace), dataVersion: version, fromSnapshot: false)
+                dataset: try Store.rowDataset(db, workspace: workspace), dataVersion: version, fromSnapshot: false,
+                accountRows: rows)
         }
     }
 

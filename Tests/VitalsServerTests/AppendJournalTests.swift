@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import VitalsCore
+import VitalsStore
+
+@testable import VitalsServer
+
+/// After saves of new usage events by this server, the next view appends them to the records it holds instead of
+/// loading the workspace again; any other change loads it again. Either way the view holds what the store holds.
+@Suite struct AppendJournalTests {
+    /// The fixture's store, a cache over it and a writer that records into the cache's journal.
+    struct Setup {
+        let f: APIFixture
+        let cache: WorkspaceCache
+        let writer: IngestWriter
+
+        init() throws {
+            f = try APIFixture()
+            cache = WorkspaceCache(store: f.store, settings: ReportSettings())
+            writer = IngestWriter(store: f.store, journal: cache.journal)
+        }
+
+        /// Saves `events` into workspace a the way `POST /api/v1/usage_events` does.
+        func ingest(_ events: [(id: String, account: Int, user: String, day: Int)]) async throws {
+            let references = try await cache.references(f.a)
+            var dataset = Dataset()
+            for account in references.accounts { _ = dataset.upsert(account) }
+            dataset.usageEvents = UsageLog(events.map { e in
+                UsageEvent(
+                    id: UsageEventID(e.id), account: AccountIndex(e.account), user: UserID(e.user), event: "login",
+                    occurredAt: Timestamp(year: 2024, month: 2, day: e.day))
+            })
+            try await writer.save(
+                SaveRequest(dataset, workspace: f.a, storedAccounts: references.rows), appending: dataset.usageEvents)
+            await cache.invalidate(f.a, references: false)
+        }
+
+        /// The events of workspace a's current view, as `id account user day`.
+        func viewEvents() async throws -> [String] {
+            try await cache.view(f.a).dataset.usageEvents.map { e in
+                "\(e.id.rawValue) \(e.account.int) \(e.user.rawValue) \(e.occurredAt.seconds / 86_400 - 19_753)"
+            }
+        }
+    }
+
+    @Test func newEventsAreAppendedAndOtherChangesLoadAgain() async throws {
+        let s = try Setup()
+        #expect(try await s.viewEvents() == [])
+        #expect(await s.cache.storeLoads == 1)
+
+        // Two batches of new events: appended, in the order saved (2024-02-01 is day 19,754 since 1970).
+        try await s.ingest([("e1", 0, "u1", 1), ("e2", 1, "u2", 2)])
+        try await s.ingest([("e3", 0, "u3", 3)])
+        #expect(try await s.viewEvents() == ["e1 0 u1 1", "e2 1 u2 2", "e3 0 u3 3"])
+        #expect(await s.cache.storeLoads == 1)
+
+        // A retried batch stores no new row: nothing to append, so the next view loads again; same events.
+        try await s.ingest([("e3", 0, "u3", 3)])
+        #expect(try await s.viewEvents() == ["e1 0 u1 1", "e2 1 u2 2", "e3 0 u3 3"])
+        #expect(await s.cache.storeLoads == 2)
+
+        // An event sent again with another user replaces the stored one: loaded again, and the view shows it.
+        try await s.ingest([("e2", 1, "u9", 2), ("e4", 1, "u2", 4)])
+        #expect(try await s.viewEvents() == ["e1 0 u1 1", "e2 1 u9 2", "e3 0 u3 3", "e4 1 u2 4"])
+        #expect(await s.cache.storeLoads == 3)
+
+        // Another kind of record (or another process) writes: loaded again.
+        try await s.ingest([("e5", 0, "u1", 5)])
+        try s.f.store.save(Dataset(), workspace: s.f.a)
+        #expect(try await s.viewEvents().last == "e5 0 u1 5")
+        #expect(await s.cache.storeLoads == 4)
+
+        // Appended or loaded, the view holds what the store holds, in the same order and with the same interning.
+        try await s.ingest([("e6", 1, "u7", 6)])
+        let view = try await s.cache.view(s.f.a)
+        #expect(await s.cache.storeLoads == 4)
+        let stored = try s.f.store.load(workspace: s.f.a)
+        #expect(view.dataset.usageEvents.columns == stored.dataset.usageEvents.columns)
+        #expect(stored.dataVersion == (try s.f.store.dataVersion(workspace: s.f.a)))
+    }
+
+    @Test func aJournalPastItsLimitIsDropped() {
+        let journal = AppendJournal(limit: 2)
+        journal.track(1)
+        let one = AppendJournal.Entry(
+            events: UsageLog([UsageEvent(id: "e1", account: AccountIndex(0), user: "u", event: "x", occurredAt: Timestamp(seconds: 0))]),
+            accountRows: [1])
+        journal.record(1, version: 5, one)
+        journal.record(2, version: 5, one)  // not tracked: not kept
+        #expect(journal.entries(1, after: 4, through: 5)?.count == 1)
+        #expect(journal.entries(2, after: 4, through: 5) == nil)
+        #expect(journal.entries(1, after: 3, through: 5) == nil)  // version 4 is missing
+        journal.record(1, version: 6, one)
+        journal.record(1, version: 7, one)  // three events: past the limit of two
+        #expect(journal.entries(1, after: 4, through: 7) == nil)
+        #expect(journal.entries(1, after: 4, through: 4)?.isEmpty == true)
+    }
+}
