@@ -130,7 +130,9 @@ actor WorkspaceCache {
         let health = self.health
         let journal = self.journal
         let now = clock()
-        let base = bases[workspace]
+        // Taken, not copied: with the old view gone, the build below is then the only holder of the records and
+        // appends to their columns in place instead of copying gigabytes of them first.
+        let base = bases.removeValue(forKey: workspace)
         let target = versions[workspace] ?? 0
         // Read from the rows (or appended to), a workspace gets a snapshot that makes the next start (or a reader in
         // another process) fast; at most one per workspace every `snapshotInterval`, so that a stream of ingests does
