@@ -16,15 +16,19 @@ public final class Store: Sendable {
     public let path: String
     /// A save of at least this many rows of a kind into an empty table rebuilds its indexes (`LoadPath.rebuild`).
     let rebuildThreshold: Int
+    /// A save of at least this many records is written by `writeLarge`.
+    let largeSave: Int
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public convenience init(path: String) throws(StoreError) {
         try self.init(path: path, rebuildThreshold: LoadPath.rebuildThreshold)
     }
 
-    /// As `init(path:)`, with the size from which a save into an empty table rebuilds its indexes (small in tests).
-    init(path: String, rebuildThreshold: Int) throws(StoreError) {
+    /// As `init(path:)`, with the size from which a save into an empty table rebuilds its indexes and the size of a
+    /// large save (small in tests).
+    init(path: String, rebuildThreshold: Int, largeSave: Int = Store.largeSave) throws(StoreError) {
         self.rebuildThreshold = rebuildThreshold
+        self.largeSave = largeSave
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -79,10 +83,17 @@ public final class Store: Sendable {
     /// SQLite spills the pages it dirtied first, which in a long bulk transaction are the B-trees' hot inner and
     /// rightmost pages: they were written to the log again and again (on the 26-million-row benchmark, about 20 GB of
     /// writes for a 2.6 GB file).
-    func writeLarge<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// - Parameter checkingForeignKeys: false when `body` writes only references it made itself in the transaction
+    ///   (row ids it just read or wrote), so that SQLite's look-up of the parent row for every row is redundant: it
+    ///   was a third of the CPU of a 20-million-event import. Foreign keys are on again afterwards.
+    func writeLarge<T>(
+        _ what: String, checkingForeignKeys: Bool = true, _ body: (Database) throws -> T
+    ) throws(StoreError) -> T {
         try writeWithoutTransaction(what) { db in
+            // Both settings apply to the connection, and foreign_keys only outside a transaction.
             try db.execute(sql: "PRAGMA cache_spill = OFF")
-            defer { try? db.execute(sql: "PRAGMA cache_spill = ON; PRAGMA shrink_memory") }
+            if !checkingForeignKeys { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+            defer { try? db.execute(sql: "PRAGMA cache_spill = ON; PRAGMA foreign_keys = ON; PRAGMA shrink_memory") }
             var result: T?
             try db.inTransaction(.immediate) {
                 result = try body(db)

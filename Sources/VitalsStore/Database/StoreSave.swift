@@ -36,7 +36,11 @@ extension Store {
                 dataset, workspace: workspace, storedAccounts: storedAccounts, rebuildThreshold: threshold,
                 progress: progress, db)
         }
-        if Store.recordCount(dataset) >= Store.largeSave { return try writeLarge("saving the records", body) }
+        if Store.recordCount(dataset) >= largeSave {
+            // Without `storedAccounts`, every reference to an account is a row id `saveAccounts` returns in the same
+            // transaction, and the workspace is the one being written: SQLite need not look each up again.
+            return try writeLarge("saving the records", checkingForeignKeys: storedAccounts != nil, body)
+        }
         return try write("saving the records", body)
     }
 
