@@ -1,23 +1,31 @@
 import Synchronization
 import VitalsCore
 
-/// The usage events this server saved that a workspace's dataset in memory can take by appending them, by the data
-/// version each save moved the workspace to, so that a stream of event batches does not make every next read load the
-/// whole workspace from the store again (at 100,000 accounts that is seconds; appending is a copy of the columns).
+/// The writes this server's ingest writer committed, by the data version each moved its workspace to: what a reader
+/// needs to follow them without reading the workspace again.
 ///
-/// The ingest writer records a save here when every event of it was a new row (`SaveSummary.newUsageEvents`); any
-/// other write (an update, a delete, another kind of record, another process) leaves a version missing, and a reader
-/// that finds one missing loads from the store as before. Only workspaces a reader holds a dataset of are recorded,
-/// and a workspace whose entries pass `limit` events is dropped whole (its reader then loads from the store).
+/// - A save of new usage events only (`SaveSummary.newUsageEvents`) keeps its events, so that the dataset a reader
+///   holds takes them by appending (at 100,000 accounts a load from the store takes seconds; appending is a copy of
+///   the columns). Only workspaces a reader holds a dataset of keep events (`holdEvents`), and a workspace whose kept
+///   events pass `limit` loses its entries (its reader then loads from the store).
+/// - Every other save says only whether it changed the accounts or rates (what checking new records needs).
+///
+/// A version missing here was written by something else (another process, a delete, a connector): its reader reads
+/// from the store.
 final class AppendJournal: Sendable {
-    /// A save's events, with the row ids of the accounts their account indexes refer to.
+    /// One committed save.
     struct Entry: Sendable {
-        let events: UsageLog
+        /// The save's usage events, when they were all it wrote and all were new rows (and events are held).
+        let events: UsageLog?
+        /// The row ids of the accounts the events' account indexes refer to.
         let accountRows: [Int64]
+        /// Whether the save wrote accounts or exchange rates.
+        let changesReferences: Bool
     }
 
     private struct Workspace {
         var entries: [Int64: Entry] = [:]
+        var holdEvents = false
         var events = 0
     }
 
@@ -29,24 +37,40 @@ final class AppendJournal: Sendable {
 
     init(limit: Int = 5_000_000) { self.limit = limit }
 
-    /// Starts recording saves of `workspace` (a reader now holds a dataset of it).
-    func track(_ workspace: Int64) {
-        state.withLock { if $0[workspace] == nil { $0[workspace] = Workspace() } }
+    /// Starts recording the saves of `workspace` from now on, keeping their events if `holdEvents`.
+    func track(_ workspace: Int64, holdEvents: Bool = false) {
+        state.withLock { all in
+            var w = all[workspace] ?? Workspace()
+            w.holdEvents = w.holdEvents || holdEvents
+            all[workspace] = w
+        }
     }
 
-    /// Stops recording saves of `workspace` and forgets those recorded.
-    func untrack(_ workspace: Int64) {
-        _ = state.withLock { $0.removeValue(forKey: workspace) }
-    }
-
-    /// Records that the save to `version` of `workspace` appended `entry.events`.
-    func record(_ workspace: Int64, version: Int64, _ entry: Entry) {
+    /// Stops keeping the events of `workspace`'s saves, and forgets those kept.
+    func dropEvents(_ workspace: Int64) {
         state.withLock { all in
             guard var w = all[workspace] else { return }
-            w.entries[version] = entry
-            w.events += entry.events.count
-            // Beyond the limit the reader loads from the store anyway: the memory is not worth holding.
-            all[workspace] = w.events > limit ? nil : w
+            w.holdEvents = false
+            w.events = 0
+            w.entries = w.entries.mapValues {
+                Entry(events: nil, accountRows: $0.accountRows, changesReferences: $0.changesReferences)
+            }
+            all[workspace] = w
+        }
+    }
+
+    /// Records the save that moved `workspace` to `version`; `events` are kept only if the workspace holds them.
+    func record(_ workspace: Int64, version: Int64, events: UsageLog?, accountRows: [Int64], changesReferences: Bool) {
+        state.withLock { all in
+            guard var w = all[workspace] else { return }
+            let kept = w.holdEvents ? events : nil
+            w.entries[version] = Entry(events: kept, accountRows: accountRows, changesReferences: changesReferences)
+            w.events += kept?.count ?? 0
+            if w.events > limit {
+                // Beyond the limit the reader loads from the store anyway: the memory is not worth holding.
+                w = Workspace()
+            }
+            all[workspace] = w
         }
     }
 
@@ -64,13 +88,13 @@ final class AppendJournal: Sendable {
         }
     }
 
-    /// Forgets the entries of `workspace` up to `version` (folded into a reader's dataset).
+    /// Forgets the entries of `workspace` up to `version` (followed by every reader).
     func forget(_ workspace: Int64, through version: Int64) {
         state.withLock { all in
             guard var w = all[workspace] else { return }
             for (v, entry) in w.entries where v <= version {
                 w.entries[v] = nil
-                w.events -= entry.events.count
+                w.events -= entry.events?.count ?? 0
             }
             all[workspace] = w
         }

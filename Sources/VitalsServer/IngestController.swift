@@ -104,11 +104,12 @@ struct IngestController: Sendable {
         } catch {
             throw Self.rejection(error, kind: kind)
         }
+        let changesReferences = kind == "accounts" || kind == "fx_rates"
         // Records of other kinds only refer to the stored accounts: they need not be written again.
         try await writer.save(
             SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows),
-            appending: kind == "usage_events" ? dataset.usageEvents : nil)
-        await cache.invalidate(grant.workspace, references: kind == "accounts" || kind == "fx_rates")
+            appending: kind == "usage_events" ? dataset.usageEvents : nil, changesReferences: changesReferences)
+        await cache.invalidate(grant.workspace, references: changesReferences)
         // The request was checked whole and saved in one transaction: every record of it is stored.
         return Response.json("{\"stored\":\(records.count)}")
     }

@@ -15,7 +15,7 @@ import VitalsStore
 /// dataset they hold instead of loading the workspace again.
 final class IngestWriter: Sendable {
     private typealias Waiter = CheckedContinuation<Result<SaveSummary, StoreError>, Never>
-    private typealias Job = (request: SaveRequest, appending: UsageLog?, waiter: Waiter)
+    private typealias Job = (request: SaveRequest, appending: UsageLog?, changesReferences: Bool, waiter: Waiter)
 
     private struct State {
         var pending: [Job] = []
@@ -35,12 +35,15 @@ final class IngestWriter: Sendable {
 
     /// Saves `request` with whatever else is waiting; returns once it is committed.
     /// - Parameter appending: the request's usage events when they are all it holds (its accounts being the stored
-    ///   ones): recorded in the journal if every one was new.
+    ///   ones): kept in the journal if every one was new.
+    /// - Parameter changesReferences: whether it writes accounts or exchange rates.
     @discardableResult
-    func save(_ request: SaveRequest, appending: UsageLog? = nil) async throws(StoreError) -> SaveSummary {
+    func save(
+        _ request: SaveRequest, appending: UsageLog? = nil, changesReferences: Bool = true
+    ) async throws(StoreError) -> SaveSummary {
         let result = await withCheckedContinuation { (waiter: Waiter) in
             let start = state.withLock { state in
-                state.pending.append((request, appending, waiter))
+                state.pending.append((request, appending, changesReferences, waiter))
                 defer { state.draining = true }
                 return !state.draining
             }
@@ -62,12 +65,11 @@ final class IngestWriter: Sendable {
             let results = journal.committing {
                 let results = store.save(group.map(\.request))
                 for (job, result) in zip(group, results) {
-                    guard case .success(let summary) = result, let events = job.appending,
-                        let rows = job.request.storedAccounts, summary.newUsageEvents == events.count
-                    else { continue }
+                    guard case .success(let summary) = result else { continue }
+                    let appended = job.appending.flatMap { summary.newUsageEvents == $0.count ? $0 : nil }
                     journal.record(
-                        job.request.workspace, version: summary.dataVersion,
-                        AppendJournal.Entry(events: events, accountRows: rows))
+                        job.request.workspace, version: summary.dataVersion, events: appended,
+                        accountRows: job.request.storedAccounts ?? [], changesReferences: job.changesReferences)
                 }
                 return results
             }

@@ -66,6 +66,10 @@ actor WorkspaceCache {
     private static let snapshotInterval: Int64 = 600
     /// How many views were built from records loaded from the store (the others appended the journal's events).
     private(set) var storeLoads = 0
+    /// How many times the references of a workspace were read from the store.
+    private(set) var referenceLoads = 0
+    /// The data version each view being built is built to (its base is out of `bases` meanwhile).
+    private var building: [Int64: Int64] = [:]
 
     /// A workspace's records as of `version`, with the row ids of its accounts in the order of `dataset.accounts`.
     private struct Base: Sendable {
@@ -75,36 +79,45 @@ actor WorkspaceCache {
     }
 
     /// Drops the caches of `workspace` when its records changed since they were built, by this process or another
-    /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request. The records of the
-    /// last view are kept when the journal holds every change since.
+    /// (`vitals import` or `vitals connect` while the server runs). One indexed read per request.
     private func refresh(_ workspace: Int64) throws {
         let current = try store.dataVersion(workspace: workspace)
-        guard let known = versions[workspace], known != current else {
+        guard let known = versions[workspace] else {
             versions[workspace] = current
             return
         }
+        guard known != current else { return }
         dropViews(workspace)
-        try follow(workspace, to: current, forgetting: true)
+        try follow(workspace, from: known, to: current, own: false)
     }
 
-    /// Moves the known data version of `workspace` to `current`, keeping the records of its last view if the journal
-    /// holds every change since; else forgets them, and (if `forgetting`) what was checked against them.
-    private func follow(_ workspace: Int64, to current: Int64, forgetting: Bool) throws {
+    /// Moves the known data version of `workspace` from `known` to `current`. What the journal shows of the versions
+    /// between decides what stays: the references unless a write there changed accounts or rates (or, unless `own`,
+    /// one is missing: another process wrote); the records of the last view if every write there appended events.
+    /// - Parameter own: the caller made the last write and has dropped the references itself if it changed them.
+    private func follow(_ workspace: Int64, from known: Int64, to current: Int64, own: Bool) throws {
+        var current = current
+        var entries = journal.entries(workspace, after: known, through: current)
+        if entries == nil && !own {
+            // A commit may be between its end and its recording: once it is recorded, look again.
+            (current, entries) = try journal.settled {
+                let settled = try store.dataVersion(workspace: workspace)
+                return (settled, journal.entries(workspace, after: known, through: settled))
+            }
+        }
         versions[workspace] = current
-        guard let base = bases[workspace] else { return }
-        if journal.entries(workspace, after: base.version, through: current) != nil { return }
-        // A commit may be between its end and its recording: once it is recorded, look again.
-        let settled = try journal.settled { () throws -> Int64? in
-            let settled = try store.dataVersion(workspace: workspace)
-            return journal.entries(workspace, after: base.version, through: settled) != nil ? settled : nil
+        if entries.map({ $0.contains(where: \.changesReferences) }) ?? !own { references[workspace] = nil }
+        if let base = bases[workspace] {
+            let appendable = journal.entries(workspace, after: base.version, through: current)?.allSatisfy {
+                $0.events != nil && $0.accountRows == base.accountRows
+            } ?? false
+            if !appendable {
+                bases[workspace] = nil
+                journal.dropEvents(workspace)
+            }
         }
-        if let settled {
-            versions[workspace] = settled
-            return
-        }
-        bases[workspace] = nil
-        journal.untrack(workspace)
-        if forgetting { references[workspace] = nil }
+        // Entries are kept only as long as a view still has to take them.
+        journal.forget(workspace, through: bases[workspace]?.version ?? building[workspace] ?? current)
     }
 
     /// The workspaces written to since the last call, forgetting them.
@@ -134,6 +147,7 @@ actor WorkspaceCache {
         // appends to their columns in place instead of copying gigabytes of them first.
         let base = bases.removeValue(forKey: workspace)
         let target = versions[workspace] ?? 0
+        building[workspace] = target
         // Read from the rows (or appended to), a workspace gets a snapshot that makes the next start (or a reader in
         // another process) fast; at most one per workspace every `snapshotInterval`, so that a stream of ingests does
         // not rewrite it after every batch. Written after the view is served; the store skips it if records changed
@@ -144,13 +158,13 @@ actor WorkspaceCache {
             var fromSnapshot = false
             var loaded = false
             if let base, let appended = journal.entries(workspace, after: base.version, through: target),
-                appended.allSatisfy({ $0.accountRows == base.accountRows })
+                appended.allSatisfy({ $0.events != nil && $0.accountRows == base.accountRows })
             {
                 var dataset = base.dataset
-                for entry in appended { dataset.usageEvents.append(contentsOf: entry.events) }
+                for case let events? in appended.map(\.events) { dataset.usageEvents.append(contentsOf: events) }
                 next = Base(dataset: dataset, version: target, accountRows: base.accountRows)
             } else {
-                journal.track(workspace)
+                journal.track(workspace, holdEvents: true)
                 let stored = try store.load(workspace: workspace)
                 next = Base(dataset: stored.dataset, version: stored.dataVersion, accountRows: stored.accountRows)
                 fromSnapshot = stored.fromSnapshot
@@ -168,6 +182,7 @@ actor WorkspaceCache {
         let viewTask = Task { try await task.value.0 }
         if snapshotDue { lastSnapshot[workspace] = now }
         views[workspace] = viewTask
+        defer { if building[workspace] == target { building[workspace] = nil } }
         do {
             let (view, next, loaded) = try await task.value
             if loaded { storeLoads += 1 }
@@ -212,6 +227,8 @@ actor WorkspaceCache {
     func references(_ workspace: Int64) throws -> References {
         try refresh(workspace)
         if let known = references[workspace] { return known }
+        journal.track(workspace)
+        referenceLoads += 1
         let loaded = References(
             accounts: try store.accounts(workspace: workspace), rows: try store.accountRowIDs(workspace: workspace),
             rated: try store.ratedCurrencies(workspace: workspace))
@@ -225,8 +242,11 @@ actor WorkspaceCache {
         dropViews(workspace)
         if changed { references[workspace] = nil }
         // This process's own write is accounted for here, so that `refresh` does not drop the references again.
-        if let current = try? store.dataVersion(workspace: workspace) {
-            try? follow(workspace, to: current, forgetting: false)
+        guard let current = try? store.dataVersion(workspace: workspace) else { return }
+        if let known = versions[workspace], known != current {
+            try? follow(workspace, from: known, to: current, own: true)
+        } else {
+            versions[workspace] = current
         }
     }
 

@@ -31,7 +31,8 @@ import VitalsStore
                     occurredAt: Timestamp(year: 2024, month: 2, day: e.day))
             })
             try await writer.save(
-                SaveRequest(dataset, workspace: f.a, storedAccounts: references.rows), appending: dataset.usageEvents)
+                SaveRequest(dataset, workspace: f.a, storedAccounts: references.rows), appending: dataset.usageEvents,
+                changesReferences: false)
             await cache.invalidate(f.a, references: false)
         }
 
@@ -79,20 +80,56 @@ import VitalsStore
         #expect(stored.dataVersion == (try s.f.store.dataVersion(workspace: s.f.a)))
     }
 
-    @Test func aJournalPastItsLimitIsDropped() {
+    @Test func theAccountsCheckedAgainstStayUntilAccountsOrRatesChange() async throws {
+        let s = try Setup()
+        // An ingest-only server: no view is ever built, and batches of events do not read the accounts again.
+        try await s.ingest([("e1", 0, "u1", 1)])
+        try await s.ingest([("e2", 1, "u2", 2)])
+        try await s.ingest([("e2", 1, "u3", 2)])  // an update: not appendable, but it changes no account
+        _ = try await s.cache.references(s.f.a)
+        #expect(await s.cache.referenceLoads == 1)
+        // Accounts saved by this server: read again.
+        var accounts = Dataset()
+        _ = accounts.upsert(Account(id: "c", name: "C"))
+        try await s.writer.save(SaveRequest(accounts, workspace: s.f.a), changesReferences: true)
+        await s.cache.invalidate(s.f.a, references: true)
+        #expect(try await s.cache.references(s.f.a).accounts.map(\.id.rawValue) == ["a", "b", "c"])
+        #expect(await s.cache.referenceLoads == 2)
+        // Another process writes (here: the store directly, as `vitals import` would): read again.
+        var more = Dataset()
+        _ = more.upsert(Account(id: "d", name: "D"))
+        try s.f.store.save(more, workspace: s.f.a)
+        #expect(try await s.cache.references(s.f.a).accounts.map(\.id.rawValue) == ["a", "b", "c", "d"])
+        #expect(await s.cache.referenceLoads == 3)
+        // Events for the new account are appended to a view like any others.
+        _ = try await s.cache.view(s.f.a)
+        try await s.ingest([("e3", 3, "u4", 3)])
+        #expect(try await s.viewEvents() == ["e1 0 u1 1", "e2 1 u3 2", "e3 3 u4 3"])
+        #expect(await s.cache.storeLoads == 1)
+        #expect(await s.cache.referenceLoads == 3)
+    }
+
+    @Test func aJournalKeepsEventsOnlyWhereHeldAndUpToItsLimit() {
         let journal = AppendJournal(limit: 2)
-        journal.track(1)
-        let one = AppendJournal.Entry(
-            events: UsageLog([UsageEvent(id: "e1", account: AccountIndex(0), user: "u", event: "x", occurredAt: Timestamp(seconds: 0))]),
-            accountRows: [1])
-        journal.record(1, version: 5, one)
-        journal.record(2, version: 5, one)  // not tracked: not kept
-        #expect(journal.entries(1, after: 4, through: 5)?.count == 1)
+        let one = UsageLog([UsageEvent(id: "e1", account: AccountIndex(0), user: "u", event: "x", occurredAt: Timestamp(seconds: 0))])
+        func record(_ workspace: Int64, _ version: Int64, references: Bool = false) {
+            journal.record(workspace, version: version, events: one, accountRows: [1], changesReferences: references)
+        }
+        journal.track(1, holdEvents: true)
+        journal.track(3)
+        record(1, 5)
+        record(2, 5)  // not tracked: not recorded
+        record(3, 5, references: true)  // tracked without events
+        #expect(journal.entries(1, after: 4, through: 5)?.map { $0.events?.count } == [1])
         #expect(journal.entries(2, after: 4, through: 5) == nil)
+        #expect(journal.entries(3, after: 4, through: 5)?.map { $0.events == nil && $0.changesReferences } == [true])
         #expect(journal.entries(1, after: 3, through: 5) == nil)  // version 4 is missing
-        journal.record(1, version: 6, one)
-        journal.record(1, version: 7, one)  // three events: past the limit of two
+        record(1, 6)
+        record(1, 7)  // three events held: past the limit of two, so the workspace starts again
         #expect(journal.entries(1, after: 4, through: 7) == nil)
         #expect(journal.entries(1, after: 4, through: 4)?.isEmpty == true)
+        record(1, 8)
+        journal.forget(1, through: 8)
+        #expect(journal.entries(1, after: 7, through: 8) == nil)
     }
 }
