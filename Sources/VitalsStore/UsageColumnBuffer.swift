@@ -6,6 +6,9 @@ import VitalsCore
 /// a uniqueness and a capacity check per column and event, about half a second on 20 million events. The columns
 /// grow when full, so `reset`'s sizes are a hint, not a bound. A struct (a class's stored properties are checked for
 /// exclusive access at run time, on every event) whose memory its owner frees with `deallocate()`.
+///
+/// Without ids (`keepsIDs` false, for a load that checks them and drops them) it keeps instead a 64-bit hash of
+/// each id, and whether the ids are in strictly ascending order (then none can repeat, and the hashes are not read).
 struct UsageColumnBuffer {
     private(set) var count = 0
     private(set) var capacity = 0
@@ -15,6 +18,15 @@ struct UsageColumnBuffer {
     private(set) var times = UnsafeMutablePointer<Int64>.allocate(capacity: 0)
     private(set) var durations = UnsafeMutablePointer<Double>.allocate(capacity: 0)
     private(set) var idEnds = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    private(set) var idHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private(set) var keepsIDs = true
+    /// Without ids: whether each id sorted strictly after the one before; and the first and last ids, pointers into
+    /// the block being decoded (valid until its bytes are let go).
+    private(set) var ascending = true
+    private(set) var firstID: UnsafeBufferPointer<UInt8>?
+    private(set) var lastID: UnsafeBufferPointer<UInt8>?
+    /// Hashes every id to the same value: a test's way to make ids collide.
+    var collidingHashes = false
     /// Where a run of events on consecutive lines starts: the event and its line, counted from the piece's first
     /// line (a new run starts after a blank line or a row with a problem).
     private(set) var lineRuns: [(event: Int, line: Int)] = []
@@ -27,7 +39,11 @@ struct UsageColumnBuffer {
     var nameInterner = StringInterner(expected: 64)
 
     /// Empties the buffer, keeping its memory, with room for at least `events` events and `idBytes` bytes of ids.
-    mutating func reset(events: Int, idBytes bytes: Int) {
+    mutating func reset(events: Int, idBytes bytes: Int, keepIDs: Bool) {
+        keepsIDs = keepIDs
+        ascending = true
+        firstID = nil
+        lastID = nil
         count = 0
         idByteCount = 0
         lineRuns.removeAll(keepingCapacity: true)
@@ -35,7 +51,7 @@ struct UsageColumnBuffer {
         userInterner = StringInterner(expected: 1024)
         nameInterner = StringInterner(expected: 64)
         if events > capacity { grow(events: events) }
-        if bytes > idByteCapacity { grow(idBytes: bytes) }
+        if keepIDs && bytes > idByteCapacity { grow(idBytes: bytes) }
     }
 
     @inline(__always)
@@ -44,10 +60,20 @@ struct UsageColumnBuffer {
         line: Int
     ) {
         if count == capacity { grow(events: 2 * capacity + 1024) }
-        if idByteCount + id.count > idByteCapacity { grow(idBytes: 2 * idByteCapacity + id.count + 4096) }
-        (idBytes + idByteCount).update(from: id.baseAddress!, count: id.count)
-        idByteCount += id.count
-        idEnds[count] = idByteCount
+        if keepsIDs {
+            if idByteCount + id.count > idByteCapacity { grow(idBytes: 2 * idByteCapacity + id.count + 4096) }
+            (idBytes + idByteCount).update(from: id.baseAddress!, count: id.count)
+            idByteCount += id.count
+            idEnds[count] = idByteCount
+        } else {
+            idHashes[count] = collidingHashes ? 0 : StringInterner.hash(id)
+            if let lastID {
+                if ascending && !IDOrder.precedes(lastID, id) { ascending = false }
+            } else {
+                firstID = id
+            }
+            lastID = id
+        }
         accounts[count] = account
         users[count] = user
         names[count] = name
@@ -71,6 +97,7 @@ struct UsageColumnBuffer {
         times = moved(times)
         durations = moved(durations)
         idEnds = moved(idEnds)
+        idHashes = moved(idHashes)
         capacity = events
     }
 
@@ -89,15 +116,19 @@ struct UsageColumnBuffer {
             userInterner: userInterner, names: UnsafeBufferPointer(start: names, count: count), nameInterner: nameInterner,
             times: UnsafeBufferPointer(start: times, count: count),
             durations: UnsafeBufferPointer(start: durations, count: count),
-            idBytes: UnsafeBufferPointer(start: idBytes, count: idByteCount),
-            idEnds: UnsafeBufferPointer(start: idEnds, count: count))
+            ids: keepsIDs
+                ? (UnsafeBufferPointer(start: idBytes, count: idByteCount), UnsafeBufferPointer(start: idEnds, count: count))
+                : nil)
     }
+
+    /// The ids' hashes, when the buffer keeps no ids.
+    var hashes: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(start: idHashes, count: keepsIDs ? 0 : count) }
 
     /// Frees the memory; the buffer must not be used after.
     func deallocate() {
         for pointer in [UnsafeMutableRawPointer(accounts), UnsafeMutableRawPointer(users), UnsafeMutableRawPointer(names),
             UnsafeMutableRawPointer(times), UnsafeMutableRawPointer(durations), UnsafeMutableRawPointer(idEnds),
-            UnsafeMutableRawPointer(idBytes)]
+            UnsafeMutableRawPointer(idHashes), UnsafeMutableRawPointer(idBytes)]
         {
             pointer.deallocate()
         }
