@@ -375,7 +375,7 @@ extension UsageEventsFastCSV {
                 }
             }
             // The digest compares ids in the block's bytes: before they are let go.
-            for piece in decoded.prefix(pieces.count) { result.idDigest?.add(piece.events) }
+            result.idDigest?.add(block: decoded.prefix(pieces.count).lazy.map(\.events))
             file.release(upTo: end)
             for piece in decoded.prefix(pieces.count) {
                 piece.events.append(to: &result.events)
