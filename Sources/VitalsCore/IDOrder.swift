@@ -2,7 +2,7 @@
 /// cannot repeat, without a hash table.
 public enum IDOrder {
     /// Whether `x` sorts strictly before `y` byte by byte (the shorter first on a common prefix), eight bytes at a time.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = Swift.min(x.count, y.count)
         guard common > 0 else { return x.count < y.count }

@@ -7,8 +7,9 @@ import VitalsCore
 /// grow when full, so `reset`'s sizes are a hint, not a bound. A struct (a class's stored properties are checked for
 /// exclusive access at run time, on every event) whose memory its owner frees with `deallocate()`.
 ///
-/// Without ids (`keepsIDs` false, for a load that checks them and drops them) it keeps instead a 64-bit hash of
-/// each id, and whether the ids are in strictly ascending order (then none can repeat, and the hashes are not read).
+/// Without ids (`keepsIDs` false, for a load that checks them and drops them) it keeps instead where each id lies in
+/// the block being decoded, and whether the ids are in strictly ascending order (then none can repeat); their 64-bit
+/// hashes are computed only when needed (`hashIDs`, `appendHashes`), as most files' ids ascend.
 struct UsageColumnBuffer {
     private(set) var count = 0
     private(set) var capacity = 0
@@ -18,7 +19,9 @@ struct UsageColumnBuffer {
     private(set) var times = UnsafeMutablePointer<Int64>.allocate(capacity: 0)
     private(set) var durations = UnsafeMutablePointer<Double>.allocate(capacity: 0)
     private(set) var idEnds = UnsafeMutablePointer<Int>.allocate(capacity: 0)
-    private(set) var idHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var idRefs = UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: 0)
+    private var idHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var hashed = false
     private(set) var keepsIDs = true
     /// Without ids: whether each id sorted strictly after the one before; and the first and last ids, pointers into
     /// the block being decoded (valid until its bytes are let go).
@@ -41,6 +44,7 @@ struct UsageColumnBuffer {
     /// Empties the buffer, keeping its memory, with room for at least `events` events and `idBytes` bytes of ids.
     mutating func reset(events: Int, idBytes bytes: Int, keepIDs: Bool) {
         keepsIDs = keepIDs
+        hashed = false
         ascending = true
         firstID = nil
         lastID = nil
@@ -66,7 +70,7 @@ struct UsageColumnBuffer {
             idByteCount += id.count
             idEnds[count] = idByteCount
         } else {
-            idHashes[count] = collidingHashes ? 0 : StringInterner.hash(id)
+            idRefs[count] = id
             if let lastID {
                 if ascending && !IDOrder.precedes(lastID, id) { ascending = false }
             } else {
@@ -97,6 +101,7 @@ struct UsageColumnBuffer {
         times = moved(times)
         durations = moved(durations)
         idEnds = moved(idEnds)
+        idRefs = moved(idRefs)
         idHashes = moved(idHashes)
         capacity = events
     }
@@ -121,14 +126,32 @@ struct UsageColumnBuffer {
                 : nil)
     }
 
-    /// The ids' hashes, when the buffer keeps no ids.
-    var hashes: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(start: idHashes, count: keepsIDs ? 0 : count) }
+    /// Computes the ids' hashes (without ids kept), from the block the buffer was decoded from: before its bytes
+    /// are let go. For a decoder that finds its ids out of order and so knows they will be needed.
+    mutating func hashIDs() {
+        guard !keepsIDs else { return }
+        for k in 0..<count { idHashes[k] = hash(idRefs[k]) }
+        hashed = true
+    }
+
+    /// Appends the ids' hashes (without ids kept) to `hashes`, computing those not yet computed: before the block's
+    /// bytes are let go.
+    func appendHashes(to hashes: inout [UInt64]) {
+        guard !keepsIDs else { return }
+        if hashed {
+            hashes.append(contentsOf: UnsafeBufferPointer(start: idHashes, count: count))
+        } else {
+            for k in 0..<count { hashes.append(hash(idRefs[k])) }
+        }
+    }
+
+    private func hash(_ id: UnsafeBufferPointer<UInt8>) -> UInt64 { collidingHashes ? 0 : StringInterner.hash(id) }
 
     /// Frees the memory; the buffer must not be used after.
     func deallocate() {
         for pointer in [UnsafeMutableRawPointer(accounts), UnsafeMutableRawPointer(users), UnsafeMutableRawPointer(names),
             UnsafeMutableRawPointer(times), UnsafeMutableRawPointer(durations), UnsafeMutableRawPointer(idEnds),
-            UnsafeMutableRawPointer(idHashes), UnsafeMutableRawPointer(idBytes)]
+            UnsafeMutableRawPointer(idRefs), UnsafeMutableRawPointer(idHashes), UnsafeMutableRawPointer(idBytes)]
         {
             pointer.deallocate()
         }

@@ -85,6 +85,8 @@ struct UsageEventsFastCSV {
                 decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, recent: &recent, into: &piece)
             }
         }
+        // Ids out of order will be checked by their hashes: computed here, in parallel, while the bytes are at hand.
+        if !ids.keep && !piece.events.ascending { piece.events.hashIDs() }
     }
 
     private static func decode(

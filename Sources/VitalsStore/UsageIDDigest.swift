@@ -47,7 +47,7 @@ struct UsageIDDigest: Sendable {
                 complete = false
             } else {
                 if hashes.isEmpty { hashes.reserveCapacity(expectedCount) }
-                for piece in pieces { hashes.append(contentsOf: piece.hashes) }
+                for piece in pieces { piece.appendHashes(to: &hashes) }
             }
         }
         count += pieces.reduce(0) { $0 + $1.count }

@@ -9,10 +9,10 @@ import VitalsCore
 @Suite struct UsageIDDropTests {
     let accounts = "account_id,name\na1,One\na2,Two\n"
 
-    /// 300 rows on lines 2-301, ids `e1000`...`e1299` (ascending), but for the given replacements by row.
-    func events(ids replaced: [Int: String] = [:], order: [Int]? = nil) -> String {
+    /// `rows` rows on lines 2..., ids `e1000`, `e1001`... (ascending), but for the given replacements by row.
+    func events(rows: Int = 300, ids replaced: [Int: String] = [:], order: [Int]? = nil) -> String {
         var text = "event_id,account_id,user_id,event,occurred_at,duration_seconds\n"
-        for k in order ?? Array(0..<300) {
+        for k in order ?? Array(0..<rows) {
             let id = replaced[k] ?? "e\(1000 + k)"
             text += "\(id),\(k % 3 == 0 ? "a2" : "a1"),u\(k % 4),\(k % 2 == 0 ? "login" : "export"),"
             text += "2024-05-0\(1 + k % 9)T10:00:00Z,\(k % 5 == 0 ? "" : "\(k).5")\n"
@@ -122,6 +122,22 @@ import VitalsCore
                 #expect(!swapped.complete && swapped.hashes.isEmpty && swapped.mayRepeat(parallelism: 2))
             }
         }
+    }
+
+    /// One block of 3,000 rows (about 130 kB) read as two pieces on two cores: the first ascends, the second does
+    /// not (a repeat of row 5 in row 2,999, or rows 2,997 and 2,998 swapped), so the hashes of the first are computed
+    /// when the second's are.
+    @Test(arguments: [false, true])
+    func hashesAPieceThatAscendsBesideOneThatDoesNot(colliding: Bool) throws {
+        let repeated = events(rows: 3_000, ids: [2_999: "e1005"])
+        #expect(
+            problems(try load(repeated, blockSize: 1 << 20, ids: .checkedThenDropped, colliding: colliding)) == [
+                "usage_events.csv:3001: event_id: duplicate event_id 'e1005' (first on line 7)"
+            ])
+        var order = Array(0..<3_000)
+        order.swapAt(2_997, 2_998)
+        let loaded = try load(events(rows: 3_000, order: order), blockSize: 1 << 20, ids: .checkedThenDropped).get()
+        #expect(loaded.usageEvents.count == 3_000 && !loaded.usageEvents.hasIDs)
     }
 
     /// Ids that ascend through the first block and then repeat (rows 150 and 299): found by reading the file again.
