@@ -19,6 +19,11 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     /// The event ids' UTF-8 bytes back to back; event `i`'s id ends at `idEnds[i]` and starts where `i - 1`'s ends.
     private var idBytes: [UInt8] = []
     private var idEnds: [Int] = []
+    /// Whether the log holds its events' ids. A report reads none, so a loader may check them for repeats and then
+    /// not keep them (`DatasetLoader`'s `usageEventIDs: .checkedThenDropped`): 21 bytes an event, a third of the log.
+    /// Without them, reading an id (`id(at:)`, `withIDBytes`, `columns`, an event through the subscript) is a
+    /// programming error and stops the program.
+    public private(set) var hasIDs = true
     private var properties: [Int: [String: String]] = [:]
 
     private var userInterner = StringInterner(expected: 1024)
@@ -43,6 +48,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
 
     public subscript(position: Int) -> UsageEvent {
         get {
+            requireIDs()
             let duration = durations[position]
             return UsageEvent(
                 id: UsageEventID(id(at: position)), account: AccountIndex(Int(accounts[position])),
@@ -51,6 +57,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
                 properties: properties[position] ?? [:])
         }
         set {
+            requireIDs()
             let old = idRange(position)
             let newID = Array(newValue.id.rawValue.utf8)
             idBytes.replaceSubrange(old, with: newID)
@@ -76,6 +83,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     }
 
     public mutating func append(_ event: UsageEvent) {
+        requireIDs()
         var id = event.id.rawValue
         let user = userInterner.index(of: event.user.rawValue, tag: event.account.value)
         let name = nameInterner.index(of: event.event)
@@ -92,6 +100,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         event: UnsafeBufferPointer<UInt8>, occurredAt: Timestamp, durationSeconds: Double?,
         properties: [String: String] = [:]
     ) {
+        requireIDs()
         let userIndex = userInterner.index(of: user, tag: account.value)
         let name = nameInterner.index(of: event)
         idBytes.append(contentsOf: id)
@@ -115,10 +124,12 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     /// Appends every event of `other`, mapping its users and event names onto this log's.
     public mutating func append(contentsOf other: UsageLog) {
         guard !other.isEmpty else { return }
-        if isEmpty && idBytes.capacity < other.idBytes.count {
+        if isEmpty && (idBytes.capacity < other.idBytes.count || !other.hasIDs) {
             self = other
             return
         }
+        requireIDs()
+        other.requireIDs()
         let userMap = other.userInterner.texts.indices.map {
             userInterner.index(of: other.userInterner.texts[$0], tag: other.userInterner.tags[$0])
         }
@@ -144,11 +155,18 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     /// `userInterner`, whose tags are the users' accounts), event name `names[k]` (an index into `nameInterner`),
     /// instant `times[k]`, duration `durations[k]` (NaN when absent) and the id bytes ending at `idEnds[k]` in
     /// `idBytes`. For a reader that decodes parts of a file in parallel into columns of its own.
+    /// `ids` is `nil` for a reader that keeps no ids, which only an empty log or one without ids takes.
     public mutating func append(
         accounts: UnsafeBufferPointer<Int32>, users: UnsafeBufferPointer<Int32>, userInterner other: StringInterner,
         names: UnsafeBufferPointer<Int32>, nameInterner otherNames: StringInterner, times: UnsafeBufferPointer<Int64>,
-        durations: UnsafeBufferPointer<Double>, idBytes: UnsafeBufferPointer<UInt8>, idEnds: UnsafeBufferPointer<Int>
+        durations: UnsafeBufferPointer<Double>, ids: (bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>)?
     ) {
+        if ids == nil {
+            precondition(isEmpty || !hasIDs, "events without ids appended to a usage log with ids")
+            hasIDs = false
+        } else {
+            requireIDs()
+        }
         let userMap = other.texts.indices.map { userInterner.index(of: other.texts[$0], tag: other.tags[$0]) }
         let nameMap = otherNames.texts.map { nameInterner.index(of: $0) }
         let base = self.idBytes.count
@@ -156,13 +174,15 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         self.accounts.append(contentsOf: accounts)
         self.times.append(contentsOf: times)
         self.durations.append(contentsOf: durations)
-        self.idBytes.append(contentsOf: idBytes)
         self.users.append(contentsOf: users)
         nameIndices.append(contentsOf: names)
-        self.idEnds.append(contentsOf: idEnds)
         UsageLog.map(&self.users, from: first) { userMap[Int($0)] }
         UsageLog.map(&nameIndices, from: first) { nameMap[Int($0)] }
-        UsageLog.map(&self.idEnds, from: first) { $0 + base }
+        if let ids {
+            self.idBytes.append(contentsOf: ids.bytes)
+            self.idEnds.append(contentsOf: ids.ends)
+            UsageLog.map(&self.idEnds, from: first) { $0 + base }
+        }
     }
 
     /// Replaces each element of `values[start...]` by `transform` of it.
@@ -172,21 +192,37 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         }
     }
 
-    public mutating func reserveCapacity(_ count: Int, idBytesPerEvent: Int = 16) {
+    /// Reserves room for `count` events, and for their ids unless `idBytesPerEvent` is `nil` (a log to be filled
+    /// without ids).
+    public mutating func reserveCapacity(_ count: Int, idBytesPerEvent: Int? = 16) {
         accounts.reserveCapacity(count)
         users.reserveCapacity(count)
         nameIndices.reserveCapacity(count)
         times.reserveCapacity(count)
         durations.reserveCapacity(count)
-        idEnds.reserveCapacity(count)
-        idBytes.reserveCapacity(count * idBytesPerEvent)
+        if let idBytesPerEvent {
+            idEnds.reserveCapacity(count)
+            idBytes.reserveCapacity(count * idBytesPerEvent)
+        }
+    }
+
+    /// Lets go of the events' ids, once nothing needs them (see `hasIDs`).
+    public mutating func dropIDs() {
+        idBytes = []
+        idEnds = []
+        hasIDs = false
+    }
+
+    private func requireIDs() {
+        precondition(hasIDs, "the usage events' ids were not kept (DatasetLoader usageEventIDs: .checkedThenDropped)")
     }
 
     public mutating func removeAll() { self = UsageLog() }
 
     /// The id of event `i`.
     public func id(at i: Int) -> String {
-        idBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[idRange(i)]), as: UTF8.self) }
+        requireIDs()
+        return idBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[idRange(i)]), as: UTF8.self) }
     }
 
     /// Calls `body` with every id's UTF-8 bytes back to back and where each ends: event `i`'s id is
@@ -194,7 +230,8 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     public func withIDBytes<R>(
         _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int>) throws -> R
     ) rethrows -> R {
-        try idBytes.withUnsafeBufferPointer { bytes in try idEnds.withUnsafeBufferPointer { try body(bytes, $0) } }
+        requireIDs()
+        return try idBytes.withUnsafeBufferPointer { bytes in try idEnds.withUnsafeBufferPointer { try body(bytes, $0) } }
     }
 
     /// The properties of event `i` (empty for most).
@@ -208,7 +245,8 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     /// The pairs `(duplicate, first)` of events whose id repeats an earlier event's id, in order of `duplicate`.
     /// A large log is searched by `parallelism` threads.
     public func duplicateIDs(parallelism: Int = 1) -> [(duplicate: Int, first: Int)] {
-        idBytes.withUnsafeBufferPointer { bytes in
+        requireIDs()
+        return idBytes.withUnsafeBufferPointer { bytes in
             idEnds.withUnsafeBufferPointer { ends in
                 // Unchecked views: called tens of millions of times, and every index comes from `ends` itself.
                 func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
@@ -216,30 +254,11 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
                     count: count, parallelism: parallelism,
                     hash: { StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range($0)])) },
                     same: { bytes[range($0)].elementsEqual(bytes[range($1)]) },
-                    precedes: { UsageLog.precedes(bytes, range($0), range($1)) })
+                    precedes: {
+                        IDOrder.precedes(UnsafeBufferPointer(rebasing: bytes[range($0)]), UnsafeBufferPointer(rebasing: bytes[range($1)]))
+                    })
             }
         }
-    }
-
-    /// Byte-wise order of two ids (shorter first on a common prefix), eight bytes at a time.
-    private static func precedes(_ bytes: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
-        let raw = UnsafeRawPointer(bytes.baseAddress!)
-        let common = Swift.min(x.count, y.count)
-        var k = 0
-        while k + 8 <= common {
-            // Big-endian words compare as their bytes do.
-            let a = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: x.lowerBound + k, as: UInt64.self))
-            let b = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: y.lowerBound + k, as: UInt64.self))
-            if a != b { return a < b }
-            k += 8
-        }
-        while k < common {
-            let a = bytes[x.lowerBound + k]
-            let b = bytes[y.lowerBound + k]
-            if a != b { return a < b }
-            k += 1
-        }
-        return x.count < y.count
     }
 }
 
@@ -294,7 +313,8 @@ extension UsageLog {
 
     /// The log's columns.
     public var columns: Columns {
-        Columns(
+        requireIDs()
+        return Columns(
             accounts: accounts, users: users, nameIndices: nameIndices, times: times, durations: durations,
             idBytes: idBytes, idEnds: idEnds, properties: properties, userIDs: userInterner.texts,
             userAccounts: userInterner.tags, names: nameInterner.texts)

@@ -13,21 +13,33 @@ public enum DatasetLoader {
         "leads.csv", "success_goals.csv", "csm_pulse.csv",
     ]
 
+    /// What a load does with the usage events' ids.
+    public enum UsageEventIDs: Sendable {
+        /// Checked for repeats and kept in the dataset: to store or export the events.
+        case kept
+        /// Checked for repeats (with the same messages), then not kept: the dataset's `usageEvents.hasIDs` is false.
+        /// For a caller that only computes from the events (a report), which then needs a third less memory for them.
+        case checkedThenDropped
+    }
+
     /// Loads every canonical file present in `directory`. Money in a currency other than `reportingCurrency` needs
     /// rates in fx_rates.csv.
     /// - Parameter knownAccounts: accounts that exist already (in the store being imported into): they start the
     ///   dataset, rows may refer to them, and accounts.csv may update them.
     public static func load(
-        directory: String, reportingCurrency: CurrencyCode, knownAccounts: [Account] = []
+        directory: String, reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
+        usageEventIDs: UsageEventIDs = .kept
     ) throws(DatasetLoadError) -> Dataset {
         try load(
             directory: directory, reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
-            knownAccounts: knownAccounts)
+            knownAccounts: knownAccounts, usageEventIDs: usageEventIDs)
     }
 
     /// - Parameter usageBlockSize: bytes of usage_events.csv read at a time (small in tests, to cross block ends).
+    /// - Parameter collidingIDHashes: without kept ids, hash every id alike (tests of the exact check behind hashes).
     static func load(
-        directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account] = []
+        directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account] = [],
+        usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false
     ) throws(DatasetLoadError) -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -37,7 +49,7 @@ public enum DatasetLoader {
         // Each file is read just before it is decoded and let go after, so only one file's bytes are held at a time.
         return try load(
             reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize, knownAccounts: knownAccounts,
-            ratedCurrencies: []
+            ratedCurrencies: [], usageEventIDs: usageEventIDs, collidingIDHashes: collidingIDHashes
         ) { file in
             let path = (directory as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: path) else { return .absent }
@@ -67,7 +79,7 @@ public enum DatasetLoader {
 
     private static func load(
         reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account], ratedCurrencies: Set<CurrencyCode>,
-        input: (String) -> Input
+        usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false, input: (String) -> Input
     ) throws(DatasetLoadError)
         -> Dataset
     {
@@ -99,7 +111,10 @@ public enum DatasetLoader {
             defer {
                 // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
                 if file == "accounts.csv", reader.accountsDeclared, case .path(let path) = input("usage_events.csv") {
-                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize)
+                    // Ids in usage_events.ndjson may repeat those of the CSV: then they are kept until checked.
+                    var ids = UsageEventsFastCSV.IDHandling(keep: true, colliding: collidingIDHashes)
+                    if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
+                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
                 }
             }
             if file.hasSuffix(".ndjson") {
@@ -128,7 +143,7 @@ public enum DatasetLoader {
                 reader.log = log
             }
             if let read = pending.wait() {
-                reader.apply(read)
+                reader.apply(read) { pending.reread() }
             } else {
                 readFile(file)
             }
@@ -137,6 +152,7 @@ public enum DatasetLoader {
         reader.checkUsageEventIDs()
         reader.checkSubscriptionOverlaps()
         if let error = log.error { throw error }
+        if usageEventIDs == .checkedThenDropped { reader.dataset.usageEvents.dropIDs() }
         return reader.dataset
     }
 }
@@ -171,10 +187,16 @@ final class BackgroundUsageRead: @unchecked Sendable {
     // `result` is written once by the worker before it signals `done`, and read only after waiting for `done`.
     private var result: FastUsageRead?
     private let done = DispatchSemaphore(value: 0)
+    private let path: String
+    private let accounts: StringInterner
+    private let blockSize: Int
 
-    init(path: String, accounts: StringInterner, blockSize: Int) {
+    init(path: String, accounts: StringInterner, blockSize: Int, ids: UsageEventsFastCSV.IDHandling) {
+        self.path = path
+        self.accounts = accounts
+        self.blockSize = blockSize
         let thread = Thread { [self] in
-            result = UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize)
+            result = UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize, ids: ids)
             done.signal()
         }
         thread.stackSize = 1 << 20
@@ -185,5 +207,10 @@ final class BackgroundUsageRead: @unchecked Sendable {
     func wait() -> FastUsageRead? {
         done.wait()
         return result
+    }
+
+    /// Reads the file again, on the calling thread, keeping the ids: for the exact check behind equal id hashes.
+    func reread() -> UsageLog? {
+        UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize)?.events
     }
 }

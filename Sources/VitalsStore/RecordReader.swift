@@ -20,6 +20,9 @@ struct RecordReader {
     private(set) var accountKeys = StringInterner(expected: 1024)
     /// Where each usage event came from, for messages about duplicates found after the files are read.
     var usageSources: [(file: String, lines: LineMap)] = []
+    /// When usage_events.csv was read without its ids: what stands for them, and how to read the file again with
+    /// them should two ids hash alike.
+    var usageIDDigest: (digest: UsageIDDigest, reread: () -> UsageLog?)?
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
     private var surveyColumns: SurveyColumns?
@@ -441,7 +444,17 @@ struct RecordReader {
 
     /// Reports every usage event whose id repeats an earlier one's (in either usage file).
     mutating func checkUsageEventIDs() {
-        let duplicates = dataset.usageEvents.duplicateIDs(parallelism: ProcessInfo.processInfo.activeProcessorCount)
+        let parallelism = ProcessInfo.processInfo.activeProcessorCount
+        var events = dataset.usageEvents
+        if !events.hasIDs {
+            guard let (digest, reread) = usageIDDigest, digest.mayRepeat(parallelism: parallelism) else { return }
+            guard let withIDs = reread(), withIDs.count == events.count else {
+                log.add("usage_events.csv", 0, nil, "changed while it was read")
+                return
+            }
+            events = withIDs
+        }
+        let duplicates = events.duplicateIDs(parallelism: parallelism)
         guard !duplicates.isEmpty else { return }
         var ends: [Int] = []
         for source in usageSources { ends.append((ends.last ?? 0) + source.lines.count) }
@@ -456,7 +469,7 @@ struct RecordReader {
             let place = was.file == at.file ? "line \(was.line)" : "\(was.file) line \(was.line)"
             log.add(
                 at.file, at.line, "event_id",
-                "duplicate event_id '\(dataset.usageEvents.id(at: duplicate))' (first on \(place))")
+                "duplicate event_id '\(events.id(at: duplicate))' (first on \(place))")
         }
     }
 

@@ -13,6 +13,13 @@ import VitalsCore
 struct UsageEventsFastCSV {
     static let blockSize = 32 << 20
 
+    /// What the read keeps of the event ids: their bytes, or (`keep` false) what `UsageIDDigest` needs to find
+    /// repeats without them. `colliding` gives every id the same hash, so that tests see hash collisions.
+    struct IDHandling: Sendable {
+        var keep = true
+        var colliding = false
+    }
+
     /// A problem found in a piece, at a line counted from the piece's first line.
     struct Problem {
         var line: Int
@@ -56,11 +63,14 @@ struct UsageEventsFastCSV {
     }
 
     /// Decodes the rows in `range` of `buffer` (whole lines) into `piece`, emptied first but keeping its memory.
+    /// Without `ids.keep`, keeps the ids' hashes instead of their bytes (`UsageColumnBuffer`); `ids.colliding`
+    /// makes every hash the same (tests).
     static func decode(
         _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, accounts: StringInterner,
-        expectedEvents: Int, into piece: inout Piece
+        expectedEvents: Int, ids: IDHandling = IDHandling(), into piece: inout Piece
     ) {
-        piece.events.reset(events: expectedEvents, idBytes: range.count / 4)
+        piece.events.reset(events: expectedEvents, idBytes: range.count / 4, keepIDs: ids.keep)
+        piece.events.collidingHashes = ids.colliding
         piece.problems.removeAll()
         piece.lineCount = 0
         // Field bounds in a scratch buffer rather than arrays: written for every field of tens of millions of rows.
@@ -75,6 +85,8 @@ struct UsageEventsFastCSV {
                 decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, recent: &recent, into: &piece)
             }
         }
+        // Ids out of order will be checked by their hashes: computed here, in parallel, while the bytes are at hand.
+        if !ids.keep && !piece.events.ascending { piece.events.hashIDs() }
     }
 
     private static func decode(
@@ -310,12 +322,16 @@ struct FastUsageRead: Sendable {
     var events = UsageLog()
     var lines = LineMap()
     var problems: [(line: Int, column: String, reason: String)] = []
+    /// What stands for the ids when they were not kept (`nil` when they were).
+    var idDigest: UsageIDDigest?
 }
 
 extension UsageEventsFastCSV {
     /// Reads usage_events.csv at `path`; `nil` where the fast path does not apply (the file is then read by the
     /// general reader). Touches nothing but the file, so it can run beside the reading of the other files.
-    static func read(path: String, accounts: StringInterner, blockSize: Int = blockSize) -> FastUsageRead? {
+    static func read(
+        path: String, accounts: StringInterner, blockSize: Int = blockSize, ids: IDHandling = IDHandling()
+    ) -> FastUsageRead? {
         guard let file = MappedFile(path: path) else { return nil }
         let whole = file.bytes
         let size = whole.count
@@ -337,7 +353,8 @@ extension UsageEventsFastCSV {
         let sample = UnsafeBufferPointer(rebasing: whole[newline..<min(size, newline + blockSize)])
         let sampleLines = max(1, sample.lazy.filter { $0 == 0x0A }.count)
         let expected = size / max(16, sample.count / sampleLines) + 1024
-        result.events.reserveCapacity(expected, idBytesPerEvent: 16)
+        result.events.reserveCapacity(expected, idBytesPerEvent: ids.keep ? 16 : nil)
+        if !ids.keep { result.idDigest = UsageIDDigest(expectedCount: expected) }
         start = newline + 1
         var nextLine = 2
         // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
@@ -356,9 +373,11 @@ extension UsageEventsFastCSV {
                 DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
                     decode(
                         input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64,
-                        into: &output[k])
+                        ids: ids, into: &output[k])
                 }
             }
+            // The digest compares ids in the block's bytes: before they are let go.
+            result.idDigest?.add(block: decoded.prefix(pieces.count).lazy.map(\.events))
             file.release(upTo: end)
             for piece in decoded.prefix(pieces.count) {
                 piece.events.append(to: &result.events)
@@ -392,9 +411,11 @@ extension UsageEventsFastCSV {
 }
 
 extension RecordReader {
-    /// Takes in what the fast path read from usage_events.csv.
-    mutating func apply(_ read: FastUsageRead) {
+    /// Takes in what the fast path read from usage_events.csv; `reread` reads it again with the ids, when `read`
+    /// has none.
+    mutating func apply(_ read: FastUsageRead, reread: @escaping () -> UsageLog?) {
         dataset.usageEvents.append(contentsOf: read.events)
+        if let digest = read.idDigest { usageIDDigest = (digest, reread) }
         usageSources.append(("usage_events.csv", read.lines))
         for problem in read.problems { log.add("usage_events.csv", problem.line, problem.column, problem.reason) }
     }

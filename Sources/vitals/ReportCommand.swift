@@ -64,7 +64,9 @@ struct ReportCommand: ParsableCommand {
         // Read from the rows: a snapshot for the next reader, written once the report is out.
         var snapshotLater: (() -> Void)?
         if let data {
-            dataset = try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency)
+            // A report reads no event ids: checked for repeats, then not kept (a third of the usage events' memory).
+            dataset = try DatasetLoader.load(
+                directory: data, reportingCurrency: settings.reportingCurrency, usageEventIDs: .checkedThenDropped)
         } else {
             let (store, workspace) = try store.open(create: false)
             let loaded = try store.load(workspace: workspace)

@@ -1,0 +1,25 @@
+/// The byte-wise order of ids: what tells that ids written in ascending order (sequence numbers, time-ordered ids)
+/// cannot repeat, without a hash table.
+public enum IDOrder {
+    /// Whether `x` sorts strictly before `y` byte by byte (the shorter first on a common prefix), eight bytes at a time.
+    @inlinable @inline(__always)
+    public static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = Swift.min(x.count, y.count)
+        guard common > 0 else { return x.count < y.count }
+        let a = UnsafeRawPointer(x.baseAddress!)
+        let b = UnsafeRawPointer(y.baseAddress!)
+        var k = 0
+        while k + 8 <= common {
+            // Big-endian words compare as their bytes do.
+            let u = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            let v = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            if u != v { return u < v }
+            k += 8
+        }
+        while k < common {
+            if x[k] != y[k] { return x[k] < y[k] }
+            k += 1
+        }
+        return x.count < y.count
+    }
+}
