@@ -125,11 +125,14 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     public mutating func append(contentsOf other: UsageLog) {
         guard !other.isEmpty else { return }
         if isEmpty && (idBytes.capacity < other.idBytes.count || !other.hasIDs) {
+            let keepIDs = hasIDs
             self = other
+            if !keepIDs { dropIDs() }
             return
         }
-        requireIDs()
-        other.requireIDs()
+        // A log without ids takes the events of one with ids without them; the other way round would leave some
+        // events without an id.
+        other.requireIDs(unless: !hasIDs)
         let userMap = other.userInterner.texts.indices.map {
             userInterner.index(of: other.userInterner.texts[$0], tag: other.userInterner.tags[$0])
         }
@@ -139,15 +142,17 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         accounts.append(contentsOf: other.accounts)
         times.append(contentsOf: other.times)
         durations.append(contentsOf: other.durations)
-        idBytes.append(contentsOf: other.idBytes)
+        if hasIDs { idBytes.append(contentsOf: other.idBytes) }
         // Copied whole, then mapped in place: far faster than appending a lazy map element by element, and this
         // runs for every block of a large file.
         users.append(contentsOf: other.users)
         nameIndices.append(contentsOf: other.nameIndices)
-        idEnds.append(contentsOf: other.idEnds)
         UsageLog.map(&users, from: first) { userMap[Int($0)] }
         UsageLog.map(&nameIndices, from: first) { nameMap[Int($0)] }
-        UsageLog.map(&idEnds, from: first) { $0 + base }
+        if hasIDs {
+            idEnds.append(contentsOf: other.idEnds)
+            UsageLog.map(&idEnds, from: first) { $0 + base }
+        }
         for (i, values) in other.properties { properties[first + i] = values }
     }
 
@@ -213,8 +218,10 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
         hasIDs = false
     }
 
-    private func requireIDs() {
-        precondition(hasIDs, "the usage events' ids were not kept (DatasetLoader usageEventIDs: .checkedThenDropped)")
+    private func requireIDs(unless exempt: Bool = false) {
+        precondition(
+            hasIDs || exempt,
+            "the usage events' ids were not kept (DatasetLoader usageEventIDs: .checkedThenDropped, or a store snapshot)")
     }
 
     public mutating func removeAll() { self = UsageLog() }
@@ -262,9 +269,27 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     }
 }
 
+extension UsageLog: CustomStringConvertible {
+    /// A summary that reads no id, so that printing a log without ids (a test's failure message) is safe.
+    public var description: String {
+        "UsageLog(\(count) events, \(userIDs.count) users, \(names.count) event names, ids \(hasIDs ? "kept" : "not kept"))"
+    }
+}
+
 extension UsageLog: Equatable {
-    /// Two logs are equal when they hold the same events in the same order (however they interned them).
-    public static func == (lhs: UsageLog, rhs: UsageLog) -> Bool { lhs.elementsEqual(rhs) }
+    /// Two logs are equal when they hold the same events in the same order (however they interned them), both with
+    /// their ids or both without.
+    public static func == (lhs: UsageLog, rhs: UsageLog) -> Bool {
+        guard lhs.hasIDs == rhs.hasIDs else { return false }
+        if lhs.hasIDs { return lhs.elementsEqual(rhs) }
+        let (a, b) = (lhs.userInterner.texts, rhs.userInterner.texts)
+        let (x, y) = (lhs.nameInterner.texts, rhs.nameInterner.texts)
+        return lhs.count == rhs.count && lhs.accounts == rhs.accounts && lhs.times == rhs.times
+            && lhs.durations.map(\.bitPattern) == rhs.durations.map(\.bitPattern) && lhs.properties == rhs.properties
+            && lhs.indices.allSatisfy { i in
+                a[Int(lhs.users[i])] == b[Int(rhs.users[i])] && x[Int(lhs.nameIndices[i])] == y[Int(rhs.nameIndices[i])]
+            }
+    }
 }
 
 extension UsageLog {
@@ -283,12 +308,15 @@ extension UsageLog {
         public var userIDs: [String]
         public var userAccounts: [Int32]
         public var names: [String]
+        /// Whether the events' ids are in `idBytes` and `idEnds` (else both are empty).
+        public var hasIDs: Bool
 
         public init(
             accounts: [Int32], users: [Int32], nameIndices: [Int32], times: [Int64], durations: [Double],
             idBytes: [UInt8], idEnds: [Int], properties: [Int: [String: String]], userIDs: [String],
-            userAccounts: [Int32], names: [String]
+            userAccounts: [Int32], names: [String], hasIDs: Bool = true
         ) {
+            self.hasIDs = hasIDs
             self.accounts = accounts
             self.users = users
             self.nameIndices = nameIndices
@@ -307,26 +335,27 @@ extension UsageLog {
             a.accounts == b.accounts && a.users == b.users && a.nameIndices == b.nameIndices && a.times == b.times
                 && a.durations.map(\.bitPattern) == b.durations.map(\.bitPattern) && a.idBytes == b.idBytes
                 && a.idEnds == b.idEnds && a.properties == b.properties && a.userIDs == b.userIDs
-                && a.userAccounts == b.userAccounts && a.names == b.names
+                && a.userAccounts == b.userAccounts && a.names == b.names && a.hasIDs == b.hasIDs
         }
     }
 
-    /// The log's columns.
+    /// The log's columns (without ids for a log without them).
     public var columns: Columns {
-        requireIDs()
-        return Columns(
+        Columns(
             accounts: accounts, users: users, nameIndices: nameIndices, times: times, durations: durations,
             idBytes: idBytes, idEnds: idEnds, properties: properties, userIDs: userInterner.texts,
-            userAccounts: userInterner.tags, names: nameInterner.texts)
+            userAccounts: userInterner.tags, names: nameInterner.texts, hasIDs: hasIDs)
     }
 
     /// The log whose columns are `columns`, which must be consistent (every index in range, one user per id and
     /// account, one name per text), as `columns` of a log gives them.
     public init(columns c: Columns) {
         precondition(
-            [c.users.count, c.nameIndices.count, c.times.count, c.durations.count, c.idEnds.count]
-                .allSatisfy { $0 == c.accounts.count } && c.userIDs.count == c.userAccounts.count,
+            [c.users.count, c.nameIndices.count, c.times.count, c.durations.count].allSatisfy { $0 == c.accounts.count }
+                && (c.hasIDs ? c.idEnds.count == c.accounts.count : c.idEnds.isEmpty && c.idBytes.isEmpty)
+                && c.userIDs.count == c.userAccounts.count,
             "inconsistent usage log columns")
+        hasIDs = c.hasIDs
         accounts = c.accounts
         users = c.users
         nameIndices = c.nameIndices

@@ -238,7 +238,7 @@ import VitalsStore
             }
             let dataset = try store.dataset(workspace: workspace)
             #expect(dataset.accounts.map(\.name) == ["Acme Inc"])
-            #expect(dataset.usageEvents.map { $0.properties } == [["plan": "pro"], [:]])
+            #expect(dataset.usageEvents.indices.map(dataset.usageEvents.properties(at:)) == [["plan": "pro"], [:]])
             let unknown = #"{"api_key":"vk_ffffffffffff_\#(String(repeating: "f", count: 48))","batch":[]}"#
             try await client.execute(uri: "/batch/", method: .post, headers: headers(nil), body: ByteBuffer(string: unknown)) { response in
                 #expect(response.status == .unauthorized)

@@ -34,7 +34,10 @@ import VitalsCore
         #expect(stored.acquisitionCosts == folder.acquisitionCosts)
         #expect(stored.surveyResponses == folder.surveyResponses)
         #expect(stored.tickets == folder.tickets)
-        #expect(stored.usageEvents == folder.usageEvents)
+        // The store gives usage events without their ids (nothing computed reads them).
+        var events = folder.usageEvents
+        events.dropIDs()
+        #expect(stored.usageEvents == events)
         #expect(stored.onboarding == folder.onboarding)
         #expect(stored.leads == folder.leads)
         #expect(stored.successGoals == folder.successGoals)

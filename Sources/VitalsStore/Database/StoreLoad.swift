@@ -123,6 +123,9 @@ extension Store {
                        channel: r[7]))
         }
         try Store.readUsageEvents(db, workspace: workspace, accountIndex: { index[$0] }, into: &dataset.usageEvents)
+        // As from the snapshot, which keeps no usage event ids: a dataset read from the store is for computing, and
+        // nothing computed reads them (they stay in the rows).
+        dataset.usageEvents.dropIDs()
         let milestones = try Row.fetchCursor(
             db,
             sql: """

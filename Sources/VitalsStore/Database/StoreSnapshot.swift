@@ -48,7 +48,8 @@ extension Store {
     }
 
     /// Everything `workspace` holds: from its snapshot when that is current, else from the rows (`rowDataset`), in
-    /// one read transaction either way.
+    /// one read transaction either way. The usage events come without their ids (`UsageLog.hasIDs`): nothing computed
+    /// needs them, and they would be a third of the events' memory.
     public func load(workspace: Int64) throws(StoreError) -> LoadedDataset {
         try read("reading the workspace") { db in
             let version = try Int64.fetchOne(
@@ -64,7 +65,7 @@ extension Store {
     }
 
     /// Everything `workspace` holds, as the dataset the KPIs are computed from: the same dataset `DatasetLoader`
-    /// reads from the folder the records were imported from.
+    /// reads from the folder the records were imported from (less the usage events' ids, as `load`).
     public func dataset(workspace: Int64) throws(StoreError) -> Dataset { try load(workspace: workspace).dataset }
 
     /// Stores `dataset` as the snapshot of `workspace`'s records at `dataVersion`, replacing any older one: first the

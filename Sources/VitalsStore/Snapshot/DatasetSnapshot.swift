@@ -5,8 +5,9 @@ import VitalsCore
 /// reads a workspace in a fraction of a second instead of stepping through tens of millions of rows.
 ///
 /// The bytes hold a header (format, byte order) and one section per table. Usage events, by far the largest table,
-/// are stored by column (`UsageLog.Columns`), each column copied whole; the other tables record by record. Sections
-/// decode independently, on every core.
+/// are stored by column (`UsageLog.Columns`), each column copied whole, without the events' ids (a dataset read from
+/// the store has none: `UsageLog.hasIDs`); the other tables record by record. Sections decode independently, on
+/// every core.
 public enum DatasetSnapshot {
     /// Raised for bytes that are not a snapshot of this format: the caller reads the rows instead.
     public struct Unreadable: Error, CustomStringConvertible {
@@ -15,7 +16,7 @@ public enum DatasetSnapshot {
 
     static let magic: UInt64 = 0x5053_4E53_4C54_4956  // "VITLSNSP" read as little-endian
     /// Bumped whenever the layout below changes; an older snapshot is then simply not used.
-    static let format: UInt32 = 3
+    static let format: UInt32 = 4
     static let byteOrderMark: UInt32 = 0x0102_0304
 
     public static func encode(_ dataset: Dataset) -> [UInt8] {

@@ -226,7 +226,8 @@ extension SnapshotTables {
             let timeWidth = try source.fixed(UInt8.self)
             let earliest = try source.fixed(Int64.self)
             let durationWidth = try source.fixed(UInt8.self)
-            guard width == 1 || width == 8, nameWidth == 1 || nameWidth == 4, timeWidth == 4 || timeWidth == 8,
+            // Id width 0: no ids (what `writeUsage` writes); 1 or 8: id lengths in bytes or ends, then the ids.
+            guard width == 0 || width == 1 || width == 8, nameWidth == 1 || nameWidth == 4, timeWidth == 4 || timeWidth == 8,
                 durationWidth == 4 || durationWidth == 8
             else { throw Damaged(description: "usage columns of unknown widths") }
             let accounts = try source.array(Int32.self, count: n)
@@ -240,7 +241,10 @@ extension SnapshotTables {
                 durationWidth == 4
                 ? try source.array(Float.self, count: n).map { Double($0) } : try source.array(Double.self, count: n)
             let idEnds: [Int]
-            if width == 1 {
+            if width == 0 {
+                guard idByteCount == 0 else { throw Damaged(description: "usage ids without their lengths") }
+                idEnds = []
+            } else if width == 1 {
                 let lengths = try source.array(UInt8.self, count: n)
                 var end = 0
                 idEnds = lengths.map { length in
@@ -269,13 +273,14 @@ extension SnapshotTables {
                 !users.contains(where: { $0 < 0 || Int($0) >= userIDs.count }),
                 !names.contains(where: { $0 < 0 || Int($0) >= nameTexts.count }),
                 idEnds.allSatisfy({ $0 >= 0 }), zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
-                (idEnds.last ?? 0) == idBytes.count, properties.keys.allSatisfy({ $0 < n })
+                (idEnds.last ?? 0) == idBytes.count, properties.keys.allSatisfy({ $0 < n }),
+                n > 0 ? width == 0 || idEnds.count == n : true
             else { throw Damaged(description: "the usage columns do not fit together") }
             return UsageLog(
                 columns: UsageLog.Columns(
                     accounts: accounts, users: users, nameIndices: names, times: times, durations: durations,
                     idBytes: idBytes, idEnds: idEnds, properties: properties, userIDs: userIDs,
-                    userAccounts: userAccounts, names: nameTexts))
+                    userAccounts: userAccounts, names: nameTexts, hasIDs: width != 0))
         }
 
         private func success(_ r: inout SnapshotReader) throws(Damaged) -> Part {
