@@ -158,6 +158,20 @@ import VitalsGenerator
         expectSame(decoded, Dataset())
     }
 
+    @Test func narrowColumnsWidenInPlace() throws {
+        // 1-byte values widened to 4 and 4-byte values to 8, as the usage columns are: 255, 0 and 7 come out as
+        // themselves, 4,000,000,000 stays unsigned, and the last value is not lost to the widening.
+        var bytes: [UInt8] = [255, 0, 7]
+        for value: UInt32 in [4_000_000_000, 1, 86_400] { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
+        try bytes.withUnsafeBytes { (buffer) throws in
+            var r = SnapshotReader(buffer)
+            #expect(try r.array(UInt8.self, count: 3, widenedTo: Int32.self) { Int32($0) } == [255, 0, 7])
+            #expect(try r.array(UInt32.self, count: 3, widenedTo: Int64.self) { 100 + Int64($0) } == [4_000_000_100, 101, 86_500])
+            #expect(r.isAtEnd)
+            #expect(throws: SnapshotReader.Damaged.self) { try r.array(UInt8.self, count: 1, widenedTo: Int32.self) { Int32($0) } }
+        }
+    }
+
     @Test func damagedBytesAreRefused() throws {
         let bytes = DatasetSnapshot.encode(Self.everyField)
         // Cut anywhere: never a crash, never a dataset.

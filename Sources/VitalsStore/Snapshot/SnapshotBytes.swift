@@ -203,6 +203,41 @@ extension SnapshotSource {
         return values
     }
 
+    /// The next `count` values stored as `Narrow`, each widened to `Wide` by `widen`, as an array. The narrow values
+    /// are read into the far end of the array's own buffer and widened in place, front to back (value `i` is written
+    /// only over bytes of values before `i` or of `i` itself, already read): no second array, no second pass over
+    /// new memory.
+    mutating func array<Narrow: BitwiseCopyable, Wide: BitwiseCopyable>(
+        _: Narrow.Type, count: Int, widenedTo _: Wide.Type, _ widen: (Narrow) -> Wide
+    ) throws(SnapshotReader.Damaged) -> [Wide] {
+        let (narrow, wide) = (MemoryLayout<Narrow>.stride, MemoryLayout<Wide>.stride)
+        precondition(wide >= narrow && wide % narrow == 0, "widening to a type of a multiple of the size")
+        guard count >= 0, count <= remaining / narrow else {
+            throw SnapshotReader.Damaged(description: "a column is longer than the snapshot")
+        }
+        var failure: SnapshotReader.Damaged?
+        let values = [Wide](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard count > 0 else { return }
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let tail = count * (wide - narrow)
+            do throws(SnapshotReader.Damaged) {
+                try read(into: base + tail, count: count * narrow)
+            } catch {
+                failure = error
+                return
+            }
+            for i in 0..<count {
+                let value = base.load(fromByteOffset: tail + i * narrow, as: Narrow.self)
+                base.storeBytes(of: widen(value), toByteOffset: i * wide, as: Wide.self)
+            }
+            initialized = count
+        }
+        if let failure { throw failure }
+        return values
+    }
+
+
     /// The next `count` bytes in a buffer of their own, for `SnapshotReader`; the caller deallocates it.
     mutating func block(_ count: Int) throws(SnapshotReader.Damaged) -> UnsafeMutableRawBufferPointer {
         guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "a section is longer than the snapshot") }

@@ -233,13 +233,17 @@ extension SnapshotTables {
             let accounts = try source.array(Int32.self, count: n)
             let users = try source.array(Int32.self, count: n)
             let names =
-                nameWidth == 1 ? try source.array(UInt8.self, count: n).map { Int32($0) } : try source.array(Int32.self, count: n)
+                nameWidth == 1
+                ? try source.array(UInt8.self, count: n, widenedTo: Int32.self) { Int32($0) }
+                : try source.array(Int32.self, count: n)
             let times =
                 timeWidth == 4
-                ? try source.array(UInt32.self, count: n).map { earliest &+ Int64($0) } : try source.array(Int64.self, count: n)
+                ? try source.array(UInt32.self, count: n, widenedTo: Int64.self) { earliest &+ Int64($0) }
+                : try source.array(Int64.self, count: n)
             let durations =
                 durationWidth == 4
-                ? try source.array(Float.self, count: n).map { Double($0) } : try source.array(Double.self, count: n)
+                ? try source.array(Float.self, count: n, widenedTo: Double.self) { Double($0) }
+                : try source.array(Double.self, count: n)
             let idEnds: [Int]
             if width == 0 {
                 guard idByteCount == 0 else { throw Damaged(description: "usage ids without their lengths") }
