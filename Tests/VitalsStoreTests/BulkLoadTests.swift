@@ -140,44 +140,45 @@ import VitalsCore
         }
     }
 
-    @Test func migration0009KeepsTheEventsAndNamesTheKey() throws {
-        let path = NSTemporaryDirectory() + "vitals-0007-\(UUID().uuidString).sqlite"
-        // A store as 0007 left it: the key is a UNIQUE clause of the table.
+    /// A store file migrated up to `migration`, holding workspace 1, its account `a` (row 7) and `events` (SQL
+    /// values after `VALUES`), then checked by `check` before the store migrates the rest.
+    private func store(
+        migratedUpTo migration: String, events: String, _ check: (DatabaseQueue) throws -> Void = { _ in }
+    ) throws -> Store {
+        let path = NSTemporaryDirectory() + "vitals-migration-\(UUID().uuidString).sqlite"
         do {
             let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "0007 workspace data version")
+            try Schema.migrator.migrate(queue, upTo: migration)
             try queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'acme');
                     INSERT INTO account (id, workspace_id, external_id, name) VALUES (7, 1, 'a', 'A');
                     INSERT INTO usage_event (id, workspace_id, account_id, external_id, user_id, event, occurred_at, duration_seconds)
-                    VALUES (3, 1, 7, 'e1', 'u1', 'login', 100, 30), (9, 1, 7, 'e2', 'u1', 'export', 200, NULL);
+                    VALUES \(events);
                     """)
             }
+            try check(queue)
         }
-        let store = try Store(path: path)
+        return try Store(path: path)
+    }
+
+    @Test func migration0009KeepsTheEventsAndNamesTheKey() throws {
+        // A store as 0007 left it: the key is a UNIQUE clause of the table.
+        let store = try store(
+            migratedUpTo: "0007 workspace data version",
+            events: "(3, 1, 7, 'e1', 'u1', 'login', 100, 30), (9, 1, 7, 'e2', 'u1', 'export', 200, NULL)")
         #expect(try rows(store, 1) == ["e1|a|u1|login|100|30.0|-", "e2|a|u1|export|200|-|-"])
         #expect(try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM usage_event ORDER BY id") } == [3, 9])
         #expect(try indexes(store) == ["usage_event_external"])
     }
 
     @Test func migration0010DropsTheAccountIndexAndKeepsTheEvents() throws {
-        let path = NSTemporaryDirectory() + "vitals-0009-\(UUID().uuidString).sqlite"
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "0009 usage event key as a named index")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO workspace (id, slug, name) VALUES (1, 'acme', 'acme');
-                    INSERT INTO account (id, workspace_id, external_id, name) VALUES (7, 1, 'a', 'A');
-                    INSERT INTO usage_event (id, workspace_id, account_id, external_id, user_id, event, occurred_at, duration_seconds)
-                    VALUES (3, 1, 7, 'e1', 'u1', 'login', 100, 30);
-                    """)
-            }
+        let store = try store(
+            migratedUpTo: "0009 usage event key as a named index", events: "(3, 1, 7, 'e1', 'u1', 'login', 100, 30)"
+        ) { (queue) throws in
             #expect(try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'usage_event' ORDER BY name") }
                 == ["usage_event_account_time", "usage_event_external"])
         }
-        let store = try Store(path: path)
         #expect(try rows(store, 1) == ["e1|a|u1|login|100|30.0|-"])
         #expect(try indexes(store) == ["usage_event_external"])
     }
