@@ -65,12 +65,45 @@ struct TrackingController: Sendable {
         } catch {
             throw TrackingFailure(error.tooLarge ? .contentTooLarge : .badRequest, error.description)
         }
-        let result = try store.applyTracking(messages, workspace: grant.workspace)
-        if result.stored > 0 || result.groups > 0 || result.accountsCreated > 0 {
-            await cache.invalidate(grant.workspace, references: result.accountsCreated > 0 || result.groups > 0)
-        }
+        let result = try await apply(messages, workspace: grant.workspace)
         let counts = "\"stored\":\(result.stored),\"duplicates\":\(result.duplicates),\"unattributed\":\(result.unattributed),\"groups\":\(result.groups)"
         return .json(posthog ? "{\"status\":1,\(counts)}" : "{\"success\":true,\(counts)}")
+    }
+
+    /// Stores `messages` in `workspace` and lets the cache follow: events for accounts it knows are appended to the
+    /// records it holds (recorded in the journal as the batch commits, as the ingest writer records its saves); group
+    /// calls and new accounts make it read the workspace again.
+    func apply(_ messages: [TrackingMessage], workspace: Int64) async throws -> TrackingResult {
+        let references = try await cache.references(workspace)
+        let journal = cache.journal
+        let result = try journal.committing { () -> Result<TrackingResult, StoreError> in
+            let applied = Result { () throws(StoreError) in try store.applyTracking(messages, workspace: workspace) }
+            if case .success(let result) = applied {
+                let changesReferences = result.accountsCreated > 0 || result.groups > 0
+                journal.record(
+                    workspace, version: result.dataVersion,
+                    events: changesReferences ? nil : Self.usageLog(result.storedEvents, references),
+                    accountRows: references.rows, changesReferences: changesReferences)
+            }
+            return applied
+        }.get()
+        await cache.invalidate(workspace, references: result.accountsCreated > 0 || result.groups > 0)
+        return result
+    }
+
+    /// `events` as a log whose account indexes are those of `references`; nil if an account is not among them
+    /// (created or written since they were read: the reader then loads the workspace from the store).
+    static func usageLog(_ events: [TrackingResult.StoredEvent], _ references: References) -> UsageLog? {
+        var log = UsageLog()
+        for stored in events {
+            let m = stored.message
+            guard let account = references.indexes[stored.account], let user = m.user, let event = m.event else { return nil }
+            log.append(
+                UsageEvent(
+                    id: UsageEventID(m.messageID), account: AccountIndex(account), user: UserID(user), event: event,
+                    occurredAt: m.timestamp, durationSeconds: m.durationSeconds, properties: m.properties))
+        }
+        return log
     }
 
     /// The grant of the request's write key, which must allow ingest.

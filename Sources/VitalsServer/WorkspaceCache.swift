@@ -261,7 +261,16 @@ actor WorkspaceCache {
 
 /// The stored accounts (with their row ids, in the same order) and rated currencies of a workspace.
 struct References: Sendable {
-    var accounts: [Account]
-    var rows: [Int64]
-    var rated: Set<CurrencyCode>
+    let accounts: [Account]
+    let rows: [Int64]
+    let rated: Set<CurrencyCode>
+    /// The index of each account in `accounts`, by its external id.
+    let indexes: [String: Int]
+
+    init(accounts: [Account], rows: [Int64], rated: Set<CurrencyCode>) {
+        self.accounts = accounts
+        self.rows = rows
+        self.rated = rated
+        indexes = Dictionary(accounts.enumerated().map { ($1.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }

@@ -83,6 +83,54 @@ import VitalsStore
         #expect(stored.dataVersion == (try s.f.store.dataVersion(workspace: s.f.a)))
     }
 
+    @Test func trackedEventsAreAppendedAndGroupCallsLoadAgain() async throws {
+        let s = try Setup()
+        let tracking = TrackingController(store: s.f.store, cache: s.cache)
+        /// Segment messages, as `POST /v1/batch` gives them.
+        func send(_ messages: String) async throws -> TrackingResult {
+            let body = try JSONSerialization.jsonObject(with: Data(#"{"batch":[\#(messages)]}"#.utf8)) as! [String: Any]
+            let parsed = try TrackingFormat.segment(body, type: nil, receivedAt: Timestamp(year: 2024, month: 3, day: 1))
+            return try await tracking.apply(parsed, workspace: s.f.a)
+        }
+        func track(_ id: String, _ user: String, day: Int, group: String? = nil) -> String {
+            let context = group.map { #","context":{"groupId":"\#($0)"}"# } ?? ""
+            return #"{"type":"track","messageId":"\#(id)","userId":"\#(user)","event":"login","timestamp":"2024-02-0\#(day)T00:00:00Z"\#(context)}"#
+        }
+        #expect(try await s.viewEvents() == [])
+        #expect(await s.cache.storeLoads == 1)
+
+        // Events naming accounts the store has (b is account 1, a is 0): appended, in the order sent.
+        #expect(try await send(track("t1", "u1", day: 1, group: "b") + "," + track("t2", "u2", day: 2, group: "a")).stored == 2)
+        #expect(try await s.viewEvents() == ["1 u1 1", "0 u2 2"])
+        #expect(await s.cache.storeLoads == 1)
+
+        // The batch resent, with one new event: only the new one is stored, and appended.
+        let resent = try await send(track("t1", "u1", day: 1, group: "b") + "," + track("t3", "u3", day: 3, group: "b"))
+        #expect((resent.stored, resent.duplicates) == (1, 1))
+        #expect(try await s.viewEvents() == ["1 u1 1", "0 u2 2", "1 u3 3"])
+        #expect(await s.cache.storeLoads == 1)
+
+        // An event naming an account the store does not have creates it: loaded again.
+        #expect(try await send(track("t4", "u4", day: 4, group: "c")).accountsCreated == 1)
+        #expect(try await s.viewEvents().last == "2 u4 4")
+        #expect(await s.cache.storeLoads == 2)
+
+        // A group call (it may rename the account): loaded again. Then the user's events go to that account without
+        // naming it, and are appended.
+        _ = try await send(#"{"type":"group","messageId":"g1","userId":"u5","groupId":"a","traits":{"name":"A Inc"}}"#)
+        #expect(try await s.viewEvents().count == 4)
+        #expect(await s.cache.storeLoads == 3)
+        _ = try await send(track("t5", "u5", day: 5))
+        #expect(try await s.viewEvents().last == "0 u5 5")
+        #expect(await s.cache.storeLoads == 3)
+
+        // Appended or loaded, the view holds what the store holds.
+        let view = try await s.cache.view(s.f.a)
+        let stored = try s.f.store.load(workspace: s.f.a)
+        #expect(view.dataset.usageEvents.columns == stored.dataset.usageEvents.columns)
+        #expect(view.dataset.accounts.map(\.name) == ["A Inc", "B", "c"])
+    }
+
     @Test func theAccountsCheckedAgainstStayUntilAccountsOrRatesChange() async throws {
         let s = try Setup()
         // An ingest-only server: no view is ever built, and batches of events do not read the accounts again.

@@ -14,6 +14,19 @@ public struct TrackingResult: Sendable, Equatable {
     public var groups = 0
     /// Accounts created (a group call or a group id naming an account not in the store yet).
     public var accountsCreated = 0
+    /// The data version the workspace moved to.
+    public var dataVersion: Int64 = 0
+    /// The events stored as new rows, in the order stored, each with the external id of its account: what a reader
+    /// holding the workspace's records appends (see `AppendJournal` in the server).
+    public var storedEvents: [StoredEvent] = []
+
+    /// A usage event stored by `applyTracking`.
+    public struct StoredEvent: Sendable, Equatable {
+        /// The external id of the event's account.
+        public var account: String
+        /// The message it came from (an event message: its user and event are set).
+        public var message: TrackingMessage
+    }
 }
 
 extension Store {
@@ -28,8 +41,8 @@ extension Store {
     ///   duplicate and changes nothing.
     public func applyTracking(_ messages: [TrackingMessage], workspace: Int64) throws(StoreError) -> TrackingResult {
         try write("storing tracking messages") { db in
-            try Store.bumpDataVersion(db, workspace: workspace)
             var result = TrackingResult()
+            result.dataVersion = try Store.bumpDataVersion(db, workspace: workspace)
             func ensureAccount(_ id: String, name: String?) throws {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO account (workspace_id, external_id, name) VALUES (?, ?, ?)",
@@ -88,7 +101,12 @@ extension Store {
                         workspace, workspace, account, m.messageID, user, event, m.timestamp.seconds, m.durationSeconds,
                         m.properties.isEmpty ? nil : Store.json(m.properties),
                     ])
-                    if db.changesCount > 0 { result.stored += 1 } else { result.duplicates += 1 }
+                    if db.changesCount > 0 {
+                        result.stored += 1
+                        result.storedEvents.append(TrackingResult.StoredEvent(account: account, message: m))
+                    } else {
+                        result.duplicates += 1
+                    }
                 }
             }
             return result
