@@ -144,8 +144,9 @@ actor WorkspaceCache {
         let journal = self.journal
         let now = clock()
         // Taken, not copied: with the old view gone, the build below is then the only holder of the records and
-        // appends to their columns in place instead of copying gigabytes of them first.
-        let base = bases.removeValue(forKey: workspace)
+        // appends to their columns in place instead of copying gigabytes of them first. (Captured by the task as it
+        // is, the base would stay referenced by the closure while the build appends to its copy.)
+        let handover = Handover(bases.removeValue(forKey: workspace))
         let target = versions[workspace] ?? 0
         building[workspace] = target
         // Read from the rows (or appended to), a workspace gets a snapshot that makes the next start (or a reader in
@@ -157,12 +158,12 @@ actor WorkspaceCache {
             let next: Base
             var fromSnapshot = false
             var loaded = false
-            if let base, let appended = journal.entries(workspace, after: base.version, through: target),
+            if var base = handover.take(), let appended = journal.entries(workspace, after: base.version, through: target),
                 appended.allSatisfy({ $0.events != nil && $0.accountRows == base.accountRows })
             {
-                var dataset = base.dataset
-                for case let events? in appended.map(\.events) { dataset.usageEvents.append(contentsOf: events) }
-                next = Base(dataset: dataset, version: target, accountRows: base.accountRows)
+                for case let events? in appended.map(\.events) { base.dataset.usageEvents.append(contentsOf: events) }
+                base.version = target
+                next = base
             } else {
                 journal.track(workspace, holdEvents: true)
                 let stored = try store.load(workspace: workspace)
@@ -256,6 +257,20 @@ actor WorkspaceCache {
         views[workspace] = nil
         reports[workspace] = nil
         derived[workspace] = nil
+    }
+}
+
+/// A value handed to a task that takes it once, leaving no reference behind (a closure's captured constant would
+/// keep one for the closure's lifetime).
+private final class Handover<Value>: @unchecked Sendable {
+    // Read and cleared once, by the one task it is handed to.
+    private var value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    func take() -> Value? {
+        defer { value = nil }
+        return value
     }
 }
 
