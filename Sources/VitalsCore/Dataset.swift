@@ -19,6 +19,17 @@ public struct Dataset: Sendable {
 
     public init() {}
 
+    /// A dataset of `accounts` alone, in that order (account `k` has index `k`); nil when two share an id.
+    public init?(accounts: [Account]) {
+        var index: [AccountID: AccountIndex] = [:]
+        index.reserveCapacity(accounts.count)
+        for (k, account) in accounts.enumerated() {
+            guard index.updateValue(AccountIndex(k), forKey: account.id) == nil else { return nil }
+        }
+        self.accounts = accounts
+        accountIndex = index
+    }
+
     /// Adds an account, or replaces the one with the same id; returns its index.
     @discardableResult
     public mutating func upsert(_ account: Account) -> AccountIndex {

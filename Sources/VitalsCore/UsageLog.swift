@@ -347,6 +347,29 @@ extension UsageLog {
             userAccounts: userInterner.tags, names: nameInterner.texts, hasIDs: hasIDs)
     }
 
+    /// The log of the given event columns, id-less, whose users (texts with their accounts as tags) and event names
+    /// are already interned, in the order the columns' indices refer to: what a reader passes that interned them on
+    /// a thread of its own while other threads read the columns. Indices must be in range, as for `init(columns:)`.
+    public init(
+        accounts: [Int32], users: [Int32], nameIndices: [Int32], times: [Int64], durations: [Double],
+        properties: [Int: [String: String]], userInterner: StringInterner, nameInterner: StringInterner
+    ) {
+        precondition(
+            [users.count, nameIndices.count, times.count, durations.count].allSatisfy { $0 == accounts.count },
+            "inconsistent usage log columns")
+        hasIDs = false
+        self.accounts = accounts
+        self.users = users
+        self.nameIndices = nameIndices
+        self.times = times
+        self.durations = durations
+        idBytes = []
+        idEnds = []
+        self.properties = properties
+        self.userInterner = userInterner
+        self.nameInterner = nameInterner
+    }
+
     /// The log whose columns are `columns`, which must be consistent (every index in range, one user per id and
     /// account, one name per text), as `columns` of a log gives them.
     public init(columns c: Columns) {

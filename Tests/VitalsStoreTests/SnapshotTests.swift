@@ -158,17 +158,51 @@ import VitalsGenerator
         expectSame(decoded, Dataset())
     }
 
-    @Test func narrowColumnsWidenInPlace() throws {
+    @Test func narrowColumnsAreWidenedAsTheyAreRead() throws {
         // 1-byte values widened to 4 and 4-byte values to 8, as the usage columns are: 255, 0 and 7 come out as
-        // themselves, 4,000,000,000 stays unsigned, and the last value is not lost to the widening.
+        // themselves, 4,000,000,000 stays unsigned, and a column past the end is refused.
         var bytes: [UInt8] = [255, 0, 7]
         for value: UInt32 in [4_000_000_000, 1, 86_400] { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
-        try bytes.withUnsafeBytes { (buffer) throws in
-            var r = SnapshotReader(buffer)
-            #expect(try r.array(UInt8.self, count: 3, widenedTo: Int32.self) { Int32($0) } == [255, 0, 7])
-            #expect(try r.array(UInt32.self, count: 3, widenedTo: Int64.self) { 100 + Int64($0) } == [4_000_000_100, 101, 86_500])
-            #expect(r.isAtEnd)
-            #expect(throws: SnapshotReader.Damaged.self) { try r.array(UInt8.self, count: 1, widenedTo: Int32.self) { Int32($0) } }
+        func check(_ storage: some SnapshotStorage) throws {
+            #expect(try storage.column(UInt8.self, count: 3, at: 0, as: Int32.self) { Int32($0) } == [255, 0, 7])
+            #expect(try storage.column(UInt32.self, count: 3, at: 3, as: Int64.self) { 100 + Int64($0) } == [4_000_000_100, 101, 86_500])
+            #expect(throws: SnapshotReader.Damaged.self) { try storage.column(UInt8.self, count: 1, at: 15, as: Int32.self) { Int32($0) } }
+            #expect(throws: SnapshotReader.Damaged.self) { try storage.column(UInt32.self, count: 4, at: 3, as: Int64.self) { Int64($0) } }
+        }
+        try bytes.withUnsafeBytes { try check(MemoryStorage(bytes: $0)) }
+        try check(PagedStorage(bytes: bytes))
+    }
+
+    /// A snapshot read through a window far smaller than its records and strings (refilled at every value, grown
+    /// for the 300-byte string) decodes to what one read in place gives.
+    @Test func aSnapshotReadThroughASmallWindowIsTheSame() throws {
+        var d = Self.everyField
+        d.surveyResponses[0].comment = String(repeating: "long comment ", count: 25)
+        let bytes = DatasetSnapshot.encode(d)
+        let inPlace = try DatasetSnapshot.decode(bytes)
+        for window in [1, 7, 64] {
+            let paged = try DatasetSnapshot.decode(PagedStorage(bytes: bytes), window: window)
+            expectSame(paged, inPlace)
+            #expect(paged.surveyResponses[0].comment == d.surveyResponses[0].comment)
+        }
+        // Cut short, through the window too: refused, never a crash.
+        for cut in stride(from: 0, to: bytes.count, by: 97) {
+            #expect(throws: DatasetSnapshot.Unreadable.self) {
+                try DatasetSnapshot.decode(PagedStorage(bytes: Array(bytes[..<cut])), window: 5)
+            }
+        }
+    }
+
+    /// Bytes that a reader must copy out (as from the store), never read in place.
+    struct PagedStorage: SnapshotStorage {
+        let bytes: [UInt8]
+        var count: Int { bytes.count }
+        var contiguous: UnsafeRawBufferPointer? { nil }
+        func read(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws(SnapshotReader.Damaged) {
+            guard count >= 0, offset >= 0, count <= bytes.count - offset else {
+                throw SnapshotReader.Damaged(description: "past the end")
+            }
+            bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
         }
     }
 
@@ -182,12 +216,10 @@ import VitalsGenerator
         otherFormat[8] &+= 1  // the format number follows the 8-byte magic
         #expect(throws: DatasetSnapshot.Unreadable.self) { try DatasetSnapshot.decode(otherFormat) }
         // The first event's account (little-endian Int32) set to 5 when only 2 accounts exist. The usage section
-        // starts with 3 events (UInt64), no id bytes (UInt64 0, id width 0), one-byte names, four-byte instants
-        // past the earliest (January 2nd) and four-byte durations; the accounts column follows.
+        // starts with 3 events (UInt64), one-byte names, four-byte instants past the earliest (January 2nd) and
+        // four-byte durations; the accounts column follows.
         var head = SnapshotWriter()
         head.put(UInt64(3))
-        head.put(UInt64(0))
-        head.put(UInt8(0))
         head.put(UInt8(1))
         head.put(UInt8(4))
         head.put(Timestamp(year: 2025, month: 1, day: 2).seconds)
@@ -214,7 +246,18 @@ import VitalsGenerator
         let parts = try store.pool.read {
             try Int.fetchOne($0, sql: "SELECT count(*) FROM dataset_snapshot_part WHERE workspace_id = ?", arguments: [workspace])
         }
-        #expect(parts == (DatasetSnapshot.encode(dataset).count + 99) / 100)
+        // Parts of at most 100 bytes, each section and usage column starting a part of its own.
+        let (bytes, boundaries) = DatasetSnapshot.encodeWithBoundaries(dataset)
+        #expect(boundaries.count >= 9 + 6)
+        let lengths = try store.pool.read {
+            try Int.fetchAll($0, sql: "SELECT length(bytes) FROM dataset_snapshot_part WHERE workspace_id = ? ORDER BY part",
+                             arguments: [workspace])
+        }
+        #expect(parts == lengths.count && lengths.allSatisfy { $0 <= 100 } && lengths.reduce(0, +) == bytes.count)
+        var starts = [0]
+        for length in lengths.dropLast() { starts.append(starts.last! + length) }
+        #expect(Set(boundaries).isSubset(of: starts))
+        #expect(Store.partStarts(byteCount: 250, boundaries: [0, 16, 30], partSize: 100) == [0, 16, 30, 130, 230])
         loaded = try store.load(workspace: workspace)
         #expect(loaded.fromSnapshot)
         #expect(loaded.dataVersion == 1)

@@ -77,7 +77,7 @@ extension Store {
     public func writeSnapshot(
         _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int = Store.snapshotPartSize
     ) throws(StoreError) -> Bool {
-        let bytes = DatasetSnapshot.encode(dataset)
+        let (bytes, boundaries) = DatasetSnapshot.encodeWithBoundaries(dataset)
         /// Runs `body` in a transaction of its own, committed if it returns true.
         func transaction(_ db: Database, _ body: () throws -> Bool) throws -> Bool {
             var done = false
@@ -105,12 +105,13 @@ extension Store {
                 sqlite3_reset(s)
                 sqlite3_clear_bindings(s)
             }
-            let starts = Array(stride(from: 0, to: bytes.count, by: partSize))
+            let starts = Store.partStarts(byteCount: bytes.count, boundaries: boundaries, partSize: partSize)
             for (part, start) in starts.enumerated() {
                 let written = try transaction(db) {
                     guard try current(db) else { return false }
                     try bytes.withUnsafeBytes { all in
-                        let slice = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + partSize)])
+                        let end = part + 1 < starts.count ? starts[part + 1] : all.count
+                        let slice = UnsafeRawBufferPointer(rebasing: all[start..<end])
                         sqlite3_reset(s)
                         sqlite3_bind_int64(s, 1, workspace)
                         sqlite3_bind_int64(s, 2, Int64(part))
@@ -131,6 +132,19 @@ extension Store {
                 return true
             }
         }
+    }
+
+    /// Where each part of a snapshot of `byteCount` bytes starts: at every boundary (the front of a section or of a
+    /// usage column, where a reader starts on its own) and every `partSize` bytes after it. A reader then opens each
+    /// part at its front: SQLite finds a place inside a large value only by reading every page before it.
+    static func partStarts(byteCount: Int, boundaries: [Int], partSize: Int) -> [Int] {
+        let fronts = ([0] + boundaries.filter { $0 > 0 && $0 < byteCount }).sorted()
+        var starts: [Int] = []
+        for (k, front) in fronts.enumerated() {
+            let end = k + 1 < fronts.count ? fronts[k + 1] : byteCount
+            starts.append(contentsOf: stride(from: front, to: end, by: partSize))
+        }
+        return starts.isEmpty ? [0] : starts
     }
 
     /// Runs `body` (which makes its own transactions) with secure deletion relaxed to FAST: the system SQLite here
@@ -171,59 +185,71 @@ extension Store {
             parts.reduce(0, { $0 + ($1[2] as Int) }) == head[2] as Int
         else { return nil }
         guard let connection = db.sqliteConnection else { return nil }
-        var source = BlobSource(
-            connection: connection, parts: parts.map { (rowID: $0[0], length: $0[2]) })
-        defer { source.close() }
-        return try? DatasetSnapshot.decode(&source)
+        let storage = BlobStorage(connection: connection, parts: parts.map { (rowID: $0[0], length: $0[2]) })
+        defer { storage.close() }
+        return try? DatasetSnapshot.decode(storage)
     }
 
-    /// The parts of a snapshot as one stream of bytes, read with SQLite's incremental blob reads: each byte is
-    /// copied once, from the database pages to where the caller wants it.
-    struct BlobSource: SnapshotSource {
-        let connection: OpaquePointer
-        let parts: [(rowID: Int64, length: Int)]
-        private var part = 0
-        private var offset = 0
-        private var blob: OpaquePointer?
-        private(set) var remaining: Int
+    /// The parts of a snapshot as one range of bytes, read with SQLite's incremental blob reads from any thread: the
+    /// reads take turns on the connection (one read of a megabyte or less at a time), while the threads that asked
+    /// for them decode side by side. Lives inside the read transaction that found the parts.
+    final class BlobStorage: SnapshotStorage, @unchecked Sendable {
+        private let connection: OpaquePointer
+        /// Part `k` is bytes `starts[k] ..< starts[k + 1]`, in row `rowIDs[k]`.
+        private let starts: [Int]
+        private let rowIDs: [Int64]
+        /// Each part's blob handle, opened at its first read. Guarded by `lock`, as is every use of the connection.
+        private var blobs: [OpaquePointer?]
+        private let lock = NSLock()
+        let count: Int
 
         init(connection: OpaquePointer, parts: [(rowID: Int64, length: Int)]) {
             self.connection = connection
-            self.parts = parts
-            remaining = parts.reduce(0) { $0 + $1.length }
+            rowIDs = parts.map(\.rowID)
+            var starts = [0]
+            for part in parts { starts.append(starts.last! + part.length) }
+            self.starts = starts
+            count = starts.last!
+            blobs = Array(repeating: nil, count: parts.count)
         }
 
-        mutating func read(into destination: UnsafeMutableRawPointer, count: Int) throws(SnapshotReader.Damaged) {
-            guard count >= 0, count <= remaining else { throw SnapshotReader.Damaged(description: "the snapshot ends early") }
+        var contiguous: UnsafeRawBufferPointer? { nil }
+
+        func read(into destination: UnsafeMutableRawPointer, count n: Int, at offset: Int) throws(SnapshotReader.Damaged) {
+            guard n >= 0, offset >= 0, n <= count - offset else {
+                throw SnapshotReader.Damaged(description: "the snapshot ends early")
+            }
+            lock.lock()
+            defer { lock.unlock() }
             var done = 0
-            while done < count {
-                if offset == parts[part].length {
-                    close()
+            // The last part that starts at or before `offset`.
+            var part = max(0, (starts.firstIndex { $0 > offset } ?? starts.count) - 1)
+            while done < n {
+                let at = offset + done - starts[part]
+                let length = starts[part + 1] - starts[part]
+                if at >= length {
                     part += 1
-                    offset = 0
                     continue
                 }
-                if blob == nil {
-                    guard sqlite3_blob_open(connection, "main", "dataset_snapshot_part", "bytes", parts[part].rowID, 0, &blob)
+                if blobs[part] == nil {
+                    guard sqlite3_blob_open(connection, "main", "dataset_snapshot_part", "bytes", rowIDs[part], 0, &blobs[part])
                         == SQLITE_OK
-                    else {
-                        close()
-                        throw SnapshotReader.Damaged(description: String(cString: sqlite3_errmsg(connection)))
-                    }
+                    else { throw SnapshotReader.Damaged(description: String(cString: sqlite3_errmsg(connection))) }
                 }
-                let n = min(count - done, parts[part].length - offset)
-                guard sqlite3_blob_read(blob, destination + done, Int32(n), Int32(offset)) == SQLITE_OK else {
+                let k = min(n - done, length - at)
+                guard sqlite3_blob_read(blobs[part], destination + done, Int32(k), Int32(at)) == SQLITE_OK else {
                     throw SnapshotReader.Damaged(description: String(cString: sqlite3_errmsg(connection)))
                 }
-                done += n
-                offset += n
-                remaining -= n
+                done += k
             }
         }
 
-        mutating func close() {
-            if let blob { sqlite3_blob_close(blob) }
-            blob = nil
+        /// Closes the blob handles (before the read transaction ends).
+        func close() {
+            lock.lock()
+            defer { lock.unlock() }
+            for case let blob? in blobs { sqlite3_blob_close(blob) }
+            blobs = Array(repeating: nil, count: blobs.count)
         }
     }
 

@@ -16,10 +16,13 @@ public enum DatasetSnapshot {
 
     static let magic: UInt64 = 0x5053_4E53_4C54_4956  // "VITLSNSP" read as little-endian
     /// Bumped whenever the layout below changes; an older snapshot is then simply not used.
-    static let format: UInt32 = 4
+    static let format: UInt32 = 5
     static let byteOrderMark: UInt32 = 0x0102_0304
 
-    public static func encode(_ dataset: Dataset) -> [UInt8] {
+    public static func encode(_ dataset: Dataset) -> [UInt8] { encodeWithBoundaries(dataset).bytes }
+
+    /// The bytes of `dataset` and the offsets where a reader starts reading on its own (`SnapshotWriter.boundaries`).
+    static func encodeWithBoundaries(_ dataset: Dataset) -> (bytes: [UInt8], boundaries: [Int]) {
         // Every currency money is kept in, listed once: records name theirs by position in the list.
         var codes = Set(dataset.subscriptions.map(\.amount.currency.code))
         codes.formUnion(dataset.orders.map(\.amount.currency.code))
@@ -39,6 +42,11 @@ public enum DatasetSnapshot {
         w.section { w in
             w.count(currencies.count)
             for code in currencies { w.put(code) }
+            w.count(SnapshotTables.codeTables.count)
+            for table in SnapshotTables.codeTables {
+                w.count(table.count)
+                for name in table { w.put(name) }
+            }
         }
         w.section { w in SnapshotTables.writeAccounts(dataset.accounts, &w) }
         w.section { w in
@@ -55,13 +63,12 @@ public enum DatasetSnapshot {
         w.section { w in SnapshotTables.writeTickets(dataset.tickets, &w) }
         w.section { w in SnapshotTables.writeUsage(dataset.usageEvents.columns, &w) }
         w.section { w in SnapshotTables.writeSuccessRecords(dataset, currency, &w) }
-        return w.bytes
+        return (w.bytes, w.boundaries)
     }
 
     /// The dataset `bytes` hold; throws `Unreadable` for anything `encode` did not write.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Unreadable) -> Dataset {
-        var source = SnapshotReader(bytes)
-        return try decode(&source)
+        try decode(MemoryStorage(bytes: bytes))
     }
 
     public static func decode(_ bytes: [UInt8]) throws(Unreadable) -> Dataset {
@@ -74,19 +81,16 @@ public enum DatasetSnapshot {
         }
     }
 
-    /// The dataset `source` holds, read front to back once.
-    static func decode(_ source: inout some SnapshotSource) throws(Unreadable) -> Dataset {
-        do {
-            guard try source.fixed(UInt64.self) == magic, try source.fixed(UInt32.self) == format,
-                try source.fixed(UInt32.self) == byteOrderMark
-            else { throw Unreadable(description: "not a dataset snapshot of format \(format)") }
-            let dataset = try SnapshotTables.decode(&source)
-            guard source.remaining == 0 else { throw Unreadable(description: "bytes after the last section") }
-            return dataset
-        } catch let error as Unreadable {
-            throw error
+    /// The dataset `storage` holds, its sections decoded side by side; record sections are read through a window of
+    /// `window` bytes when the storage is not in memory.
+    static func decode(_ storage: some SnapshotStorage, window: Int = 1 << 20) throws(Unreadable) -> Dataset {
+        do throws(SnapshotReader.Damaged) {
+            guard storage.count >= 16, try storage.fixed(UInt64.self, at: 0) == magic,
+                try storage.fixed(UInt32.self, at: 8) == format, try storage.fixed(UInt32.self, at: 12) == byteOrderMark
+            else { throw SnapshotReader.Damaged(description: "not a dataset snapshot of format \(format)") }
+            return try SnapshotTables.decode(storage, from: 16, window: window)
         } catch {
-            throw Unreadable(description: "\(error)")
+            throw Unreadable(description: error.description)
         }
     }
 }

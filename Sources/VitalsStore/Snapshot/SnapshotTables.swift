@@ -6,6 +6,21 @@ import VitalsCore
 enum SnapshotTables {
     typealias Damaged = SnapshotReader.Damaged
 
+    // The enumerations kept as one-byte codes, each code a position in these lists. The snapshot's first section
+    // lists their raw values (`codeTables`): a build whose cases differ reads the rows instead of misreading codes.
+    static let intervals = Array(BillingInterval.allCases)
+    static let statuses = Array(SubscriptionStatus.allCases)
+    static let surveyKinds = Array(SurveyKind.allCases)
+    static let leadSources = Array(LeadSource.allCases)
+    static let leadStatuses = Array(LeadStatus.allCases)
+
+    static var codeTables: [[String]] {
+        [
+            intervals.map(\.rawValue), statuses.map(\.rawValue), surveyKinds.map(\.rawValue),
+            leadSources.map(\.rawValue), leadStatuses.map(\.rawValue),
+        ]
+    }
+
     // MARK: writing
 
     static func writeAccounts(_ accounts: [Account], _ w: inout SnapshotWriter) {
@@ -33,12 +48,12 @@ enum SnapshotTables {
             w.put(v.plan)
             w.put(v.amount.minorUnits)
             w.put(currency(v.amount))
-            w.put(v.interval.rawValue)
+            w.put(code: v.interval, in: intervals)
             w.put(Int64(v.intervalCount))
             w.put(Int64(v.quantity))
             w.put(v.discountPercent)
             w.put(v.discountAmount)
-            w.put(v.status.rawValue)
+            w.put(code: v.status, in: statuses)
             w.put(v.validFrom.seconds)
             w.put(v.validTo?.seconds)
         }
@@ -78,7 +93,7 @@ enum SnapshotTables {
         for s in responses {
             w.put(s.id.rawValue)
             w.put(s.account.value)
-            w.put(s.survey.rawValue)
+            w.put(code: s.survey, in: surveyKinds)
             w.put(s.score)
             w.put(s.scaleMin)
             w.put(s.scaleMax)
@@ -103,14 +118,14 @@ enum SnapshotTables {
         }
     }
 
-    /// The usage columns: a fixed head (event count, id byte count, and the width each narrowable column is kept
-    /// in), the columns back to back with no count of their own (a reader copies each straight into place), then the
-    /// small rest: properties, users and event names. A column is narrowed only when every value survives exactly:
-    /// event names to one byte (under 256 names), instants to four bytes past the earliest (a span under 136 years),
-    /// durations to single precision (values a Float holds).
+    /// The usage columns: a fixed head (`UsageLayout`: the event count and the width each narrowable column is kept
+    /// in), the columns back to back with no count of their own (a reader copies each straight into place, each on a
+    /// thread of its own), then the small rest: properties, users and event names. A column is narrowed only when
+    /// every value survives exactly: event names to one byte (under 256 names), instants to four bytes past the
+    /// earliest (a span under 136 years), durations to single precision (values a Float holds).
     ///
-    /// The events' ids are not kept (id width 0, no id bytes): nothing computed from a snapshot reads them, they stay
-    /// in the rows, and they were a third of the bytes to write and read (21 of about 50 an event).
+    /// The events' ids are not kept: nothing computed from a snapshot reads them, they stay in the rows, and they
+    /// were a third of the bytes to write and read (21 of about 50 an event).
     static func writeUsage(_ c: UsageLog.Columns, _ w: inout SnapshotWriter) {
         let n = c.accounts.count
         let fewNames = c.names.count <= 256
@@ -118,17 +133,21 @@ enum SnapshotTables {
         let nearTimes = c.times.allSatisfy { $0 &- earliest >= 0 && $0 &- earliest <= Int64(UInt32.max) }
         let floatDurations = c.durations.allSatisfy { $0.isNaN || Double(Float($0)) == $0 }
         w.put(UInt64(n))
-        w.put(UInt64(0))
-        w.put(UInt8(0))
         w.put(UInt8(fewNames ? 1 : 4))
         w.put(UInt8(nearTimes ? 4 : 8))
         w.put(earliest)
         w.put(UInt8(floatDurations ? 4 : 8))
+        w.boundary()
         w.putRaw(c.accounts)
+        w.boundary()
         w.putRaw(c.users)
+        w.boundary()
         if fewNames { w.putRaw(c.nameIndices.map { UInt8(truncatingIfNeeded: $0) }) } else { w.putRaw(c.nameIndices) }
+        w.boundary()
         if nearTimes { w.putRaw(c.times.map { UInt32(truncatingIfNeeded: $0 &- earliest) }) } else { w.putRaw(c.times) }
+        w.boundary()
         if floatDurations { w.putRaw(c.durations.map { Float($0) }) } else { w.putRaw(c.durations) }
+        w.boundary()
         w.count(c.properties.count)
         for position in c.properties.keys.sorted() {
             w.count(position)
@@ -156,9 +175,9 @@ enum SnapshotTables {
         for l in d.leads {
             w.put(l.id.rawValue)
             w.put(l.account?.value ?? -1)
-            w.put(l.source.rawValue)
+            w.put(code: l.source, in: leadSources)
             w.put(l.createdAt.seconds)
-            w.put(l.status.rawValue)
+            w.put(code: l.status, in: leadStatuses)
             w.put(l.closedAt?.seconds)
             w.put(l.amount != nil)
             if let amount = l.amount {

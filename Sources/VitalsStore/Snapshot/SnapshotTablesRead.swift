@@ -2,78 +2,124 @@ import Foundation
 import VitalsCore
 
 extension SnapshotTables {
-    /// What one section decodes to.
+    /// What one job of the decode gives: a record section, one usage column, or the rest of the usage section.
     enum Part {
-        case accounts([Account])
+        case accounts(Dataset)
         case fxRates([FxRate])
         case subscriptions([SubscriptionVersion])
         case revenue([Order], [Trial], [AcquisitionCost])
         case surveys([SurveyResponse])
         case tickets([Ticket])
-        case usage(UsageLog)
         case success([OnboardingMilestone], [Lead], [SuccessGoal], [CsmPulse])
+        /// An index column of the usage events, with its least and greatest value (checked once all is read).
+        case indices([Int32], min: Int32, max: Int32)
+        case times([Int64])
+        case durations([Double])
+        case usageRest(UsageLayout.Rest)
     }
 
-    /// Reads the sections in order. Each record section is copied into a buffer and decoded on another thread while
-    /// the next ones are read; the usage columns are copied straight into their arrays.
-    static func decode(_ source: inout some SnapshotSource) throws(Damaged) -> Dataset {
-        func section() throws(Damaged) -> UnsafeMutableRawBufferPointer {
-            try source.block(Int(clamping: try source.fixed(UInt64.self)))
+    /// The sections, in the order `DatasetSnapshot.encode` writes them.
+    enum Section: Int, CaseIterable {
+        case head, accounts, fxRates, subscriptions, revenue, surveys, tickets, usage, success
+    }
+
+    /// The pieces a snapshot decodes in, each on whichever core is free, longest first (so that two cores end at about
+    /// the same time): the record sections, each usage column, and the usage section's rest.
+    enum Job: CaseIterable {
+        case tickets, surveys, accounts, usageRest, usageTimes, usageDurations, usageAccounts, subscriptions, usageUsers
+        case success, usageNames, revenue, fxRates
+    }
+
+    /// Decodes the sections that start at `start` of `storage`: the head (currencies and code tables) first, then
+    /// every other section and usage column at the same time. Record sections are read through a window of `window`
+    /// bytes (unless the storage lies in memory); the usage columns straight into their arrays.
+    static func decode(_ storage: some SnapshotStorage, from start: Int, window: Int) throws(Damaged) -> Dataset {
+        var sections: [Range<Int>] = []
+        var at = start
+        for _ in Section.allCases {
+            let length = try storage.fixed(UInt64.self, at: at)
+            guard length <= UInt64(storage.count - at - 8) else {
+                throw Damaged(description: "a section is longer than the snapshot")
+            }
+            sections.append((at + 8)..<(at + 8 + Int(length)))
+            at += 8 + Int(length)
         }
-        let currencyBytes = try section()
-        defer { currencyBytes.deallocate() }
-        var r = SnapshotReader(UnsafeRawBufferPointer(currencyBytes))
+        guard at == storage.count else { throw Damaged(description: "bytes after the last section") }
+        let frozen = sections
+        @Sendable func range(_ section: Section) -> Range<Int> { frozen[section.rawValue] }
+
+        var head = try SnapshotReader(storage, range: range(.head), window: 4096)
         var currencies: [CurrencyCode] = []
-        for _ in 0..<(try r.count()) {
-            let code = try r.string()
+        for _ in 0..<(try head.count()) {
+            let code = try head.string()
             guard let currency = CurrencyCode(code) else { throw Damaged(description: "unknown currency '\(code)'") }
             currencies.append(currency)
         }
+        var tables: [[String]] = []
+        for _ in 0..<(try head.count()) {
+            var table: [String] = []
+            for _ in 0..<(try head.count()) { table.append(try head.string()) }
+            tables.append(table)
+        }
+        guard tables == codeTables, head.isAtEnd else {
+            throw Damaged(description: "the snapshot's codes are not this build's")
+        }
+        var peek = try SnapshotReader(storage, range: range(.accounts), window: 16)
+        let context = Context(currencies: currencies, accountCount: try peek.count())
+        let usage = try UsageLayout(storage, range: range(.usage), accountCount: context.accountCount)
 
-        let group = DispatchGroup()
-        let slots = UnsafeMutableBufferPointer<Result<Part, Damaged>?>.allocate(capacity: 8)
+        let jobs = Job.allCases
+        let slots = UnsafeMutableBufferPointer<Result<Part, Damaged>?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer {
-            group.wait()  // no decode may outlive the slots, even when reading failed half-way
             _ = slots.deinitialize()
             slots.deallocate()
         }
-        nonisolated(unsafe) let output = slots  // each decode writes only its own slot
-        var context: Context?
-        for k in 0..<8 {
-            let length = Int(clamping: try source.fixed(UInt64.self))
-            if k == 6 {
-                guard let context else { throw Damaged(description: "no accounts section") }
-                slots[k] = .success(.usage(try context.usage(&source, length: length)))
-                continue
-            }
-            let bytes = try source.block(length)
-            if k == 0 {
-                var peek = SnapshotReader(UnsafeRawBufferPointer(bytes))
-                do {
-                    context = Context(currencies: currencies, accountCount: try peek.count())
-                } catch {
-                    bytes.deallocate()
-                    throw error
-                }
-            }
-            let decoder = context!
-            nonisolated(unsafe) let handedOver = bytes  // only the decode below touches it, then frees it
-            DispatchQueue.global().async(group: group) {
-                defer { handedOver.deallocate() }
-                var r = SnapshotReader(UnsafeRawBufferPointer(handedOver))
-                output[k] = Result { () throws(Damaged) -> Part in
-                    let part = try decoder.part(k, &r)
-                    guard r.isAtEnd else { throw Damaged(description: "bytes after section \(k)") }
+        nonisolated(unsafe) let output = slots  // each job writes only its own slot; all are done when the loop returns
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            output[j] = Result { () throws(Damaged) -> Part in
+                func records(_ section: Section) throws(Damaged) -> Part {
+                    var r = try SnapshotReader(storage, range: range(section), window: window)
+                    let part = try context.part(section, &r)
+                    guard r.isAtEnd else { throw Damaged(description: "bytes after the \(section) section") }
                     return part
+                }
+                switch jobs[j] {
+                case .accounts: return try records(.accounts)
+                case .fxRates: return try records(.fxRates)
+                case .subscriptions: return try records(.subscriptions)
+                case .revenue: return try records(.revenue)
+                case .surveys: return try records(.surveys)
+                case .tickets: return try records(.tickets)
+                case .success: return try records(.success)
+                case .usageAccounts: return try usage.accounts(storage)
+                case .usageUsers: return try usage.users(storage)
+                case .usageNames: return try usage.names(storage)
+                case .usageTimes: return try usage.times(storage)
+                case .usageDurations: return try usage.durations(storage)
+                case .usageRest: return .usageRest(try usage.rest(storage, window: window))
                 }
             }
         }
-        group.wait()
+
         var dataset = Dataset()
-        for slot in slots {
-            switch try slot!.get() {
-            case .accounts(let accounts): for a in accounts { dataset.upsert(a) }
+        var accounts: [Int32] = []
+        var users: [Int32] = []
+        var names: [Int32] = []
+        // Each index column's least and greatest value (Int32.max and Int32.min for no events).
+        typealias Bounds = (least: Int32, greatest: Int32)
+        var bounds: (accounts: Bounds, users: Bounds, names: Bounds) = ((0, 0), (0, 0), (0, 0))
+        var times: [Int64] = []
+        var durations: [Double] = []
+        var rest: UsageLayout.Rest?
+        // The accounts first: the dataset the other parts are put into.
+        for (j, job) in jobs.enumerated() where job == .accounts {
+            guard case .accounts(let d) = try slots[j]!.get() else { continue }
+            dataset = d
+        }
+        for (j, job) in jobs.enumerated() {
+            switch try slots[j]!.get() {
+            case .accounts: break
             case .fxRates(let rates): dataset.fxRates = rates
             case .subscriptions(let versions): dataset.subscriptions = versions
             case .revenue(let orders, let trials, let costs):
@@ -82,15 +128,30 @@ extension SnapshotTables {
                 dataset.acquisitionCosts = costs
             case .surveys(let responses): dataset.surveyResponses = responses
             case .tickets(let tickets): dataset.tickets = tickets
-            case .usage(let log): dataset.usageEvents = log
             case .success(let milestones, let leads, let goals, let pulses):
                 dataset.onboarding = milestones
                 dataset.leads = leads
                 dataset.successGoals = goals
                 dataset.csmPulses = pulses
+            case .indices(let column, let least, let greatest):
+                switch job {
+                case .usageAccounts: (accounts, bounds.accounts) = (column, (least, greatest))
+                case .usageUsers: (users, bounds.users) = (column, (least, greatest))
+                default: (names, bounds.names) = (column, (least, greatest))
+                }
+            case .times(let column): times = column
+            case .durations(let column): durations = column
+            case .usageRest(let r): rest = r
             }
         }
-        guard dataset.accounts.count == context?.accountCount else { throw Damaged(description: "an account id repeats") }
+        guard let rest, usage.count == 0 || (
+            bounds.accounts.least >= 0 && Int(bounds.accounts.greatest) < context.accountCount
+                && bounds.users.least >= 0 && Int(bounds.users.greatest) < rest.users.count
+                && bounds.names.least >= 0 && Int(bounds.names.greatest) < rest.names.count)
+        else { throw Damaged(description: "the usage columns do not fit together") }
+        dataset.usageEvents = UsageLog(
+            accounts: accounts, users: users, nameIndices: names, times: times, durations: durations,
+            properties: rest.properties, userInterner: rest.users, nameInterner: rest.names)
         return dataset
     }
 
@@ -98,20 +159,25 @@ extension SnapshotTables {
         let currencies: [CurrencyCode]
         let accountCount: Int
 
-        func part(_ k: Int, _ r: inout SnapshotReader) throws(Damaged) -> Part {
-            switch k {
-            case 0: .accounts(try accounts(&r))
-            case 1: .fxRates(try records(&r) { r throws(Damaged) in
+        func part(_ section: Section, _ r: inout SnapshotReader) throws(Damaged) -> Part {
+            switch section {
+            case .accounts:
+                guard let dataset = Dataset(accounts: try accounts(&r)) else {
+                    throw Damaged(description: "an account id repeats")
+                }
+                return .accounts(dataset)
+            case .fxRates: return .fxRates(try records(&r) { r throws(Damaged) in
                 let date = Timestamp(seconds: try r.get())
                 let code = try r.string()
                 guard let currency = CurrencyCode(code) else { throw Damaged(description: "unknown currency '\(code)'") }
                 return FxRate(date: date, currency: currency, rate: try r.double())
             })
-            case 2: .subscriptions(try subscriptions(&r))
-            case 3: try revenue(&r)
-            case 4: .surveys(try surveys(&r))
-            case 5: .tickets(try tickets(&r))
-            default: try success(&r)
+            case .subscriptions: return .subscriptions(try subscriptions(&r))
+            case .revenue: return try revenue(&r)
+            case .surveys: return .surveys(try surveys(&r))
+            case .tickets: return .tickets(try tickets(&r))
+            case .success: return try success(&r)
+            case .head, .usage: preconditionFailure("read apart")
             }
         }
 
@@ -144,12 +210,6 @@ extension SnapshotTables {
             try r.optionalInt64().map { Timestamp(seconds: $0) }
         }
 
-        private func value<E: RawRepresentable<String>>(_: E.Type, _ r: inout SnapshotReader) throws(Damaged) -> E {
-            let raw = try r.string()
-            guard let value = E(rawValue: raw) else { throw Damaged(description: "unknown value '\(raw)'") }
-            return value
-        }
-
         private func accounts(_ r: inout SnapshotReader) throws(Damaged) -> [Account] {
             try records(&r) { r throws(Damaged) in
                 Account(
@@ -163,10 +223,10 @@ extension SnapshotTables {
             try records(&r) { r throws(Damaged) in
                 SubscriptionVersion(
                     subscriptionID: SubscriptionID(try r.string()), account: try account(&r), product: try r.string(),
-                    plan: try r.optionalString(), amount: try money(&r), interval: try value(BillingInterval.self, &r),
+                    plan: try r.optionalString(), amount: try money(&r), interval: try r.code(in: intervals),
                     intervalCount: Int(try r.get(Int64.self)), quantity: Int(try r.get(Int64.self)),
                     discountPercent: try r.double(), discountAmount: try r.get(),
-                    status: try value(SubscriptionStatus.self, &r), validFrom: try time(&r), validTo: try optionalTime(&r))
+                    status: try r.code(in: statuses), validFrom: try time(&r), validTo: try optionalTime(&r))
             }
         }
 
@@ -189,7 +249,7 @@ extension SnapshotTables {
         private func surveys(_ r: inout SnapshotReader) throws(Damaged) -> [SurveyResponse] {
             try records(&r) { r throws(Damaged) in
                 SurveyResponse(
-                    id: SurveyResponseID(try r.string()), account: try account(&r), survey: try value(SurveyKind.self, &r),
+                    id: SurveyResponseID(try r.string()), account: try account(&r), survey: try r.code(in: surveyKinds),
                     score: try r.double(), scaleMin: try r.double(), scaleMax: try r.double(), respondedAt: try time(&r),
                     contact: try r.optionalString(), comment: try r.optionalString())
             }
@@ -216,77 +276,6 @@ extension SnapshotTables {
             }
         }
 
-        /// The usage section (`writeUsage`), `length` bytes of `source`.
-        func usage(_ source: inout some SnapshotSource, length: Int) throws(Damaged) -> UsageLog {
-            let before = source.remaining
-            let n = Int(clamping: try source.fixed(UInt64.self))
-            let idByteCount = Int(clamping: try source.fixed(UInt64.self))
-            let width = try source.fixed(UInt8.self)
-            let nameWidth = try source.fixed(UInt8.self)
-            let timeWidth = try source.fixed(UInt8.self)
-            let earliest = try source.fixed(Int64.self)
-            let durationWidth = try source.fixed(UInt8.self)
-            // Id width 0: no ids (what `writeUsage` writes); 1 or 8: id lengths in bytes or ends, then the ids.
-            guard width == 0 || width == 1 || width == 8, nameWidth == 1 || nameWidth == 4, timeWidth == 4 || timeWidth == 8,
-                durationWidth == 4 || durationWidth == 8
-            else { throw Damaged(description: "usage columns of unknown widths") }
-            let accounts = try source.array(Int32.self, count: n)
-            let users = try source.array(Int32.self, count: n)
-            let names =
-                nameWidth == 1
-                ? try source.array(UInt8.self, count: n, widenedTo: Int32.self) { Int32($0) }
-                : try source.array(Int32.self, count: n)
-            let times =
-                timeWidth == 4
-                ? try source.array(UInt32.self, count: n, widenedTo: Int64.self) { earliest &+ Int64($0) }
-                : try source.array(Int64.self, count: n)
-            let durations =
-                durationWidth == 4
-                ? try source.array(Float.self, count: n, widenedTo: Double.self) { Double($0) }
-                : try source.array(Double.self, count: n)
-            let idEnds: [Int]
-            if width == 0 {
-                guard idByteCount == 0 else { throw Damaged(description: "usage ids without their lengths") }
-                idEnds = []
-            } else if width == 1 {
-                let lengths = try source.array(UInt8.self, count: n)
-                var end = 0
-                idEnds = lengths.map { length in
-                    end += Int(length)
-                    return end
-                }
-            } else {
-                idEnds = try source.array(Int64.self, count: n).map { Int($0) }
-            }
-            let idBytes = try source.array(UInt8.self, count: idByteCount)
-            let rest = try source.block(length - (before - source.remaining))
-            defer { rest.deallocate() }
-            var r = SnapshotReader(UnsafeRawBufferPointer(rest))
-            var properties: [Int: [String: String]] = [:]
-            for _ in 0..<(try r.count()) {
-                let position = try r.count()
-                properties[position] = try r.map()
-            }
-            var userIDs: [String] = []
-            for _ in 0..<(try r.count()) { userIDs.append(try r.string()) }
-            let userAccounts = try r.array(Int32.self)
-            var nameTexts: [String] = []
-            for _ in 0..<(try r.count()) { nameTexts.append(try r.string()) }
-            guard r.isAtEnd, userIDs.count == userAccounts.count,
-                !accounts.contains(where: { $0 < 0 || Int($0) >= accountCount }),
-                !users.contains(where: { $0 < 0 || Int($0) >= userIDs.count }),
-                !names.contains(where: { $0 < 0 || Int($0) >= nameTexts.count }),
-                idEnds.allSatisfy({ $0 >= 0 }), zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
-                (idEnds.last ?? 0) == idBytes.count, properties.keys.allSatisfy({ $0 < n }),
-                n > 0 ? width == 0 || idEnds.count == n : true
-            else { throw Damaged(description: "the usage columns do not fit together") }
-            return UsageLog(
-                columns: UsageLog.Columns(
-                    accounts: accounts, users: users, nameIndices: names, times: times, durations: durations,
-                    idBytes: idBytes, idEnds: idEnds, properties: properties, userIDs: userIDs,
-                    userAccounts: userAccounts, names: nameTexts, hasIDs: width != 0))
-        }
-
         private func success(_ r: inout SnapshotReader) throws(Damaged) -> Part {
             let milestones = try records(&r) { r throws(Damaged) in
                 OnboardingMilestone(
@@ -298,8 +287,8 @@ extension SnapshotTables {
                 let row = try r.get(Int32.self)
                 guard row >= -1, Int(row) < accountCount else { throw Damaged(description: "account \(row) out of range") }
                 return Lead(
-                    id: id, account: row < 0 ? nil : AccountIndex(Int(row)), source: try value(LeadSource.self, &r),
-                    createdAt: try time(&r), status: try value(LeadStatus.self, &r), closedAt: try optionalTime(&r),
+                    id: id, account: row < 0 ? nil : AccountIndex(Int(row)), source: try r.code(in: leadSources),
+                    createdAt: try time(&r), status: try r.code(in: leadStatuses), closedAt: try optionalTime(&r),
                     amount: try r.bool() ? try money(&r) : nil)
             }
             let goals = try records(&r) { r throws(Damaged) in
