@@ -15,11 +15,13 @@ public struct WorkspaceView: Sendable {
 
     init(dataset: Dataset, settings: ReportSettings, health: HealthSettings = HealthSettings(), now: Timestamp = .now) {
         // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it.
-        let dataset = TouchModel.tagged(dataset, settings: health, at: now)
+        calculator = KPICalculator(dataset: dataset, settings: settings, touchTiers: health, at: now)
+        let dataset = calculator.dataset
         self.dataset = dataset
         builtAt = now
-        calculator = KPICalculator(dataset: dataset, settings: settings)
-        knownAttributes = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        var known = Set(Account.builtInAttributes)
+        for account in dataset.accounts { known.formUnion(account.attributes.keys) }
+        knownAttributes = known
         latestActivity = dataset.latestActivity
         self.health = HealthEngine(index: HealthIndex(calculator: calculator, settings: health), accounts: dataset.accounts)
     }

@@ -106,15 +106,15 @@ struct ReportCommand: ParsableCommand {
         let health = try HealthConfigurationLoader.load(
             configFile: data.map { ($0 as NSString).appendingPathComponent("vitals.toml") }, report: settings,
             environment: ProcessInfo.processInfo.environment)
-        dataset = TouchModel.tagged(dataset, settings: health.health, at: Timestamp(last.adding(days: 1)))
-        let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        let calculator = KPICalculator(
+            dataset: consume dataset, settings: settings, touchTiers: health.health, at: Timestamp(last.adding(days: 1)))
+        clock.step("tag touch tiers, index usage and revenue")
+        var known = Set(Account.builtInAttributes)
+        for account in calculator.dataset.accounts { known.formUnion(account.attributes.keys) }
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
         if let by, !known.contains(by) {
             throw Failure(description: "--by: unknown attribute '\(by)' (known: \(known.sorted().joined(separator: ", ")))")
         }
-        clock.step("tag touch tiers")
-        let calculator = KPICalculator(dataset: dataset, settings: settings)
-        clock.step("index usage and revenue")
         let scope = ReportScope(periods: periods, segment: filter)
         var output: String
         if let by {

@@ -10,12 +10,20 @@ public enum TouchModel {
     /// Each account's tier as of `t`: high from `highFrom`, low from `lowFrom`, else tech (non-paying accounts are
     /// tech touch).
     public static func tiers(_ dataset: Dataset, settings: HealthSettings, at t: Timestamp) -> [String] {
-        let touch = settings.touch
         let fx = FxTable(reportingCurrency: settings.report.reportingCurrency, rates: dataset.fxRates)
         let spans = SubscriptionMRR.spans(of: dataset.subscriptions, fx: fx, delinquencyDays: settings.report.delinquencyDays)
+        return tiers(spans: spans, accountCount: dataset.accounts.count, settings: settings, at: t)
+    }
+
+    /// The tiers of `accountCount` accounts from their MRR spans (`SubscriptionMRR.spans` with the reporting currency
+    /// and delinquency days of `settings.report`), for a caller that has them already.
+    public static func tiers(
+        spans: [SubscriptionMRR.Span], accountCount: Int, settings: HealthSettings, at t: Timestamp
+    ) -> [String] {
+        let touch = settings.touch
         let earlier = t.adding(days: -90)
-        var now = [Int64](repeating: 0, count: dataset.accounts.count)
-        var before = [Int64](repeating: 0, count: dataset.accounts.count)
+        var now = [Int64](repeating: 0, count: accountCount)
+        var before = [Int64](repeating: 0, count: accountCount)
         // A span counts as of an instant when it began before it and had not ended before it (RevenueTimeline.mrr).
         for span in spans {
             if span.from < t && (span.to.map { $0 >= t } ?? true) { now[span.account.int] += span.mrr }
