@@ -24,6 +24,9 @@ public final class Store: Sendable {
         try self.init(path: path, rebuildThreshold: LoadPath.rebuildThreshold)
     }
 
+    /// Each connection's page cache, as `PRAGMA cache_size` takes it (negative: kibibytes): 256 MB.
+    static let cacheSize = -262_144
+
     /// As `init(path:)`, with the size from which a save into an empty table rebuilds its indexes and the size of a
     /// large save (small in tests).
     init(path: String, rebuildThreshold: Int, largeSave: Int = Store.largeSave) throws(StoreError) {
@@ -36,7 +39,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Up to 256 MB of pages per connection: a large import then writes each page to the log once, at commit,
             // instead of spilling the cache to disk again and again mid-transaction.
-            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA cache_size = \(Store.cacheSize)")
         }
         self.path = path
         do {

@@ -185,6 +185,10 @@ extension Store {
             parts.reduce(0, { $0 + ($1[2] as Int) }) == head[2] as Int
         else { return nil }
         guard let connection = db.sqliteConnection else { return nil }
+        // The blob reads pass through SQLite's page cache, which would otherwise grow to the connection's 256 MB
+        // (sized for imports) with pages read once: a quarter of a gigabyte of new memory to fill for nothing.
+        try db.execute(sql: "PRAGMA cache_size = -2048")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(Store.cacheSize)") }
         let storage = BlobStorage(connection: connection, parts: parts.map { (rowID: $0[0], length: $0[2]) })
         defer { storage.close() }
         return try? DatasetSnapshot.decode(storage)
