@@ -48,8 +48,11 @@ extension RevenueTally {
     public static func tally(
         _ timeline: RevenueTimeline, periods: [Period], groupOf: [Int32], groupCount: Int
     ) -> [[RevenueTally]] {
-        var result = [[RevenueTally]](repeating: [RevenueTally](repeating: RevenueTally(), count: periods.count), count: groupCount)
-        guard !periods.isEmpty else { return result }
+        guard !periods.isEmpty else { return [[RevenueTally]](repeating: [], count: groupCount) }
+        // One flat block of tallies, updated in place (group-major): no copy of a tally per account and period.
+        let flat = UnsafeMutableBufferPointer<RevenueTally>.allocate(capacity: groupCount * periods.count)
+        flat.initialize(repeating: RevenueTally())
+        defer { flat.deallocate() }
         let starts = periods.map { $0.start.seconds }
         let ends = periods.map { $0.end.seconds }
         let yearAgo = periods.map { Timestamp($0.endDate.adding(months: -12)).seconds }
@@ -104,8 +107,17 @@ extension RevenueTally {
                 if mrr > 0 { everPaid = true }
             }
             for p in 0..<periods.count {
-                var tally = result[group][p]
                 let startMRR = mrr
+                // An account that pays nothing through the period, with no change in it and nothing a year before
+                // its end, adds nothing to its tally.
+                if startMRR == 0 && (i == end || times[i] >= ends[p]) {
+                    while back < end && times[back] < yearAgo[p] {
+                        backMRR += deltas[back]
+                        back += 1
+                    }
+                    if backMRR <= 0 { continue }
+                }
+                let tally = flat.baseAddress! + group * periods.count + p
                 let inCohort = startMRR > 0
                 var upsold = false
                 var crossSold = false
@@ -115,50 +127,49 @@ extension RevenueTally {
                     if before == after { continue }
                     if before == 0 {
                         if everPaid {
-                            tally.reactivationMRR += after
-                            if inCohort { tally.cohortReactivationMRR += after }
+                            tally.pointee.reactivationMRR += after
+                            if inCohort { tally.pointee.cohortReactivationMRR += after }
                         } else {
-                            tally.newMRR += after
-                            tally.newCustomers += 1
+                            tally.pointee.newMRR += after
+                            tally.pointee.newCustomers += 1
                         }
                     } else if after == 0 {
-                        tally.churnedMRR += before
-                        if inCohort { tally.cohortChurnedMRR += before }
+                        tally.pointee.churnedMRR += before
+                        if inCohort { tally.pointee.cohortChurnedMRR += before }
                     } else if after > before {
-                        tally.expansionMRR += after - before
+                        tally.pointee.expansionMRR += after - before
                         if inCohort {
-                            tally.cohortExpansionMRR += after - before
+                            tally.pointee.cohortExpansionMRR += after - before
                             upsold = upsold || upsell
                             crossSold = crossSold || crossSell
                         }
                     } else {
-                        tally.contractionMRR += before - after
-                        if inCohort { tally.cohortContractionMRR += before - after }
+                        tally.pointee.contractionMRR += before - after
+                        if inCohort { tally.pointee.cohortContractionMRR += before - after }
                     }
                     if after > 0 { everPaid = true }
                 }
                 let endMRR = mrr
-                tally.startMRR += startMRR
-                tally.endMRR += endMRR
-                if startMRR > 0 { tally.payingAtStart += 1 }
-                if endMRR > 0 { tally.payingAtEnd += 1 }
+                tally.pointee.startMRR += startMRR
+                tally.pointee.endMRR += endMRR
+                if startMRR > 0 { tally.pointee.payingAtStart += 1 }
+                if endMRR > 0 { tally.pointee.payingAtEnd += 1 }
                 if inCohort {
-                    tally.cohortEndMRR += endMRR
-                    if endMRR == 0 { tally.churnedCustomers += 1 }
-                    if upsold { tally.upsellCustomers += 1 }
-                    if crossSold { tally.crossSellCustomers += 1 }
+                    tally.pointee.cohortEndMRR += endMRR
+                    if endMRR == 0 { tally.pointee.churnedCustomers += 1 }
+                    if upsold { tally.pointee.upsellCustomers += 1 }
+                    if crossSold { tally.pointee.crossSellCustomers += 1 }
                 }
                 while back < end && times[back] < yearAgo[p] {
                     backMRR += deltas[back]
                     back += 1
                 }
                 if backMRR > 0 {
-                    tally.yearAgoMRR += backMRR
-                    tally.yearAgoCohortMRRNow += endMRR
+                    tally.pointee.yearAgoMRR += backMRR
+                    tally.pointee.yearAgoCohortMRRNow += endMRR
                 }
-                result[group][p] = tally
             }
         }
-        return result
+        return (0..<groupCount).map { g in Array(flat[(g * periods.count)..<((g + 1) * periods.count)]) }
     }
 }
