@@ -123,6 +123,7 @@ struct RecordReader {
         case .subscriptions:
             dataset.subscriptions.reserveCapacity(dataset.subscriptions.count + rows)
             subscriptionLines.reserveCapacity(subscriptionLines.count + rows)
+            subscriptionOwner.reserveCapacity(subscriptionOwner.count + rows)
         case .orders: dataset.orders.reserveCapacity(dataset.orders.count + rows)
         case .trials: dataset.trials.reserveCapacity(dataset.trials.count + rows)
         case .surveyResponses: dataset.surveyResponses.reserveCapacity(dataset.surveyResponses.count + rows)

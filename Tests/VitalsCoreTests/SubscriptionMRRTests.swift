@@ -103,6 +103,25 @@ import VitalsCore
         #expect(rows[1].major(.churnedMRR) == 150)  // 2024-03-02, 30 days after 2024-02-01
     }
 
+    /// The versions of a subscription are put in time order whatever order the export lists them in: each
+    /// subscription's versions reversed (sorted within the subscription), or subscriptions interleaved (sorted whole).
+    @Test(arguments: [false, true]) func versionsAreOrderedWhateverTheListing(interleaved: Bool) {
+        var b = DatasetBuilder()
+        let a = b.account("a")
+        let other = b.account("b")
+        if !interleaved { b.subscription(other, 40, from: "2024-01-01", id: "r") }
+        b.subscription(a, 150, from: "2024-02-20", id: "s", status: .pastDue)
+        if interleaved { b.subscription(other, 40, from: "2024-01-01", id: "r") }
+        b.subscription(a, 100, from: "2024-02-01", to: "2024-02-20", id: "s", status: .pastDue)
+        b.subscription(a, 100, from: "2024-01-01", to: "2024-02-01", id: "s")
+        // Twenty days from the first past_due version: 2024-02-21, the day after the raise (from 02-20: 03-11).
+        let rows = b.report(from: "2024-02", through: "2024-03", settings: ReportSettings(delinquencyDays: 20)).rows
+        #expect(rows[0].major(.expansionMRR) == 50)
+        #expect(rows[0].major(.churnedMRR) == 150)
+        #expect(rows[0].major(.mrr) == 40)
+        #expect(rows[1].major(.churnedMRR) == 0)
+    }
+
     @Test func aRecoveredPaymentIsNoMovement() {
         var b = DatasetBuilder()
         let a = b.account("a")
