@@ -31,6 +31,33 @@ public struct StringInterner: Sendable {
         mask = size - 1
     }
 
+    /// An interner that already holds `texts` with their `tags`, by index (as `texts` and `tags` gave them), whose
+    /// lookup table is built only when first needed: a store loads 450,000 users for a report that never looks one
+    /// up. The pairs are taken to be distinct; a repeated pair keeps its first index.
+    public init(texts: [String], tags: [Int32]) {
+        precondition(texts.count == tags.count, "a tag for each text")
+        self.texts = texts
+        self.tags = tags
+        slots = []
+        mask = -1
+    }
+
+    /// Builds the lookup table of an interner made by `init(texts:tags:)`.
+    private mutating func indexIfNeeded() {
+        guard slots.isEmpty else { return }
+        var size = 16
+        while size < texts.count * 2 + 2 { size <<= 1 }
+        slots = [Slot](repeating: Slot(), count: size)
+        mask = size - 1
+        for k in texts.indices {
+            var text = texts[k]
+            text.withUTF8 { bytes in
+                let (found, slot, key) = probe(bytes, tag: tags[k])
+                if found == nil { slots[slot] = Slot(w0: key.0, w1: key.1, tag: tags[k], value: Int32(k)) }
+            }
+        }
+    }
+
     /// The index of `(tag, text)`, assigning the next one if it is new.
     public mutating func index(of text: String, tag: Int32 = 0) -> Int32 {
         var text = text
@@ -39,6 +66,7 @@ public struct StringInterner: Sendable {
 
     /// The index of `(tag, bytes)` (UTF-8), assigning the next one if it is new; a `String` is made only then.
     public mutating func index(of bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32 {
+        indexIfNeeded()
         let (found, slot, key) = probe(bytes, tag: tag)
         if let found { return found }
         let value = Int32(texts.count)
@@ -50,7 +78,15 @@ public struct StringInterner: Sendable {
     }
 
     /// The index of `(tag, bytes)` if it was interned, else `nil`.
-    public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32? { probe(bytes, tag: tag).found }
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32? {
+        guard !slots.isEmpty else {
+            // Not indexed yet (`init(texts:tags:)`), and this cannot keep a table: a one-off one.
+            var indexed = self
+            indexed.indexIfNeeded()
+            return indexed.find(bytes, tag: tag)
+        }
+        return probe(bytes, tag: tag).found
+    }
 
 
     /// Looks for the bytes: their index if present, else the free slot where they would go.

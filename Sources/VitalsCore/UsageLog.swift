@@ -387,8 +387,7 @@ extension UsageLog {
         idBytes = c.idBytes
         idEnds = c.idEnds
         properties = c.properties
-        userInterner = StringInterner(expected: c.userIDs.count)
-        for (text, tag) in zip(c.userIDs, c.userAccounts) { _ = userInterner.index(of: text, tag: tag) }
+        userInterner = StringInterner(texts: c.userIDs, tags: c.userAccounts)
         nameInterner = StringInterner(expected: c.names.count)
         for name in c.names { _ = nameInterner.index(of: name) }
     }

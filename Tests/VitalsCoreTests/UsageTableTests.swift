@@ -34,6 +34,25 @@ import Testing
         #expect(interner.count == 5_000)
     }
 
+    /// An interner handed its texts (as a snapshot's users are) finds them at their positions once it is first asked,
+    /// and goes on numbering after them.
+    @Test func internerHandedItsTextsFindsThemWhenAsked() {
+        let long = "a_user_id_longer_than_fifteen_bytes"
+        var interner = StringInterner(texts: ["u1", "u2", long, "u1"], tags: [0, 0, 3, 5])
+        #expect(interner.count == 4)
+        #expect("u2".utf8.withContiguousStorageIfAvailable { interner.find($0) } == 1)
+        #expect(long.utf8.withContiguousStorageIfAvailable { interner.find($0, tag: 3) } == 2)
+        #expect(long.utf8.withContiguousStorageIfAvailable { interner.find($0) } == Optional<Int32>.none)
+        #expect(interner.index(of: "u1", tag: 5) == 3)
+        #expect(interner.index(of: "u1") == 0)
+        #expect(interner.index(of: long, tag: 3) == 2)
+        #expect(interner.index(of: "u3") == 4)
+        for k in 0..<100 { #expect(interner.index(of: "v\(k)") == Int32(5 + k)) }  // grows past its first table
+        #expect(interner.index(of: "u2") == 1)
+        #expect(interner.texts.prefix(5) == ["u1", "u2", long, "u1", "u3"])
+        #expect(interner.tags.prefix(5) == [0, 0, 3, 5, 0])
+    }
+
     /// Events of `accounts` accounts with a few users each over 90 days; `grouped` puts each account's events together
     /// in time order, otherwise they are interleaved by time as a tracker would export them.
     func events(accounts: Int, grouped: Bool) -> [UsageEvent] {

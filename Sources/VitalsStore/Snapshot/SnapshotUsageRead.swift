@@ -101,16 +101,16 @@ extension SnapshotTables {
                 guard position < count else { throw Damaged(description: "properties of event \(position) of \(count)") }
                 properties[position] = try r.map()
             }
+            let userCount = try r.count()
             var userIDs: [String] = []
-            for _ in 0..<(try r.count()) { userIDs.append(try r.string()) }
+            userIDs.reserveCapacity(min(userCount, 1 << 24))
+            for _ in 0..<userCount { userIDs.append(try r.string()) }
             let userAccounts = try r.array(Int32.self)
             guard userAccounts.count == userIDs.count,
                 !userAccounts.contains(where: { $0 < 0 || Int($0) >= accountCount })
             else { throw Damaged(description: "users without their accounts") }
-            var users = StringInterner(expected: userIDs.count)
-            for (k, (id, account)) in zip(userIDs, userAccounts).enumerated() {
-                guard Int(users.index(of: id, tag: account)) == k else { throw Damaged(description: "a user repeats") }
-            }
+            // Their lookup table is built if an event is ever appended: a report never needs it.
+            let users = StringInterner(texts: userIDs, tags: userAccounts)
             let nameCount = try r.count()
             var names = StringInterner(expected: min(nameCount, 1 << 16))
             for k in 0..<nameCount {
