@@ -65,7 +65,7 @@ public enum SubscriptionMRR {
     /// The positions of `versions` ordered by subscription, product and start, as a stable sort orders them. Exports
     /// list each subscription's versions together and subscriptions in id order: then only the few versions of each
     /// subscription are sorted, not all of them by their ids (a third of a report's revenue indexing at 400,000).
-    static func itemOrder(_ versions: [SubscriptionVersion]) -> [Int] {
+    public static func itemOrder(_ versions: [SubscriptionVersion]) -> [Int] {
         func precedes(_ a: SubscriptionVersion, _ b: SubscriptionVersion) -> Bool {
             if a.subscriptionID != b.subscriptionID { return a.subscriptionID < b.subscriptionID }
             if a.product != b.product { return a.product < b.product }

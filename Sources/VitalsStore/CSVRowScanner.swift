@@ -4,6 +4,8 @@
 struct CSVRowScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
+    /// Where the row last returned by `next` starts (after any blank lines before it).
+    private(set) var rowStart = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -25,6 +27,7 @@ struct CSVRowScanner {
         let b = bytes
         while position < count, b[position] == 0x0A || b[position] == 0x0D { position += 1 }
         guard position < count else { return .end }
+        rowStart = position
         var n = 0
         func store(_ field: CSVParser.Field) {
             if n < fields.count { fields[n] = field }

@@ -1,3 +1,4 @@
+import Foundation
 import VitalsCore
 
 /// The rows of a large canonical file read straight from its bytes, for the files that come by the million after
@@ -21,6 +22,9 @@ struct FastCSVRows {
     private let accounts: StringInterner
     private var lastAccount: (range: Range<Int>, index: Int32)?
     private var previousID: [UInt8] = []
+    /// Line ends counted so far: `linesBefore` of them in the bytes before `countedTo`.
+    private var countedTo = 0
+    private var linesBefore = 0
 
     /// Reads the header of `bytes` and calls `body` with the rows; `nil` if the header is missing, repeats a column
     /// or lacks one of `required`, or if `body` gives up.
@@ -63,6 +67,19 @@ struct FastCSVRows {
             fieldCount = n
             return true
         }
+    }
+
+    /// The 1-based line on which the current row starts (`CSVParser.line`): line ends are counted up to it as the
+    /// rows go, so a file read in order costs one `memchr` or two per row.
+    mutating func line() -> Int {
+        let start = scanner.rowStart
+        let base = scanner.bytes.baseAddress!
+        while countedTo < start, let found = memchr(base + countedTo, 0x0A, start - countedTo) {
+            linesBefore += 1
+            countedTo = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+        }
+        countedTo = max(countedTo, start)
+        return linesBefore + 1
     }
 
     /// The trimmed field at `position`, `nil` when the column or the value is absent (as `CSVTable`).

@@ -10,8 +10,10 @@ struct RecordReader {
     /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
     private(set) var accountsDeclared = false
     private var ratedCurrencies: Set<CurrencyCode> = []
-    private var subscriptionLines: [Int] = []
-    private var subscriptionOwner: [SubscriptionID: (account: AccountIndex, line: Int)] = [:]
+    /// The line of each subscription version, and the account (and first line) of each subscription id; the fast
+    /// path for subscriptions.csv (`SubscriptionsFastCSV.swift`) keeps them too.
+    var subscriptionLines: [Int] = []
+    var subscriptionOwner: [SubscriptionID: (account: AccountIndex, line: Int)] = [:]
     /// The ids seen so far in the file being read, with the line of each.
     private var fileIDs = IDRegistry()
     /// The ids of the file being read, checked for repeats once it is read (all files but accounts.csv).
@@ -228,11 +230,15 @@ struct RecordReader {
     /// A currency is usable if it is the reporting currency or fx_rates.csv has a rate for it.
     mutating func convertible(_ currency: CurrencyCode?, _ table: inout CSVTable, column: String = "currency") -> CurrencyCode? {
         guard let currency else { return nil }
-        guard currency == reportingCurrency || ratedCurrencies.contains(currency) else {
+        guard isConvertible(currency) else {
             table.fail(column, "no rate for \(currency) in fx_rates.csv (the reporting currency is \(reportingCurrency))")
             return nil
         }
         return currency
+    }
+
+    func isConvertible(_ currency: CurrencyCode) -> Bool {
+        currency == reportingCurrency || ratedCurrencies.contains(currency)
     }
 
     mutating func ordered(_ first: Timestamp?, _ then: Timestamp?, _ column: String, _ reason: String, _ table: inout CSVTable) {
@@ -318,13 +324,7 @@ struct RecordReader {
     /// Versions of one subscription item (subscription_id, product) must not overlap in time.
     mutating func checkSubscriptionOverlaps() {
         let versions = dataset.subscriptions
-        let order = versions.indices.sorted {
-            let a = versions[$0]
-            let b = versions[$1]
-            if a.subscriptionID != b.subscriptionID { return a.subscriptionID < b.subscriptionID }
-            if a.product != b.product { return a.product < b.product }
-            return a.validFrom < b.validFrom
-        }
+        let order = SubscriptionMRR.itemOrder(versions)
         for (previous, current) in zip(order, order.dropFirst()) {
             let a = versions[previous]
             let b = versions[current]

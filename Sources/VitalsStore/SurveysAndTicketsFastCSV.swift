@@ -6,13 +6,16 @@ import VitalsCore
 /// reads the file, reporting every problem as ever.
 extension RecordReader {
     /// Whether `file` has a fast path here.
-    static func hasFastPath(_ file: String) -> Bool { file == "survey_responses.csv" || file == "tickets.csv" }
+    static func hasFastPath(_ file: String) -> Bool {
+        file == "survey_responses.csv" || file == "tickets.csv" || file == "subscriptions.csv"
+    }
 
     /// Reads `file` by its fast path; false (having added nothing) when it has none or it does not apply.
     mutating func readFast(file: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch file {
         case "survey_responses.csv": readSurveyResponsesFast(bytes)
         case "tickets.csv": readTicketsFast(bytes)
+        case "subscriptions.csv": readSubscriptionsFast(bytes)
         default: false
         }
     }
