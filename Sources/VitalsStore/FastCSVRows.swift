@@ -1,8 +1,9 @@
 import Foundation
 import VitalsCore
 
-/// The rows of a large canonical file read straight from its bytes, for the files that come by the million after
-/// usage events (survey_responses.csv, tickets.csv): no `CSVTable`, no column lookup by name, no per-row arrays.
+/// The rows of a large canonical file read straight from its bytes, for the files that come by the hundred thousand
+/// or the million after usage events (survey_responses.csv, tickets.csv, subscriptions.csv): no `CSVTable`, no column
+/// lookup by name, no per-row arrays.
 ///
 /// It only reads well-formed files. Every accessor throws `GiveUp` where the general reader (`CSVTable` and
 /// `RecordReader`) would log a problem or take a path this one does not (an account not in accounts.csv, an id that
