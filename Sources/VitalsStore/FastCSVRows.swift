@@ -167,3 +167,24 @@ struct FastCSVRows {
         return a.count < b.count
     }
 }
+
+extension FastCSVRows {
+    /// An enumeration's case by its raw value or, failing that, the lower-cased one (`CSVTable.choice`).
+    static func choice<E: RawRepresentable>(_ text: String) -> E? where E.RawValue == String {
+        E(rawValue: text) ?? E(rawValue: text.lowercased())
+    }
+}
+
+/// The values of an enumeration-like column met so far, by their text: a file names a handful, and matching them is
+/// cheaper than parsing each row's (`CSVTable.choice`, `CSVTable.currency`).
+struct KnownValues<Value> {
+    private var known: [(text: String, value: Value)] = []
+
+    /// The value `text` stands for, as `parse` reads it the first time; `nil` gives the file to the general reader.
+    mutating func value(_ text: String, _ parse: (String) -> Value?) throws(FastCSVRows.GiveUp) -> Value {
+        for entry in known where entry.text == text { return entry.value }
+        guard let value = parse(text) else { throw FastCSVRows.GiveUp() }
+        known.append((text, value))
+        return value
+    }
+}

@@ -41,7 +41,7 @@ extension RecordReader {
                     CurrencyCode($0).flatMap { isConvertible($0) ? $0 : nil }
                 }
                 let price = try rows.money(amount, currency: currency)
-                let interval = try intervals.value(try rows.required(interval), choice)
+                let interval = try intervals.value(try rows.required(interval), FastCSVRows.choice)
                 let intervalCount = try rows.integer(intervalCount, range: 1...1000) ?? 1
                 let quantity = try rows.integer(quantity, range: 0...100_000_000) ?? 1
                 let percent = try rows.decimal(percent) ?? 0
@@ -49,7 +49,7 @@ extension RecordReader {
                     try FastCSVRows.money(text, currency: currency)
                 }
                 let status = try rows.text(status).map { text throws(FastCSVRows.GiveUp) in
-                    try statuses.value(text, choice)
+                    try statuses.value(text, FastCSVRows.choice)
                 }
                 guard let from = try rows.timestamp(validFrom), (0...100).contains(percent),
                     price.minorUnits >= 0, (discount?.minorUnits ?? 0) >= 0
@@ -86,25 +86,6 @@ extension RecordReader {
         }
         subscriptionLines.append(contentsOf: read.lines)
         return true
-    }
-}
-
-/// An enumeration's case by its raw value or, failing that, the lower-cased one (`CSVTable.choice`).
-private func choice<E: RawRepresentable>(_ text: String) -> E? where E.RawValue == String {
-    E(rawValue: text) ?? E(rawValue: text.lowercased())
-}
-
-/// The values of an enumeration-like column met so far, by their text: a file names a handful, and matching them is
-/// cheaper than parsing each row's (`CSVTable.choice`, `CSVTable.currency`).
-struct KnownValues<Value> {
-    private var known: [(text: String, value: Value)] = []
-
-    /// The value `text` stands for, as `parse` reads it the first time; `nil` gives the file to the general reader.
-    mutating func value(_ text: String, _ parse: (String) -> Value?) throws(FastCSVRows.GiveUp) -> Value {
-        for entry in known where entry.text == text { return entry.value }
-        guard let value = parse(text) else { throw FastCSVRows.GiveUp() }
-        known.append((text, value))
-        return value
     }
 }
 

@@ -30,13 +30,13 @@ extension RecordReader {
             let (id, account, survey, score) = (c["response_id"], c["account_id"], c["survey"], c["score"])
             let (low, high, at) = (c["scale_min"], c["scale_max"], c["responded_at"])
             let (contact, comment) = (c["contact"], c["comment"])
-            var kinds = SurveyKinds()
+            var kinds = KnownValues<SurveyKind>()
             var responses: [SurveyResponse] = []
             responses.reserveCapacity(expected)
             while try rows.next() {
                 let id = try rows.ascendingID(id)
                 let account = try rows.account(account)
-                let survey = try kinds.kind(try rows.required(survey))
+                let survey = try kinds.value(try rows.required(survey), FastCSVRows.choice)
                 guard let score = try rows.decimal(score), let at = try rows.timestamp(at) else {
                     throw FastCSVRows.GiveUp()
                 }
@@ -102,21 +102,5 @@ extension RecordReader {
         let lines = sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         guard lines > 0 else { return 1 }
         return bytes.count / max(1, sample.count / lines) + 16
-    }
-}
-
-/// The survey kinds met so far by their bytes: a file names two or three, and matching them is cheaper than a
-/// `SurveyKind(rawValue:)` per row.
-private struct SurveyKinds {
-    private var known: [(text: String, kind: SurveyKind)] = []
-
-    /// The kind `text` names, as `CSVTable.choice` reads it.
-    mutating func kind(_ text: String) throws(FastCSVRows.GiveUp) -> SurveyKind {
-        for entry in known where entry.text == text { return entry.kind }
-        guard let kind = SurveyKind(rawValue: text) ?? SurveyKind(rawValue: text.lowercased()) else {
-            throw FastCSVRows.GiveUp()
-        }
-        known.append((text, kind))
-        return kind
     }
 }
