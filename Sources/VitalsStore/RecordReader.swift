@@ -13,7 +13,8 @@ struct RecordReader {
     /// The line of each subscription version, and the account (and first line) of each subscription id; the fast
     /// path for subscriptions.csv (`SubscriptionsFastCSV.swift`) keeps them too.
     var subscriptionLines: [Int] = []
-    var subscriptionOwner: [SubscriptionID: (account: AccountIndex, line: Int)] = [:]
+    var subscriptionOwner: Owners = [:]
+    typealias Owners = [SubscriptionID: (account: AccountIndex, line: Int)]
     /// The ids seen so far in the file being read, with the line of each.
     private var fileIDs = IDRegistry()
     /// The ids of the file being read, checked for repeats once it is read (all files but accounts.csv).

@@ -5,8 +5,6 @@ import VitalsCore
 /// checks of `readSubscription`. It applies when accounts.csv was given and the file has no problem at all; otherwise
 /// nothing is kept and the general reader reads the file, reporting every problem as ever.
 extension RecordReader {
-    typealias Owners = [SubscriptionID: (account: AccountIndex, line: Int)]
-
     /// Reads subscriptions.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readSubscriptionsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard accountsDeclared, let spec = Self.columns["subscriptions.csv"] else { return false }
@@ -79,11 +77,7 @@ extension RecordReader {
         }
         guard let read else { return false }
         subscriptionOwner = read.owner
-        if dataset.subscriptions.isEmpty {
-            dataset.subscriptions = read.versions
-        } else {
-            dataset.subscriptions.append(contentsOf: read.versions)
-        }
+        Self.add(read.versions, to: &dataset.subscriptions)
         subscriptionLines.append(contentsOf: read.lines)
         return true
     }

@@ -51,11 +51,7 @@ extension RecordReader {
             return responses
         }
         guard let read else { return false }
-        if dataset.surveyResponses.isEmpty {
-            dataset.surveyResponses = read
-        } else {
-            dataset.surveyResponses.append(contentsOf: read)
-        }
+        Self.add(read, to: &dataset.surveyResponses)
         return true
     }
 
@@ -88,12 +84,18 @@ extension RecordReader {
             return tickets
         }
         guard let read else { return false }
-        if dataset.tickets.isEmpty {
-            dataset.tickets = read
-        } else {
-            dataset.tickets.append(contentsOf: read)
-        }
+        Self.add(read, to: &dataset.tickets)
         return true
+    }
+
+    /// Adds what a fast path read to the records of its kind: taken whole when there are none yet (the usual case),
+    /// rather than copied element by element.
+    static func add<Record>(_ read: [Record], to records: inout [Record]) {
+        if records.isEmpty {
+            records = read
+        } else {
+            records.append(contentsOf: read)
+        }
     }
 
     /// About how many rows `bytes` holds (`estimatedRows` for a buffer).
