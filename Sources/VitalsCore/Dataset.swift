@@ -30,6 +30,12 @@ public struct Dataset: Sendable {
         accountIndex = index
     }
 
+    /// Makes room for `count` more accounts: their index grows once rather than by doubling.
+    public mutating func reserveAccounts(_ count: Int) {
+        accounts.reserveCapacity(accounts.count + count)
+        accountIndex.reserveCapacity(accountIndex.count + count)
+    }
+
     /// Adds an account, or replaces the one with the same id; returns its index.
     @discardableResult
     public mutating func upsert(_ account: Account) -> AccountIndex {

@@ -88,8 +88,20 @@ public enum DatasetLoader {
             log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
         var usage: BackgroundUsageRead?
         func readFile(_ file: String) {
+            let given = input(file)
+            defer {
+                // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
+                if file == "accounts.csv", case .path = given, reader.accountsDeclared,
+                    case .path(let path) = input("usage_events.csv")
+                {
+                    // Ids in usage_events.ndjson may repeat those of the CSV: then they are kept until checked.
+                    var ids = UsageEventsFastCSV.IDHandling(keep: true, colliding: collidingIDHashes)
+                    if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
+                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
+                }
+            }
             let bytes: [UInt8]
-            switch input(file) {
+            switch given {
             case .absent: return
             case .bytes(let given):
                 if given.withUnsafeBufferPointer({ reader.readFast(file: file, bytes: $0) }) { return }
@@ -107,15 +119,6 @@ public enum DatasetLoader {
                     return
                 }
                 bytes = read
-            }
-            defer {
-                // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
-                if file == "accounts.csv", reader.accountsDeclared, case .path(let path) = input("usage_events.csv") {
-                    // Ids in usage_events.ndjson may repeat those of the CSV: then they are kept until checked.
-                    var ids = UsageEventsFastCSV.IDHandling(keep: true, colliding: collidingIDHashes)
-                    if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
-                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
-                }
             }
             if file.hasSuffix(".ndjson") {
                 reader.readUsageEventsNDJSON(file: file, bytes: bytes)

@@ -92,6 +92,13 @@ struct FastCSVRows {
 
     func text(_ position: Int?) -> String? { field(position).map { scanner.string($0) } }
 
+    /// The field at `position` as it stands, spaces kept (`CSVTable.extraText`, for custom attributes); `nil` when
+    /// absent or empty.
+    func untrimmedText(_ position: Int) -> String? {
+        guard position < fieldCount, fields[position].end > fields[position].start else { return nil }
+        return scanner.string(fields[position])
+    }
+
     func required(_ position: Int?) throws(GiveUp) -> String {
         guard let text = text(position) else { throw GiveUp() }
         return text

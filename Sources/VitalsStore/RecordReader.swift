@@ -8,7 +8,7 @@ struct RecordReader {
     let reportingCurrency: CurrencyCode
     var dataset = Dataset()
     /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
-    private(set) var accountsDeclared = false
+    var accountsDeclared = false
     private var ratedCurrencies: Set<CurrencyCode> = []
     /// The line of each subscription version, and the account (and first line) of each subscription id; the fast
     /// path for subscriptions.csv (`SubscriptionsFastCSV.swift`) keeps them too.
@@ -20,7 +20,7 @@ struct RecordReader {
     /// The ids of the file being read, checked for repeats once it is read (all files but accounts.csv).
     private var pendingIDs = PendingIDs()
     /// Account ids by `AccountIndex`, looked up from raw CSV bytes.
-    private(set) var accountKeys = StringInterner(expected: 1024)
+    var accountKeys = StringInterner(expected: 1024)
     /// Where each usage event came from, for messages about duplicates found after the files are read.
     var usageSources: [(file: String, lines: LineMap)] = []
     /// When usage_events.csv was read without its ids: what stands for them, and how to read the file again with
@@ -135,7 +135,10 @@ struct RecordReader {
         case .leads: dataset.leads.reserveCapacity(dataset.leads.count + rows)
         case .successGoals: dataset.successGoals.reserveCapacity(dataset.successGoals.count + rows)
         case .csmPulse: dataset.csmPulses.reserveCapacity(dataset.csmPulses.count + rows)
-        case .fxRates, .accounts, .acquisitionCosts, .usageEvents: return
+        case .accounts:
+            dataset.reserveAccounts(rows)
+            return
+        case .fxRates, .acquisitionCosts, .usageEvents: return
         }
         pendingIDs.reserveCapacity(rows)
     }
@@ -221,7 +224,7 @@ struct RecordReader {
     }
 
     /// Adds a new account to the dataset and to the byte-keyed lookup (both give it the next index).
-    private mutating func add(_ account: Account) -> AccountIndex {
+    mutating func add(_ account: Account) -> AccountIndex {
         let index = dataset.upsert(account)
         let key = accountKeys.index(of: account.id.rawValue)
         assert(Int(key) == index.int, "account lookup out of step with the dataset")

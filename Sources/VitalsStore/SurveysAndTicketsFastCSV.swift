@@ -5,14 +5,15 @@ import VitalsCore
 /// when accounts.csv was given and the file has no problem at all; otherwise nothing is kept and the general reader
 /// reads the file, reporting every problem as ever.
 extension RecordReader {
-    /// Whether `file` has a fast path here.
+    /// Whether `file` has a fast path (this file, `AccountsFastCSV.swift`, `SubscriptionsFastCSV.swift`).
     static func hasFastPath(_ file: String) -> Bool {
-        file == "survey_responses.csv" || file == "tickets.csv" || file == "subscriptions.csv"
+        ["accounts.csv", "survey_responses.csv", "tickets.csv", "subscriptions.csv"].contains(file)
     }
 
     /// Reads `file` by its fast path; false (having added nothing) when it has none or it does not apply.
     mutating func readFast(file: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch file {
+        case "accounts.csv": readAccountsFast(bytes)
         case "survey_responses.csv": readSurveyResponsesFast(bytes)
         case "tickets.csv": readTicketsFast(bytes)
         case "subscriptions.csv": readSubscriptionsFast(bytes)
