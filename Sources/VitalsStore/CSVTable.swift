@@ -267,13 +267,11 @@ struct CSVTable {
 
     mutating func boolean(_ column: String, at position: Int?) -> Bool? {
         guard let value = text(at: position) else { return nil }
-        switch value.lowercased() {
-        case "true", "1", "yes", "y", "t": return true
-        case "false", "0", "no", "n", "f": return false
-        default:
+        guard let flag = FastCSVRows.boolean(value) else {
             fail(column, "'\(value)' is not true or false")
             return nil
         }
+        return flag
     }
 
     mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?

@@ -125,13 +125,22 @@ struct FastCSVRows {
         return parsed
     }
 
+    /// Whether the field at `position` has a value.
+    func has(_ position: Int?) -> Bool { field(position) != nil }
+
     /// `CSVTable.boolean`.
     func boolean(_ position: Int?) throws(GiveUp) -> Bool? {
         guard let value = text(position) else { return nil }
-        switch value.lowercased() {
-        case "true", "1", "yes", "y", "t": return true
-        case "false", "0", "no", "n", "f": return false
-        default: throw GiveUp()
+        guard let flag = Self.boolean(value) else { throw GiveUp() }
+        return flag
+    }
+
+    /// The flag `text` stands for (`CSVTable.boolean`), `nil` if none.
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "1", "yes", "y", "t": true
+        case "false", "0", "no", "n", "f": false
+        default: nil
         }
     }
 

@@ -5,22 +5,6 @@ import VitalsCore
 /// when accounts.csv was given and the file has no problem at all; otherwise nothing is kept and the general reader
 /// reads the file, reporting every problem as ever.
 extension RecordReader {
-    /// Whether `file` has a fast path (this file, `AccountsFastCSV.swift`, `SubscriptionsFastCSV.swift`).
-    static func hasFastPath(_ file: String) -> Bool {
-        ["accounts.csv", "survey_responses.csv", "tickets.csv", "subscriptions.csv"].contains(file)
-    }
-
-    /// Reads `file` by its fast path; false (having added nothing) when it has none or it does not apply.
-    mutating func readFast(file: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch file {
-        case "accounts.csv": readAccountsFast(bytes)
-        case "survey_responses.csv": readSurveyResponsesFast(bytes)
-        case "tickets.csv": readTicketsFast(bytes)
-        case "subscriptions.csv": readSubscriptionsFast(bytes)
-        default: false
-        }
-    }
-
     /// Reads survey_responses.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readSurveyResponsesFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard accountsDeclared, let spec = Self.columns["survey_responses.csv"] else { return false }
@@ -87,23 +71,5 @@ extension RecordReader {
         guard let read else { return false }
         Self.add(read, to: &dataset.tickets)
         return true
-    }
-
-    /// Adds what a fast path read to the records of its kind: taken whole when there are none yet (the usual case),
-    /// rather than copied element by element.
-    static func add<Record>(_ read: [Record], to records: inout [Record]) {
-        if records.isEmpty {
-            records = read
-        } else {
-            records.append(contentsOf: read)
-        }
-    }
-
-    /// About how many rows `bytes` holds (`estimatedRows` for a buffer).
-    static func estimatedRows(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let sample = UnsafeBufferPointer(rebasing: bytes.prefix(1 << 16))
-        let lines = sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        guard lines > 0 else { return 1 }
-        return bytes.count / max(1, sample.count / lines) + 16
     }
 }

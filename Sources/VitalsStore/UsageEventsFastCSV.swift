@@ -113,7 +113,7 @@ struct UsageEventsFastCSV {
             }
             scan: do {
                 while q + 8 <= end {
-                    var hits = Self.commasAndLineEnds(in: UnsafeRawPointer(base + q))
+                    var hits = CSVRowScanner.commasAndLineEnds(in: UnsafeRawPointer(base + q))
                     while hits != 0 {
                         let at = q + hits.trailingZeroBitCount / 8
                         if buffer[at] == 0x0A {
@@ -200,22 +200,6 @@ struct UsageEventsFastCSV {
                 time: at.seconds, duration: duration ?? .nan, line: line)
         }
         piece.lineCount = line + 1
-    }
-
-    /// A word with the top bit of each byte that is a comma or a line end set, and no other bit, for the eight
-    /// bytes at `pointer` (the first in the lowest byte).
-    @inline(__always)
-    static func commasAndLineEnds(in pointer: UnsafeRawPointer) -> UInt64 {
-        let word = UInt64(littleEndian: pointer.loadUnaligned(as: UInt64.self))
-        return zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-    }
-
-    /// The top bit of each zero byte of `x`, exactly (no carries between bytes, unlike the shorter
-    /// `(x - 0x01...) & ~x & 0x80...`, which can also mark a byte above a zero byte).
-    @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 {
-        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((x & low) &+ low) | x | low)
     }
 
     /// The account of the last rows read, the users seen since that account began, and the event names seen, as
