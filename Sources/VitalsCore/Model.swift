@@ -10,6 +10,7 @@ public struct Account: Sendable, Equatable {
     /// Extra columns of accounts.csv, kept as custom attributes for segments.
     public var attributes: [String: String]
 
+    @inlinable
     public init(
         id: AccountID, name: String, createdAt: Timestamp? = nil, csm: String? = nil, industry: String? = nil,
         country: String? = nil, referredBy: AccountID? = nil, attributes: [String: String] = [:]
@@ -85,6 +86,7 @@ public struct SubscriptionVersion: Sendable, Equatable {
     /// Exclusive; `nil` while the version still runs.
     public var validTo: Timestamp?
 
+    @inlinable
     public init(
         subscriptionID: SubscriptionID, account: AccountIndex, product: String, plan: String? = nil, amount: Money,
         interval: BillingInterval = .month, intervalCount: Int = 1, quantity: Int = 1, discountPercent: Double = 0,
@@ -188,6 +190,7 @@ public struct SurveyResponse: Sendable, Equatable {
     public var contact: String?
     public var comment: String?
 
+    @inlinable
     public init(
         id: SurveyResponseID, account: AccountIndex, survey: SurveyKind, score: Double, scaleMin: Double? = nil,
         scaleMax: Double? = nil, respondedAt: Timestamp, contact: String? = nil, comment: String? = nil
@@ -216,6 +219,7 @@ public struct Ticket: Sendable, Equatable {
     public var firstContactResolution: Bool?
     public var channel: String?
 
+    @inlinable
     public init(
         id: TicketID, account: AccountIndex, openedAt: Timestamp, resolvedAt: Timestamp? = nil, agentReplies: Int? = nil,
         reopens: Int? = nil, firstContactResolution: Bool? = nil, channel: String? = nil
@@ -265,6 +269,7 @@ public struct OnboardingMilestone: Sendable, Equatable {
     public var dueAt: Timestamp?
     public var completedAt: Timestamp?
 
+    @inlinable
     public init(
         account: AccountIndex, milestone: String, required: Bool = true, startedAt: Timestamp? = nil,
         dueAt: Timestamp? = nil, completedAt: Timestamp? = nil
@@ -298,6 +303,7 @@ public struct Lead: Sendable, Equatable {
     public var closedAt: Timestamp?
     public var amount: Money?
 
+    @inlinable
     public init(
         id: LeadID, account: AccountIndex? = nil, source: LeadSource, createdAt: Timestamp, status: LeadStatus,
         closedAt: Timestamp? = nil, amount: Money? = nil
@@ -338,6 +344,7 @@ public struct CsmPulse: Sendable, Equatable {
     public var rating: Int
     public var note: String?
 
+    @inlinable
     public init(account: AccountIndex, recordedAt: Timestamp, rating: Int, note: String? = nil) {
         self.account = account
         self.recordedAt = recordedAt

@@ -25,8 +25,15 @@ extension Timestamp {
     }
 
     /// Parses ISO 8601 from UTF-8 bytes (see `parse(_:)`).
+    @inlinable
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
         if let common = parseCommonForm(bytes) { return common }
+        return try parseGeneral(utf8: bytes)
+    }
+
+    /// `parse(utf8:)` for the forms `parseCommonForm` leaves: offsets, fractions, lower-case letters, errors.
+    @usableFromInline
+    static func parseGeneral(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
         var text: String { String(decoding: bytes, as: UTF8.self) }
         var i = 0
         func number(_ count: Int) -> Int? {
@@ -87,8 +94,9 @@ extension Timestamp {
 
 extension Timestamp {
     /// The two forms exports use most, `2024-03-01` and `2024-03-01T12:00:00Z`, read without branching per character;
-    /// `nil` for anything else (including invalid dates), which the general parser then reads or rejects.
-    @inline(__always)
+    /// `nil` for anything else (including invalid dates), which the general parser then reads or rejects. Inlinable:
+    /// the importers call it for every timestamp of tens of millions of rows.
+    @inlinable @inline(__always)
     static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         let n = b.count
         guard n == 10 || n == 20, b[4] == 0x2D, b[7] == 0x2D else { return nil }

@@ -28,6 +28,7 @@ struct CSVRowScanner {
         while position < count, b[position] == 0x0A || b[position] == 0x0D { position += 1 }
         guard position < count else { return .end }
         rowStart = position
+        if let n = nextPlainRow(into: fields) { return .fields(n) }
         var n = 0
         func store(_ field: CSVParser.Field) {
             if n < fields.count { fields[n] = field }
@@ -98,6 +99,38 @@ struct CSVRowScanner {
 
     /// The field's text (`CSVParser.string`).
     func string(_ field: CSVParser.Field) -> String { withBytes(field) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Reads the row at `position` if it has no quote and ends in a line end with at least eight bytes to spare:
+    /// its commas and line end are found eight bytes at a time, with no branch per field start. `nil` (having moved
+    /// nothing) for any other row, which `next` then reads field by field.
+    @inline(__always)
+    private mutating func nextPlainRow(into fields: UnsafeMutableBufferPointer<CSVParser.Field>) -> Int? {
+        let count = bytes.count
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        var n = 0
+        var start = position
+        var i = position
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: (base + i).loadUnaligned(as: UInt64.self))
+            guard Self.zeroBytes(word ^ 0x2222_2222_2222_2222) == 0 else { return nil }  // a quote: field by field
+            var hits = Self.zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | Self.zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+            while hits != 0 {
+                let at = i + hits.trailingZeroBitCount / 8
+                // A carriage return before a comma or line end is not part of the field (as in `next`).
+                let end = at > start && bytes[at - 1] == 0x0D ? at - 1 : at
+                if n < fields.count { fields[n] = CSVParser.Field(start: start, end: end, escaped: false) }
+                n += 1
+                if bytes[at] == 0x0A {
+                    position = at + 1
+                    return n
+                }
+                start = at + 1
+                hits &= hits - 1
+            }
+            i += 8
+        }
+        return nil
+    }
 
     /// The first comma or line end at or after `start`, or the end of the bytes: eight bytes at a time while a whole
     /// word is left (fields are short, and this runs over every byte of a large file), then byte by byte.

@@ -22,7 +22,9 @@ struct FastCSVRows {
     let columns: [String: Int]
     private let accounts: StringInterner
     private var lastAccount: (range: Range<Int>, index: Int32)?
-    private var previousID: [UInt8] = []
+    /// The previous row's id, `previousCount` bytes of scratch memory (compared with each row's, copied over).
+    private let previousID: UnsafeMutableBufferPointer<UInt8>
+    private var previousCount = 0
     /// Line ends counted so far: `linesBefore` of them in the bytes before `countedTo`.
     private var countedTo = 0
     private var linesBefore = 0
@@ -36,6 +38,8 @@ struct FastCSVRows {
         var scanner = CSVRowScanner(bytes)
         var columns: [String: Int] = [:]
         let capacity = 64
+        let previousID = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: idCapacity)
+        defer { previousID.deallocate() }
         return withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: capacity) { fields -> R? in
             guard case .fields(let n) = scanner.next(into: fields), n <= capacity else { return nil }
             for (i, field) in fields.prefix(n).enumerated() {
@@ -44,15 +48,17 @@ struct FastCSVRows {
                 columns[name] = i
             }
             guard required.allSatisfy({ columns[$0] != nil }) else { return nil }
-            var rows = FastCSVRows(scanner: scanner, fields: fields, columns: columns, accounts: accounts)
+            var rows = FastCSVRows(
+                scanner: scanner, fields: fields, columns: columns, accounts: accounts, previousID: previousID)
             return try? body(&rows)
         }
     }
 
     private init(
         scanner: CSVRowScanner, fields: UnsafeMutableBufferPointer<CSVParser.Field>, columns: [String: Int],
-        accounts: StringInterner
+        accounts: StringInterner, previousID: UnsafeMutableBufferPointer<UInt8>
     ) {
+        self.previousID = previousID
         self.scanner = scanner
         self.fields = fields
         self.columns = columns
@@ -84,6 +90,7 @@ struct FastCSVRows {
     }
 
     /// The trimmed field at `position`, `nil` when the column or the value is absent (as `CSVTable`).
+    @inline(__always)
     private func field(_ position: Int?) -> CSVParser.Field? {
         guard let position, position < fieldCount else { return nil }
         let field = scanner.trimmed(fields[position])
@@ -148,8 +155,9 @@ struct FastCSVRows {
     /// remembered).
     mutating func account(_ position: Int?) throws(GiveUp) -> AccountIndex {
         guard let field = field(position) else { throw GiveUp() }
+        let base = scanner.bytes.baseAddress!
         if !field.escaped, let last = lastAccount, last.range.count == field.end - field.start,
-            scanner.bytes[last.range].elementsEqual(scanner.bytes[field.start..<field.end])
+            memcmp(base + last.range.lowerBound, base + field.start, last.range.count) == 0
         {
             return AccountIndex(Int(last.index))
         }
@@ -159,27 +167,34 @@ struct FastCSVRows {
     }
 
     /// A required id, which must sort after the previous row's (byte order): then no id repeats, and the general
-    /// reader's check for repeats has nothing to report. Exports list ids in order; other files take the general path.
+    /// reader's check for repeats has nothing to report. Exports list ids in order; other files take the general path,
+    /// as do ids longer than `idCapacity` bytes.
     mutating func ascendingID(_ position: Int?) throws(GiveUp) -> String {
         guard let field = field(position) else { throw GiveUp() }
-        let scanner = self.scanner
-        // Taken out and put back rather than copied, so its memory is reused from row to row.
-        var previous: [UInt8] = []
-        swap(&previous, &previousID)
-        defer { swap(&previous, &previousID) }
+        let previous = previousID
+        var count = previousCount
         let id = scanner.withBytes(field) { bytes -> String? in
-            guard previous.withUnsafeBufferPointer({ Self.precedes($0, bytes) }) else { return nil }
-            previous.removeAll(keepingCapacity: true)
-            previous.append(contentsOf: bytes)
+            guard bytes.count <= previous.count, Self.precedes(UnsafeBufferPointer(rebasing: previous[..<count]), bytes)
+            else { return nil }
+            previous.baseAddress!.update(from: bytes.baseAddress!, count: bytes.count)
+            count = bytes.count
             return String(decoding: bytes, as: UTF8.self)
         }
         guard let id else { throw GiveUp() }
+        previousCount = count
         return id
     }
 
+    /// The longest id `ascendingID` takes.
+    static let idCapacity = 256
+
     /// Whether `a` sorts strictly before `b`, byte by byte (a prefix first).
     private static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        for k in 0..<min(a.count, b.count) where a[k] != b[k] { return a[k] < b[k] }
+        let common = min(a.count, b.count)
+        if common > 0 {
+            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+            if order != 0 { return order < 0 }
+        }
         return a.count < b.count
     }
 }

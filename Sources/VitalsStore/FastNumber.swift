@@ -37,11 +37,39 @@ enum FastNumber {
             i += 1
         }
         guard any, digits <= 15, fraction <= 22 else { return slow(bytes) }
-        let value = Double(mantissa) / powersOfTen[fraction]
+        let value = Double(mantissa) / powerOfTen(fraction)
         return negative ? -value : value
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+    /// 10^k for k in 0...22, all exact in a `Double` (a switch rather than a table: no lazy global to check per call).
+    @inline(__always)
+    private static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     private static func slow(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }

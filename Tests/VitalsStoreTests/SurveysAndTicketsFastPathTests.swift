@@ -151,4 +151,43 @@ import VitalsCore
             #expect(row == .malformed, "\(malformed)")
         }
     }
+
+    /// Rows with no quote are split eight bytes at a time: the same fields as the parser's, with carriage returns
+    /// before commas dropped, rows wider than the scratch memory counted, and a quote anywhere sending the row back
+    /// to the field-by-field split.
+    @Test func scannerSplitsPlainRowsWordByWordAsTheParserDoes() throws {
+        let rows = [
+            "resp_0000001,acc_000001,nps,6,0,10,2023-11-05T02:56:22Z,u_acc_000001_2,",
+            "a\r,bb\r,ccc,dddd,eeeee,ffffff,ggggggg,hhhhhhhh,iiiiiiiii\r",
+            ",,,,,,,,,,,,",
+            "one,two,three,four,five,six,seven,eight,nine,ten,eleven,twelve",
+            "plain,then a \"quote\" inside,x,y,z,w",
+            "q,\"quoted, with comma\",after the quote,1234567890",
+            "s",
+            "last,row,without,a,line,end",
+        ]
+        let text = rows.joined(separator: "\n")
+        var parser = CSVParser(bytes: Array(text.utf8))
+        var expected: [[String]] = []
+        var fields: [CSVParser.Field] = []
+        while try parser.nextRow(into: &fields) { expected.append(fields.map { parser.string($0) }) }
+        let bytes = Array(text.utf8)
+        var read: [[String]] = []
+        var widths: [Int] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = CSVRowScanner(buffer)
+            withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: 10) { scratch in
+                while case .fields(let n) = scanner.next(into: scratch) {
+                    read.append(scratch.prefix(min(n, 10)).map { scanner.string($0) })
+                    widths.append(n)
+                }
+            }
+        }
+        #expect(widths == [9, 9, 13, 12, 6, 4, 1, 6])
+        #expect(read == expected.map { Array($0.prefix(10)) })
+        #expect(read[0] == ["resp_0000001", "acc_000001", "nps", "6", "0", "10", "2023-11-05T02:56:22Z", "u_acc_000001_2", ""])
+        #expect(read[1] == ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii"])
+        #expect(read[4] == ["plain", "then a \"quote\" inside", "x", "y", "z", "w"])
+        #expect(read[5] == ["q", "quoted, with comma", "after the quote", "1234567890"])
+    }
 }
