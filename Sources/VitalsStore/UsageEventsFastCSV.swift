@@ -341,33 +341,49 @@ extension UsageEventsFastCSV {
         if !ids.keep { result.idDigest = UsageIDDigest(expectedCount: expected) }
         start = newline + 1
         var nextLine = 2
-        // The pieces are kept from block to block, so their memory is reused rather than faulted in anew.
-        var decoded: [Piece] = []
-        defer { for piece in decoded { piece.events.deallocate() } }
-        while start < size {
+        // Two sets of pieces, kept from block to block so that their memory is reused rather than faulted in anew:
+        // while one block's pieces are taken into the result on this thread, the next block is decoded into the
+        // other set beside it, so the taking (which cannot be split) never leaves a core idle.
+        let sets = (0..<2).map { _ in UnsafeMutableBufferPointer<Piece>.allocate(capacity: cores) }
+        // One `Piece()` each: a piece owns the memory of its columns.
+        for set in sets { for k in set.indices { (set.baseAddress! + k).initialize(to: Piece()) } }
+        defer {
+            for set in sets {
+                for piece in set { piece.events.deallocate() }
+                set.deinitialize().deallocate()
+            }
+        }
+        /// The next block from `start`, split into pieces; `nil` at the end, `.some(nil)` if it has a quote.
+        func block(from start: Int) -> (end: Int, pieces: [Range<Int>])?? {
+            guard start < size else { return nil }
             // Whole lines only: a block ends after the first line end at or past `blockSize` bytes.
             var end = min(start + blockSize, size)
             if end < size { end = lineEnd(from: end - 1).map { $0 + 1 } ?? size }
-            guard !quoted(start..<end) else { return nil }
-            let pieces = split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores)
-            while decoded.count < pieces.count { decoded.append(Piece()) }
-            decoded.withUnsafeMutableBufferPointer { decoded in
-                nonisolated(unsafe) let output = decoded  // iteration k writes only element k
-                nonisolated(unsafe) let input = whole  // read only
-                DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-                    decode(
-                        input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64,
-                        ids: ids, into: &output[k])
+            guard !quoted(start..<end) else { return .some(nil) }
+            return (end, split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores))
+        }
+        guard var current = block(from: start) else { return result }
+        guard let first = current else { return nil }
+        decode(whole, first.pieces, layout: layout, accounts: accounts, ids: ids, into: sets[0])
+        var k = 0
+        while let (end, pieces) = current {
+            let decoded = UnsafeMutableBufferPointer(rebasing: sets[k % 2][..<pieces.count])
+            let next = block(from: end)
+            if case .some(nil) = next { return nil }
+            let pending = DispatchGroup()
+            if case .some(.some(let following)) = next {
+                nonisolated(unsafe) let (input, set) = (whole, sets[(k + 1) % 2])
+                DispatchQueue.global().async(group: pending) {
+                    decode(input, following.pieces, layout: layout, accounts: accounts, ids: ids, into: set)
                 }
             }
             // The digest compares ids in the block's bytes: before they are let go.
-            result.idDigest?.add(block: decoded.prefix(pieces.count).lazy.map(\.events))
-            file.release(upTo: end)
-            for piece in decoded.prefix(pieces.count) {
+            result.idDigest?.add(block: decoded.lazy.map(\.events))
+            for piece in decoded {
                 piece.events.append(to: &result.events)
                 let runs = piece.events.lineRuns
-                for (k, run) in runs.enumerated() {
-                    let end = k + 1 < runs.count ? runs[k + 1].event : piece.events.count
+                for (r, run) in runs.enumerated() {
+                    let end = r + 1 < runs.count ? runs[r + 1].event : piece.events.count
                     result.lines.append(run: nextLine + run.line, count: end - run.event)
                 }
                 for problem in piece.problems {
@@ -375,9 +391,25 @@ extension UsageEventsFastCSV {
                 }
                 nextLine += piece.lineCount
             }
-            start = end
+            pending.wait()
+            file.release(upTo: end)
+            current = next ?? nil
+            k += 1
         }
         return result
+    }
+
+    /// Decodes `pieces` of `buffer` in parallel, piece k into `set[k]`.
+    private static func decode(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ pieces: [Range<Int>], layout: Layout, accounts: StringInterner,
+        ids: IDHandling, into set: UnsafeMutableBufferPointer<Piece>
+    ) {
+        nonisolated(unsafe) let (input, output) = (buffer, set)  // read only; iteration k writes only element k
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+            decode(
+                input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64, ids: ids,
+                into: &output[k])
+        }
     }
 
     /// Splits whole lines `range` of `buffer` into about `count` ranges that each end after a line end.
