@@ -97,7 +97,7 @@ extension Timestamp {
     /// `nil` for anything else (including invalid dates), which the general parser then reads or rejects. Inlinable:
     /// the importers call it for every timestamp of tens of millions of rows.
     @inlinable @inline(__always)
-    static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    public static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         let n = b.count
         guard n == 10 || n == 20, b[4] == 0x2D, b[7] == 0x2D else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }

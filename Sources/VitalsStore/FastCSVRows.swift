@@ -127,7 +127,9 @@ struct FastCSVRows {
 
     func timestamp(_ position: Int?) throws(GiveUp) -> Timestamp? {
         guard let field = field(position) else { return nil }
-        let parsed = scanner.withBytes(field) { bytes in try? Timestamp.parse(utf8: bytes) }
+        let parsed = scanner.withBytes(field) { bytes in
+            Timestamp.parseCommonForm(bytes) ?? (try? Timestamp.parse(utf8: bytes))
+        }
         guard let parsed else { throw GiveUp() }
         return parsed
     }
