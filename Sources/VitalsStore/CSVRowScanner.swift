@@ -113,19 +113,24 @@ struct CSVRowScanner {
         while i + 8 <= count {
             let word = UInt64(littleEndian: (base + i).loadUnaligned(as: UInt64.self))
             guard Self.zeroBytes(word ^ 0x2222_2222_2222_2222) == 0 else { return nil }  // a quote: field by field
-            var hits = Self.zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | Self.zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-            while hits != 0 {
-                let at = i + hits.trailingZeroBitCount / 8
-                // A carriage return before a comma or line end is not part of the field (as in `next`).
+            // A carriage return before a comma or line end is not part of the field (as in `next`).
+            func field(endingAt at: Int) {
                 let end = at > start && bytes[at - 1] == 0x0D ? at - 1 : at
                 if n < fields.count { fields[n] = CSVParser.Field(start: start, end: end, escaped: false) }
                 n += 1
-                if bytes[at] == 0x0A {
-                    position = at + 1
-                    return n
-                }
+            }
+            let (commas, lineEnd) = Self.commasBeforeLineEnd(in: base + i)
+            var hits = commas
+            while hits != 0 {
+                let at = i + hits.trailingZeroBitCount / 8
+                field(endingAt: at)
                 start = at + 1
                 hits &= hits - 1
+            }
+            if let lineEnd {
+                field(endingAt: i + lineEnd)
+                position = i + lineEnd + 1
+                return n
             }
             i += 8
         }
@@ -146,6 +151,18 @@ struct CSVRowScanner {
         }
         while i < count, bytes[i] != 0x2C, bytes[i] != 0x0A { i += 1 }
         return i
+    }
+
+    /// The commas among the eight bytes at `pointer` (the top bit of each such byte set, the first byte lowest) that
+    /// come before the first line end, and the offset of that line end if there is one.
+    @inline(__always)
+    static func commasBeforeLineEnd(in pointer: UnsafeRawPointer) -> (commas: UInt64, lineEnd: Int?) {
+        let word = UInt64(littleEndian: pointer.loadUnaligned(as: UInt64.self))
+        let commas = zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C)
+        let lineEnds = zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+        guard lineEnds != 0 else { return (commas, nil) }
+        let stop = lineEnds.trailingZeroBitCount  // the top bit of the line end's byte: 7, 15, ... 63
+        return (commas & ((1 &<< UInt64(stop)) &- 1), stop &>> 3)
     }
 
     /// A word with the top bit of each byte that is a comma or a line end set, and no other bit, for the eight

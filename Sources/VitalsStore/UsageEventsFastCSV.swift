@@ -113,17 +113,18 @@ struct UsageEventsFastCSV {
             }
             scan: do {
                 while q + 8 <= end {
-                    var hits = CSVRowScanner.commasAndLineEnds(in: UnsafeRawPointer(base + q))
+                    // The commas before the word's line end, if it has one (no test per comma of which it is).
+                    let (commas, lineEnd) = CSVRowScanner.commasBeforeLineEnd(in: UnsafeRawPointer(base + q))
+                    var hits = commas
                     while hits != 0 {
-                        let at = q + hits.trailingZeroBitCount / 8
-                        if buffer[at] == 0x0A {
-                            q = at
-                            break scan
-                        }
-                        comma(at: at)
-                        hits &= hits - 1
+                        comma(at: q &+ hits.trailingZeroBitCount &>> 3)
+                        hits &= hits &- 1
                     }
-                    q += 8
+                    if let lineEnd {
+                        q &+= lineEnd
+                        break scan
+                    }
+                    q &+= 8
                 }
                 while q < end {
                     let b = buffer[q]
