@@ -20,6 +20,8 @@ struct FastCSVRows {
     private var fieldCount = 0
     /// The header's column positions, by lowercased name.
     let columns: [String: Int]
+    /// A timestamp parser for each column (`TimestampColumnParser`).
+    private var timestampParsers: [TimestampColumnParser]
     private let accounts: StringInterner
     private var lastAccount: (range: Range<Int>, index: Int32)?
     /// The previous row's id, `previousCount` bytes of scratch memory (compared with each row's, copied over).
@@ -62,6 +64,7 @@ struct FastCSVRows {
         self.scanner = scanner
         self.fields = fields
         self.columns = columns
+        timestampParsers = Array(repeating: TimestampColumnParser(), count: columns.count)
         self.accounts = accounts
     }
 
@@ -125,10 +128,11 @@ struct FastCSVRows {
         return number
     }
 
-    func timestamp(_ position: Int?) throws(GiveUp) -> Timestamp? {
-        guard let field = field(position) else { return nil }
+    mutating func timestamp(_ position: Int?) throws(GiveUp) -> Timestamp? {
+        guard let position, let field = field(position) else { return nil }
+        // Each column has its parser, which remembers the column's last month.
         let parsed = scanner.withBytes(field) { bytes in
-            Timestamp.parseCommonForm(bytes) ?? (try? Timestamp.parse(utf8: bytes))
+            timestampParsers[position].parse(bytes) ?? (try? Timestamp.parse(utf8: bytes))
         }
         guard let parsed else { throw GiveUp() }
         return parsed

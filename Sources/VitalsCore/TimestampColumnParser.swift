@@ -1,0 +1,55 @@
+/// Reads a column of timestamps in the common forms (`Timestamp.parseCommonForm`: `2024-03-01` and
+/// `2024-03-01T12:00:00Z`) faster than one by one, when neighbouring rows fall in the same month, as exports that
+/// list an account's records together do (usage events: nine rows in ten).
+///
+/// It remembers the last month read by its first eight bytes (`2024-03-`): a row of that month only has its day and
+/// time to read, with no calendar arithmetic. Results are exactly `parseCommonForm`'s, `nil` included.
+public struct TimestampColumnParser: Sendable {
+    /// Bytes 0..<8 of the last month read (`YYYY-MM-`, little-endian), or 0 before any (no text has zero bytes).
+    @usableFromInline var monthWord: UInt64 = 0
+    /// That month's first instant (day 1, 00:00 UTC), in seconds since the epoch.
+    @usableFromInline var monthStart: Int64 = 0
+    /// That month's length in days.
+    @usableFromInline var monthDays = 0
+
+    public init() {}
+
+    /// `Timestamp.parseCommonForm(bytes)`.
+    @inlinable
+    public mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        let n = b.count
+        guard n == 10 || n == 20 else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: UInt64.self))
+        guard word == monthWord else { return remember(b, word: word) }
+        @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }
+        // A byte is a digit when `digit + 6` stays below 16 (as in `parseCommonForm`).
+        var bad = (digit(8) &+ 6) | (digit(9) &+ 6)
+        let day = digit(8) &* 10 &+ digit(9)
+        var secondOfDay = 0
+        if n == 20 {
+            guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }  // T : : Z
+            bad |= (digit(11) &+ 6) | (digit(12) &+ 6) | (digit(14) &+ 6) | (digit(15) &+ 6) | (digit(17) &+ 6)
+                | (digit(18) &+ 6)
+            let hour = digit(11) &* 10 &+ digit(12)
+            let minute = digit(14) &* 10 &+ digit(15)
+            let second = digit(17) &* 10 &+ digit(18)
+            guard hour < 24, minute < 60, second < 60 else { return nil }
+            secondOfDay = hour &* 3600 &+ minute &* 60 &+ second
+        }
+        guard bad & ~0xF == 0, day >= 1, day <= monthDays else { return nil }
+        return Timestamp(seconds: monthStart &+ Int64(day &- 1) &* 86_400 &+ Int64(secondOfDay))
+    }
+
+    /// Reads a row of another month by `parseCommonForm`, and remembers its month if it is valid.
+    @usableFromInline
+    mutating func remember(_ b: UnsafeBufferPointer<UInt8>, word: UInt64) -> Timestamp? {
+        guard let parsed = Timestamp.parseCommonForm(b) else { return nil }
+        let year = Int(b[0] - 48) * 1000 + Int(b[1] - 48) * 100 + Int(b[2] - 48) * 10 + Int(b[3] - 48)
+        let month = Int(b[5] - 48) * 10 + Int(b[6] - 48)
+        monthWord = word
+        monthStart = Int64(CivilDate(year: year, month: month, day: 1).daysSinceEpoch) * 86_400
+        monthDays = CivilDate.daysIn(year: year, month: month)
+        assert((monthStart..<(monthStart + Int64(monthDays) * 86_400)).contains(parsed.seconds), "the row's month")
+        return parsed
+    }
+}
