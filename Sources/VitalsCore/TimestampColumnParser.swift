@@ -44,12 +44,15 @@ public struct TimestampColumnParser: Sendable {
     @usableFromInline
     mutating func remember(_ b: UnsafeBufferPointer<UInt8>, word: UInt64) -> Timestamp? {
         guard let parsed = Timestamp.parseCommonForm(b) else { return nil }
-        let year = Int(b[0] - 48) * 1000 + Int(b[1] - 48) * 100 + Int(b[2] - 48) * 10 + Int(b[3] - 48)
-        let month = Int(b[5] - 48) * 10 + Int(b[6] - 48)
+        // The month's first instant from the row's own: back to its midnight, then back to day 1.
+        let day = Int64(b[8] &- 48) &* 10 &+ Int64(b[9] &- 48)
+        let midnight = parsed.seconds - ((parsed.seconds % 86_400) + 86_400) % 86_400
+        let year = Int(b[0] &- 48) &* 1000 &+ Int(b[1] &- 48) &* 100 &+ Int(b[2] &- 48) &* 10 &+ Int(b[3] &- 48)
+        let month = Int(b[5] &- 48) &* 10 &+ Int(b[6] &- 48)
         monthWord = word
-        monthStart = Int64(CivilDate(year: year, month: month, day: 1).daysSinceEpoch) * 86_400
+        monthStart = midnight &- (day &- 1) &* 86_400
         monthDays = CivilDate.daysIn(year: year, month: month)
-        assert((monthStart..<(monthStart + Int64(monthDays) * 86_400)).contains(parsed.seconds), "the row's month")
+        assert(monthStart == Int64(CivilDate(year: year, month: month, day: 1).daysSinceEpoch) * 86_400)
         return parsed
     }
 }
