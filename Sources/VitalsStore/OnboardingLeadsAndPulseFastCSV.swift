@@ -10,11 +10,8 @@ extension RecordReader {
     /// A milestone may appear once per account: the fast path takes files that list each account's milestones
     /// together, and checks the milestones of one account against each other.
     mutating func readOnboardingFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["onboarding.csv"] else { return false }
-        let expected = Self.estimatedRows(bytes)
         let accountCount = dataset.accounts.count
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
-            rows throws(FastCSVRows.GiveUp) -> [OnboardingMilestone] in
+        return readFast("onboarding.csv", bytes, into: \.onboarding) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (account, milestone, required) = (c["account_id"], c["milestone"], c["required"])
             let (startedAt, dueAt, completedAt) = (c["started_at"], c["due_at"], c["completed_at"])
@@ -49,17 +46,12 @@ extension RecordReader {
             }
             return milestones
         }
-        guard let read else { return false }
-        Self.add(read, to: &dataset.onboarding)
-        return true
     }
 
     /// Reads leads.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readLeadsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["leads.csv"] else { return false }
-        let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
-            rows throws(FastCSVRows.GiveUp) -> [Lead] in
+        let convertible = convertibleCurrencies
+        return readFast("leads.csv", bytes, into: \.leads) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (id, account, source, createdAt) = (c["lead_id"], c["account_id"], c["source"], c["created_at"])
             let (status, closedAt, amount, currencyColumn) = (c["status"], c["closed_at"], c["amount"], c["currency"])
@@ -80,7 +72,7 @@ extension RecordReader {
                 var price: Money?
                 if rows.has(amount) {
                     let currency = try currencies.value(try rows.required(currencyColumn)) {
-                        CurrencyCode($0).flatMap { isConvertible($0) ? $0 : nil }
+                        CurrencyCode($0).flatMap { convertible($0) ? $0 : nil }
                     }
                     price = try rows.money(amount, currency: currency)
                 }
@@ -90,17 +82,11 @@ extension RecordReader {
             }
             return leads
         }
-        guard let read else { return false }
-        Self.add(read, to: &dataset.leads)
-        return true
     }
 
     /// Reads csm_pulse.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readCsmPulseFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["csm_pulse.csv"] else { return false }
-        let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
-            rows throws(FastCSVRows.GiveUp) -> [CsmPulse] in
+        readFast("csm_pulse.csv", bytes, into: \.csmPulses) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (account, recordedAt, rating, note) = (c["account_id"], c["recorded_at"], c["rating"], c["note"])
             var pulses: [CsmPulse] = []
@@ -114,8 +100,5 @@ extension RecordReader {
             }
             return pulses
         }
-        guard let read else { return false }
-        Self.add(read, to: &dataset.csmPulses)
-        return true
     }
 }

@@ -245,6 +245,12 @@ struct RecordReader {
         currency == reportingCurrency || ratedCurrencies.contains(currency)
     }
 
+    /// `isConvertible` as a value: for a fast path's body, which runs while the reader is being added to.
+    var convertibleCurrencies: (CurrencyCode) -> Bool {
+        let (reporting, rated) = (reportingCurrency, ratedCurrencies)
+        return { $0 == reporting || rated.contains($0) }
+    }
+
     mutating func ordered(_ first: Timestamp?, _ then: Timestamp?, _ column: String, _ reason: String, _ table: inout CSVTable) {
         if let first, let then, then < first { table.fail(column, reason) }
     }

@@ -26,6 +26,23 @@ extension RecordReader {
         }
     }
 
+    /// The frame of a fast path: reads `file` from `bytes` with `body`, which turns the rows into records (given about
+    /// how many rows there are), and adds them to the dataset's `records`. False, having added nothing, when accounts.csv
+    /// was not given, the header lacks a required column or repeats one, or `body` gives up.
+    mutating func readFast<Record>(
+        _ file: String, _ bytes: UnsafeBufferPointer<UInt8>, into records: WritableKeyPath<Dataset, [Record]>,
+        _ body: (inout FastCSVRows, _ expectedRows: Int) throws(FastCSVRows.GiveUp) -> [Record]
+    ) -> Bool {
+        guard accountsDeclared, let spec = Self.columns[file] else { return false }
+        let expected = Self.estimatedRows(bytes)
+        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+            rows throws(FastCSVRows.GiveUp) in try body(&rows, expected)
+        }
+        guard let read else { return false }
+        Self.add(read, to: &dataset[keyPath: records])
+        return true
+    }
+
     /// Adds what a fast path read to the records of its kind: taken whole when there are none yet (the usual case),
     /// rather than copied element by element.
     static func add<Record>(_ read: [Record], to records: inout [Record]) {

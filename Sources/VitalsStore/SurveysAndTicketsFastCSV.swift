@@ -7,10 +7,7 @@ import VitalsCore
 extension RecordReader {
     /// Reads survey_responses.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readSurveyResponsesFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["survey_responses.csv"] else { return false }
-        let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
-            rows throws(FastCSVRows.GiveUp) -> [SurveyResponse] in
+        readFast("survey_responses.csv", bytes, into: \.surveyResponses) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (id, account, survey, score) = (c["response_id"], c["account_id"], c["survey"], c["score"])
             let (low, high, at) = (c["scale_min"], c["scale_max"], c["responded_at"])
@@ -35,17 +32,11 @@ extension RecordReader {
             }
             return responses
         }
-        guard let read else { return false }
-        Self.add(read, to: &dataset.surveyResponses)
-        return true
     }
 
     /// Reads tickets.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readTicketsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["tickets.csv"] else { return false }
-        let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
-            rows throws(FastCSVRows.GiveUp) -> [Ticket] in
+        readFast("tickets.csv", bytes, into: \.tickets) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (id, account, openedAt, resolvedAt) = (c["ticket_id"], c["account_id"], c["opened_at"], c["resolved_at"])
             let (replies, reopens, fcr, channel) = (
@@ -68,8 +59,5 @@ extension RecordReader {
             }
             return tickets
         }
-        guard let read else { return false }
-        Self.add(read, to: &dataset.tickets)
-        return true
     }
 }
