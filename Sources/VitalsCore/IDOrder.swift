@@ -16,6 +16,13 @@ public enum IDOrder {
             if u != v { return u < v }
             k += 8
         }
+        if k < common && common >= 8 {
+            // The word ending at `common` overlaps bytes already found equal, so it orders the rest as they do.
+            let u = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: common - 8, as: UInt64.self))
+            let v = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: common - 8, as: UInt64.self))
+            if u != v { return u < v }
+            return x.count < y.count
+        }
         while k < common {
             if x[k] != y[k] { return x[k] < y[k] }
             k += 1
