@@ -47,9 +47,14 @@ extension RecordReader {
         }
         guard let read else { return false }
         accountsDeclared = true
-        dataset.reserveAccounts(read.count)
+        // The ids first, in file order (the indices the dataset gives them), so that the usage events can start;
+        // then the accounts themselves.
         accountKeys = StringInterner(expected: read.count)
-        for account in read { _ = add(account) }
+        for account in read { _ = accountKeys.index(of: account.id.rawValue) }
+        whenAccountsKnown?(accountKeys)
+        dataset.reserveAccounts(read.count)
+        for account in read { _ = dataset.upsert(account) }
+        assert(dataset.accounts.count == accountKeys.count, "account lookup out of step with the dataset")
         return true
     }
 }

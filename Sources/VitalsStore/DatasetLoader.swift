@@ -87,17 +87,22 @@ public enum DatasetLoader {
         var reader = RecordReader(
             log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
         var usage: BackgroundUsageRead?
+        // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
+        let usagePath: String? = if case .path(let path) = input("usage_events.csv") { path } else { nil }
+        // Ids in usage_events.ndjson may repeat those of the CSV: then they are kept until checked.
+        var ids = UsageEventsFastCSV.IDHandling(keep: true, colliding: collidingIDHashes)
+        if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
+        func readUsage(accounts: StringInterner) {
+            guard usage == nil, let usagePath else { return }
+            usage = BackgroundUsageRead(path: usagePath, accounts: accounts, blockSize: usageBlockSize, ids: ids)
+        }
+        // accounts.csv's fast path says so as soon as it has the accounts' ids, before it fills in the dataset.
+        if case .path = input("accounts.csv") { reader.whenAccountsKnown = readUsage }
         func readFile(_ file: String) {
             let given = input(file)
             defer {
-                // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
-                if file == "accounts.csv", case .path = given, reader.accountsDeclared,
-                    case .path(let path) = input("usage_events.csv")
-                {
-                    // Ids in usage_events.ndjson may repeat those of the CSV: then they are kept until checked.
-                    var ids = UsageEventsFastCSV.IDHandling(keep: true, colliding: collidingIDHashes)
-                    if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
-                    usage = BackgroundUsageRead(path: path, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
+                if file == "accounts.csv", case .path = given, reader.accountsDeclared {
+                    readUsage(accounts: reader.accountKeys)
                 }
             }
             let bytes: [UInt8]

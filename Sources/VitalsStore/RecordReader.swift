@@ -21,6 +21,9 @@ struct RecordReader {
     private var pendingIDs = PendingIDs()
     /// Account ids by `AccountIndex`, looked up from raw CSV bytes.
     var accountKeys = StringInterner(expected: 1024)
+    /// Called by accounts.csv's fast path with `accountKeys` once they hold every account of the file, before the
+    /// dataset has the accounts themselves: usage events can be read from then on.
+    var whenAccountsKnown: ((StringInterner) -> Void)?
     /// Where each usage event came from, for messages about duplicates found after the files are read.
     var usageSources: [(file: String, lines: LineMap)] = []
     /// When usage_events.csv was read without its ids: what stands for them, and how to read the file again with
