@@ -380,10 +380,9 @@ extension UsageEventsFastCSV {
             if case .some(nil) = next { return nil }
             let pending = DispatchGroup()
             if case .some(.some(let following)) = next {
-                nonisolated(unsafe) let (input, set) = (whole, sets[(k + 1) % 2])
-                DispatchQueue.global().async(group: pending) {
-                    decode(input, following.pieces, layout: layout, accounts: accounts, ids: ids, into: set)
-                }
+                decode(
+                    whole, following.pieces, layout: layout, accounts: accounts, ids: ids, into: sets[(k + 1) % 2],
+                    group: pending)
             }
             // The digest compares ids in the block's bytes: before they are let go.
             result.idDigest?.add(block: decoded.lazy.map(\.events))
@@ -407,17 +406,23 @@ extension UsageEventsFastCSV {
         return result
     }
 
-    /// Decodes `pieces` of `buffer` in parallel, piece k into `set[k]`.
+    /// Decodes `pieces` of `buffer` in parallel, piece k into `set[k]`: one job per piece on the global queue, in
+    /// `group` (waited for here when not given). Not `concurrentPerform` inside one job: nested there, it ran every
+    /// piece on that job's thread.
     private static func decode(
         _ buffer: UnsafeBufferPointer<UInt8>, _ pieces: [Range<Int>], layout: Layout, accounts: StringInterner,
-        ids: IDHandling, into set: UnsafeMutableBufferPointer<Piece>
+        ids: IDHandling, into set: UnsafeMutableBufferPointer<Piece>, group: DispatchGroup? = nil
     ) {
-        nonisolated(unsafe) let (input, output) = (buffer, set)  // read only; iteration k writes only element k
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-            decode(
-                input, pieces[k], layout: layout, accounts: accounts, expectedEvents: pieces[k].count / 64, ids: ids,
-                into: &output[k])
+        let jobs = group ?? DispatchGroup()
+        for (k, range) in pieces.enumerated() {
+            nonisolated(unsafe) let (input, piece) = (buffer, set.baseAddress! + k)  // read only; job k writes piece k
+            DispatchQueue.global().async(group: jobs) {
+                decode(
+                    input, range, layout: layout, accounts: accounts, expectedEvents: range.count / 64, ids: ids,
+                    into: &piece.pointee)
+            }
         }
+        if group == nil { jobs.wait() }
     }
 
     /// Splits whole lines `range` of `buffer` into about `count` ranges that each end after a line end.
