@@ -1,19 +1,20 @@
 /// An ISO 4217 alphabetic currency code, such as `USD`.
 public struct CurrencyCode: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let code: String
+    /// How many decimal places the currency's minor unit has (2 for USD, 0 for JPY, 3 for KWD): looked up once, when
+    /// the code is read, as money is parsed and converted by the million.
+    public let minorUnitExponent: Int
 
     /// Accepts a known ISO 4217 code (case-insensitive); `nil` otherwise.
     public init?(_ text: String) {
         let upper = text.uppercased()
-        guard CurrencyCode.minorUnits[upper] != nil else { return nil }
-        self.code = upper
+        guard let exponent = CurrencyCode.minorUnits[upper] else { return nil }
+        code = upper
+        minorUnitExponent = exponent
     }
 
     public var description: String { code }
     public static func < (lhs: CurrencyCode, rhs: CurrencyCode) -> Bool { lhs.code < rhs.code }
-
-    /// How many decimal places the currency's minor unit has (2 for USD, 0 for JPY, 3 for KWD).
-    public var minorUnitExponent: Int { CurrencyCode.minorUnits[code] ?? 2 }
 
     public static let usd = CurrencyCode("USD")!
     public static let eur = CurrencyCode("EUR")!

@@ -30,6 +30,7 @@ extension RecordReader {
             // The subscription of the row before: its versions come together, so most rows skip the owner lookup.
             var last: (id: String, account: AccountIndex)?
             var owner = subscriptionOwner
+            owner.reserveCapacity(owner.count + expected)
             while try rows.next() {
                 let line = rows.line()
                 let subscription = try rows.required(id)
