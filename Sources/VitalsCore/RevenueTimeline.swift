@@ -21,15 +21,20 @@ public struct RevenueTimeline: Sendable {
         var products = [Int32](repeating: 0, count: total)
         var deltas = [Int64](repeating: 0, count: total)
         var cursor = counts
+        // Spans of one product tend to follow each other: the last one's index is tried before the table.
+        var last: (name: String, index: Int32)?
         for span in spans {
             let product: Int32
-            if let known = productIndex[span.product] {
+            if let last, last.name == span.product {
+                product = last.index
+            } else if let known = productIndex[span.product] {
                 product = known
             } else {
                 product = Int32(productNames.count)
                 productIndex[span.product] = product
                 productNames.append(span.product)
             }
+            last = (span.product, product)
             let a = span.account.int
             times[cursor[a]] = span.from.seconds
             products[cursor[a]] = product
@@ -42,17 +47,17 @@ public struct RevenueTimeline: Sendable {
                 cursor[a] += 1
             }
         }
-        // Sort each account's slice by time (slices are short: a handful of versions per account).
+        // Sort each account's slice by time, in place and stably (an insertion sort: slices are short, a handful of
+        // versions per account, and most are in order already).
         for a in 0..<accountCount where counts[a + 1] - counts[a] > 1 {
-            let range = counts[a]..<counts[a + 1]
-            let sorted = range.sorted { times[$0] < times[$1] }
-            let t = sorted.map { times[$0] }
-            let p = sorted.map { products[$0] }
-            let d = sorted.map { deltas[$0] }
-            for (k, i) in range.enumerated() {
-                times[i] = t[k]
-                products[i] = p[k]
-                deltas[i] = d[k]
+            for i in (counts[a] + 1)..<counts[a + 1] where times[i] < times[i - 1] {
+                let (t, p, d) = (times[i], products[i], deltas[i])
+                var j = i
+                while j > counts[a] && times[j - 1] > t {
+                    (times[j], products[j], deltas[j]) = (times[j - 1], products[j - 1], deltas[j - 1])
+                    j -= 1
+                }
+                (times[j], products[j], deltas[j]) = (t, p, d)
             }
         }
         self.accountCount = accountCount
