@@ -101,30 +101,35 @@ public enum SubscriptionMRR {
         var spans: [Span] = []
         spans.reserveCapacity(versions.count)
         var pastDueSince: Timestamp?
-        var previous: SubscriptionVersion?
-        for i in order {
-            let version = versions[i]
-            let continues =
-                previous.map {
-                    $0.subscriptionID == version.subscriptionID && $0.product == version.product
-                        && $0.validTo == version.validFrom
-                } ?? false
-            if version.status == .pastDue {
-                if !(continues && previous?.status == .pastDue) { pastDueSince = version.validFrom }
-            } else {
-                pastDueSince = nil
+        // The versions are read in place, not copied out with their strings (this runs for every version).
+        versions.withUnsafeBufferPointer { versions in
+            var previous: Int?
+            for i in order {
+                let continues =
+                    previous.map {
+                        versions[$0].subscriptionID == versions[i].subscriptionID
+                            && versions[$0].product == versions[i].product && versions[$0].validTo == versions[i].validFrom
+                    } ?? false
+                let status = versions[i].status
+                if status == .pastDue {
+                    if !(continues && versions[previous!].status == .pastDue) { pastDueSince = versions[i].validFrom }
+                } else {
+                    pastDueSince = nil
+                }
+                previous = i
+                guard status == .active || status == .pastDue, let mrr = monthlyValue(of: versions[i], fx: fx), mrr != 0
+                else { continue }
+                var to = versions[i].validTo
+                if status == .pastDue, let since = pastDueSince {
+                    let churnAt = since.adding(seconds: window)
+                    if to == nil || churnAt < to! { to = churnAt }
+                    if churnAt <= versions[i].validFrom { continue }
+                }
+                spans.append(
+                    Span(
+                        account: versions[i].account, product: versions[i].product, from: versions[i].validFrom, to: to,
+                        mrr: mrr))
             }
-            previous = version
-            guard version.status == .active || version.status == .pastDue,
-                let mrr = monthlyValue(of: version, fx: fx), mrr != 0
-            else { continue }
-            var to = version.validTo
-            if version.status == .pastDue, let since = pastDueSince {
-                let churnAt = since.adding(seconds: window)
-                if to == nil || churnAt < to! { to = churnAt }
-                if churnAt <= version.validFrom { continue }
-            }
-            spans.append(Span(account: version.account, product: version.product, from: version.validFrom, to: to, mrr: mrr))
         }
         return spans
     }
