@@ -7,41 +7,16 @@ import VitalsCore
 /// The fast paths for onboarding.csv, leads.csv and csm_pulse.csv read what the general reader reads, and leave
 /// every file with a problem to it, so the messages are the general reader's.
 @Suite struct OnboardingLeadsAndPulseFastPathTests {
-    let accounts = "account_id,name\na1,One\na2,Two\n"
-    let rates = "date,currency,rate\n2024-01-01,EUR,1.1\n"
-
-    /// A reader that has read fx_rates.csv and accounts.csv.
-    func reader() -> RecordReader {
-        var reader = RecordReader(log: IssueLog(), reportingCurrency: .usd)
-        reader.read(file: "fx_rates.csv", bytes: Array(rates.utf8))
-        reader.read(file: "accounts.csv", bytes: Array(accounts.utf8))
-        return reader
-    }
+    let harness = FastPathHarness()
 
     /// The dataset after reading `text` as `file` by the fast path, `nil` when it gave up.
-    func fast(_ file: String, _ text: String) -> Dataset? {
-        var reader = reader()
-        let done = Array(text.utf8).withUnsafeBufferPointer { reader.readFast(file: file, bytes: $0) }
-        return done ? reader.dataset : nil
-    }
+    func fast(_ file: String, _ text: String) -> Dataset? { harness.fast(file, text)?.dataset }
 
     /// The dataset after reading `text` as `file` by the general reader.
-    func general(_ file: String, _ text: String) -> Dataset {
-        var reader = reader()
-        reader.read(file: file, bytes: Array(text.utf8))
-        return reader.dataset
-    }
+    func general(_ file: String, _ text: String) -> Dataset { harness.general(file, text).dataset }
 
-    /// The problems `DatasetLoader` reports for `text` as `file` (it tries the fast path first).
-    func problems(_ file: String, _ text: String) -> [String] {
-        let files = ["fx_rates.csv": rates, "accounts.csv": accounts, file: text]
-        do {
-            _ = try DatasetLoader.load(files: files.mapValues { Array($0.utf8) }, reportingCurrency: .usd)
-            return []
-        } catch {
-            return error.issues.map(\.description)
-        }
-    }
+    /// The problems `DatasetLoader` reports for `text` as `file`.
+    func problems(_ file: String, _ text: String) -> [String] { harness.problems([file: text]) }
 
     // MARK: - onboarding.csv
 

@@ -7,41 +7,21 @@ import VitalsCore
 /// The fast path for subscriptions.csv reads what the general reader reads (versions and their lines), and leaves
 /// every file with a problem to it, so the messages are the general reader's.
 @Suite struct SubscriptionsFastPathTests {
-    let accounts = "account_id,name\na1,One\na2,Two\n"
-    let rates = "date,currency,rate\n2024-01-01,EUR,1.1\n"
-
-    /// A reader that has read fx_rates.csv and accounts.csv.
-    func reader() -> RecordReader {
-        var reader = RecordReader(log: IssueLog(), reportingCurrency: .usd)
-        reader.read(file: "fx_rates.csv", bytes: Array(rates.utf8))
-        reader.read(file: "accounts.csv", bytes: Array(accounts.utf8))
-        return reader
-    }
+    let harness = FastPathHarness()
 
     /// Reads `text` by the fast path: the versions and their lines, `nil` when it gave up.
     func fast(_ text: String) -> (versions: [SubscriptionVersion], lines: [Int])? {
-        var reader = reader()
-        let done = Array(text.utf8).withUnsafeBufferPointer { reader.readFast(file: "subscriptions.csv", bytes: $0) }
-        return done ? (reader.dataset.subscriptions, reader.subscriptionLines) : nil
+        harness.fast("subscriptions.csv", text).map { ($0.dataset.subscriptions, $0.subscriptionLines) }
     }
 
     /// Reads `text` by the general reader.
     func general(_ text: String) -> (versions: [SubscriptionVersion], lines: [Int]) {
-        var reader = reader()
-        reader.read(file: "subscriptions.csv", bytes: Array(text.utf8))
+        let reader = harness.general("subscriptions.csv", text)
         return (reader.dataset.subscriptions, reader.subscriptionLines)
     }
 
-    /// The problems `DatasetLoader` reports for these subscriptions (it tries the fast path first).
-    func problems(_ subscriptions: String) -> [String] {
-        let files = ["fx_rates.csv": rates, "accounts.csv": accounts, "subscriptions.csv": subscriptions]
-        do {
-            _ = try DatasetLoader.load(files: files.mapValues { Array($0.utf8) }, reportingCurrency: .usd)
-            return []
-        } catch {
-            return error.issues.map(\.description)
-        }
-    }
+    /// The problems `DatasetLoader` reports for these subscriptions.
+    func problems(_ subscriptions: String) -> [String] { harness.problems(["subscriptions.csv": subscriptions]) }
 
     let header = "subscription_id,account_id,product,plan,amount,currency,interval,interval_count,quantity,"
         + "discount_percent,discount_amount,status,valid_from,valid_to\n"

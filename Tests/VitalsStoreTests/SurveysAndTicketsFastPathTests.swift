@@ -7,38 +7,16 @@ import VitalsCore
 /// The fast path for survey_responses.csv and tickets.csv reads what the general reader reads, and leaves every file
 /// with a problem (or with ids out of order) to it, so the messages are the general reader's.
 @Suite struct SurveysAndTicketsFastPathTests {
-    let accounts = "account_id,name\na1,One\na2,Two\n"
+    let harness = FastPathHarness()
+    var accounts: String { harness.accounts }
 
-    /// A reader that has read accounts.csv.
-    func reader() -> RecordReader {
-        var reader = RecordReader(log: IssueLog(), reportingCurrency: .usd)
-        reader.read(file: "accounts.csv", bytes: Array(accounts.utf8))
-        return reader
-    }
+    /// The dataset after reading `text` as `file` by the fast path; `nil` when it gave up.
+    func fast(_ file: String, _ text: String) -> Dataset? { harness.fast(file, text)?.dataset }
 
-    /// Reads `text` as `file` by the fast path; `nil` when it gave up.
-    func fast(_ file: String, _ text: String) -> Dataset? {
-        var reader = reader()
-        let done = Array(text.utf8).withUnsafeBufferPointer { reader.readFast(file: file, bytes: $0) }
-        return done ? reader.dataset : nil
-    }
+    /// The dataset after reading `text` as `file` by the general reader.
+    func general(_ file: String, _ text: String) -> Dataset { harness.general(file, text).dataset }
 
-    /// Reads `text` as `file` by the general reader.
-    func general(_ file: String, _ text: String) -> Dataset {
-        var reader = reader()
-        reader.read(file: file, bytes: Array(text.utf8))
-        return reader.dataset
-    }
-
-    /// The problems `DatasetLoader` reports for these files (it tries the fast path first).
-    func problems(_ files: [String: String]) -> [String] {
-        do {
-            _ = try DatasetLoader.load(files: files.mapValues { Array($0.utf8) }, reportingCurrency: .usd)
-            return []
-        } catch {
-            return error.issues.map(\.description)
-        }
-    }
+    func problems(_ files: [String: String]) -> [String] { harness.problems(files) }
 
     @Test func surveysReadAsTheGeneralReaderReadsThem() throws {
         // A byte-order mark, CRLF, a blank line, padded fields, a quoted comment with a comma and doubled quotes, a
