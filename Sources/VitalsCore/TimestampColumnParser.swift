@@ -21,22 +21,7 @@ public struct TimestampColumnParser: Sendable {
         guard n == 10 || n == 20 else { return nil }
         let word = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: UInt64.self))
         guard word == monthWord else { return remember(b, word: word) }
-        @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }
-        // A byte is a digit when `digit + 6` stays below 16 (as in `parseCommonForm`).
-        var bad = (digit(8) &+ 6) | (digit(9) &+ 6)
-        let day = digit(8) &* 10 &+ digit(9)
-        var secondOfDay = 0
-        if n == 20 {
-            guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }  // T : : Z
-            bad |= (digit(11) &+ 6) | (digit(12) &+ 6) | (digit(14) &+ 6) | (digit(15) &+ 6) | (digit(17) &+ 6)
-                | (digit(18) &+ 6)
-            let hour = digit(11) &* 10 &+ digit(12)
-            let minute = digit(14) &* 10 &+ digit(15)
-            let second = digit(17) &* 10 &+ digit(18)
-            guard hour < 24, minute < 60, second < 60 else { return nil }
-            secondOfDay = hour &* 3600 &+ minute &* 60 &+ second
-        }
-        guard bad & ~0xF == 0, day >= 1, day <= monthDays else { return nil }
+        guard let (day, secondOfDay) = Timestamp.commonDayAndTime(b), day <= monthDays else { return nil }
         return Timestamp(seconds: monthStart &+ Int64(day &- 1) &* 86_400 &+ Int64(secondOfDay))
     }
 

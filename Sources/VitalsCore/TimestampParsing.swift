@@ -102,22 +102,10 @@ extension Timestamp {
         guard n == 10 || n == 20, b[4] == 0x2D, b[7] == 0x2D else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }
         // A byte is a digit when `digit + 6` stays below 16: OR them all and test the high bits once.
-        var bad = (digit(0) + 6) | (digit(1) + 6) | (digit(2) + 6) | (digit(3) + 6) | (digit(5) + 6) | (digit(6) + 6)
-            | (digit(8) + 6) | (digit(9) + 6)
+        let bad = (digit(0) + 6) | (digit(1) + 6) | (digit(2) + 6) | (digit(3) + 6) | (digit(5) + 6) | (digit(6) + 6)
         let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
         let month = digit(5) * 10 + digit(6)
-        let day = digit(8) * 10 + digit(9)
-        var secondOfDay = 0
-        if n == 20 {
-            guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }  // T : : Z
-            bad |= (digit(11) + 6) | (digit(12) + 6) | (digit(14) + 6) | (digit(15) + 6) | (digit(17) + 6) | (digit(18) + 6)
-            let hour = digit(11) * 10 + digit(12)
-            let minute = digit(14) * 10 + digit(15)
-            let second = digit(17) * 10 + digit(18)
-            guard hour < 24, minute < 60, second < 60 else { return nil }
-            secondOfDay = hour * 3600 + minute * 60 + second
-        }
-        guard bad & ~0xF == 0, month >= 1, month <= 12, day >= 1 else { return nil }
+        guard bad & ~0xF == 0, month >= 1, month <= 12, let (day, secondOfDay) = commonDayAndTime(b) else { return nil }
         // `CivilDate`'s checks and day count, written out here for a four-digit year: this runs for every timestamp
         // of tens of millions of rows, and the calls to the general ones cost more than the arithmetic.
         let isLeap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
@@ -131,5 +119,28 @@ extension Timestamp {
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
         return Timestamp(seconds: Int64(days) * 86_400 + Int64(secondOfDay))
+    }
+
+    /// The day of the month (1...99, not checked against the month) and the second of the day of a timestamp in a
+    /// common form (`parseCommonForm`), read from bytes 8 on; `nil` if they are not digits, the separators are not
+    /// `T : : Z`, or the time is out of range. Shared with `TimestampColumnParser`, which knows the month already.
+    @inlinable @inline(__always)
+    static func commonDayAndTime(_ b: UnsafeBufferPointer<UInt8>) -> (day: Int, secondOfDay: Int)? {
+        @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }
+        var bad = (digit(8) &+ 6) | (digit(9) &+ 6)
+        let day = digit(8) &* 10 &+ digit(9)
+        var secondOfDay = 0
+        if b.count == 20 {
+            guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }  // T : : Z
+            bad |= (digit(11) &+ 6) | (digit(12) &+ 6) | (digit(14) &+ 6) | (digit(15) &+ 6) | (digit(17) &+ 6)
+                | (digit(18) &+ 6)
+            let hour = digit(11) &* 10 &+ digit(12)
+            let minute = digit(14) &* 10 &+ digit(15)
+            let second = digit(17) &* 10 &+ digit(18)
+            guard hour < 24, minute < 60, second < 60 else { return nil }
+            secondOfDay = hour &* 3600 &+ minute &* 60 &+ second
+        }
+        guard bad & ~0xF == 0, day >= 1 else { return nil }
+        return (day, secondOfDay)
     }
 }

@@ -180,7 +180,7 @@ struct FastCSVRows {
         let previous = previousID
         var count = previousCount
         let id = scanner.withBytes(field) { bytes -> String? in
-            guard bytes.count <= previous.count, Self.precedes(UnsafeBufferPointer(rebasing: previous[..<count]), bytes)
+            guard bytes.count <= previous.count, IDOrder.precedes(UnsafeBufferPointer(rebasing: previous[..<count]), bytes)
             else { return nil }
             previous.baseAddress!.update(from: bytes.baseAddress!, count: bytes.count)
             count = bytes.count
@@ -193,16 +193,6 @@ struct FastCSVRows {
 
     /// The longest id `ascendingID` takes.
     static let idCapacity = 256
-
-    /// Whether `a` sorts strictly before `b`, byte by byte (a prefix first).
-    private static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if order != 0 { return order < 0 }
-        }
-        return a.count < b.count
-    }
 }
 
 extension FastCSVRows {
