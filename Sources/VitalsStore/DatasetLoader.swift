@@ -198,21 +198,39 @@ final class BackgroundUsageRead: @unchecked Sendable {
     private let path: String
     private let accounts: StringInterner
     private let blockSize: Int
+    private let helpers = UsageDecodeHelpers()
 
     init(path: String, accounts: StringInterner, blockSize: Int, ids: UsageEventsFastCSV.IDHandling) {
         self.path = path
         self.accounts = accounts
         self.blockSize = blockSize
-        let thread = Thread { [self] in
-            result = UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize, ids: ids)
-            done.signal()
+        // The loader's own thread reads the other files one after another, so it is the one that decides when
+        // the load ends: the usage read's threads run at a lower priority and take the rest of the cores, and the
+        // loader's thread joins them once its files are read (`wait`).
+        let decoders = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        var threads = (0..<decoders).map { _ in
+            Thread { [helpers] in
+                UsageDecodeHelpers.lowerPriority()
+                helpers.help()
+            }
         }
-        thread.stackSize = 1 << 20
-        thread.start()
+        threads.append(
+            Thread { [self] in
+                UsageDecodeHelpers.lowerPriority()
+                result = UsageEventsFastCSV.read(
+                    path: path, accounts: accounts, blockSize: blockSize, ids: ids, helpers: helpers)
+                helpers.finish()
+                done.signal()
+            })
+        for thread in threads {
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
     }
 
-    /// Waits for the read; `nil` when the fast path did not apply.
+    /// Waits for the read, decoding pieces of it meanwhile; `nil` when the fast path did not apply.
     func wait() -> FastUsageRead? {
+        helpers.help()
         done.wait()
         return result
     }

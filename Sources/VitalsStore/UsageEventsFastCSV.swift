@@ -322,7 +322,8 @@ extension UsageEventsFastCSV {
     /// Reads usage_events.csv at `path`; `nil` where the fast path does not apply (the file is then read by the
     /// general reader). Touches nothing but the file, so it can run beside the reading of the other files.
     static func read(
-        path: String, accounts: StringInterner, blockSize: Int = blockSize, ids: IDHandling = IDHandling()
+        path: String, accounts: StringInterner, blockSize: Int = blockSize, ids: IDHandling = IDHandling(),
+        helpers: UsageDecodeHelpers? = nil
     ) -> FastUsageRead? {
         guard let file = MappedFile(path: path) else { return nil }
         let whole = file.bytes
@@ -370,20 +371,24 @@ extension UsageEventsFastCSV {
             guard !quoted(start..<end) else { return .some(nil) }
             return (end, split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores))
         }
+        let context = DecodeContext(buffer: whole, layout: layout, accounts: accounts, ids: ids)
+        func work(_ pieces: [Range<Int>], _ k: Int) -> PieceWork {
+            let work = PieceWork(pieces, into: sets[k % 2], context: context)
+            if let helpers { helpers.publish(work) } else { work.start() }
+            return work
+        }
         guard var current = block(from: start) else { return result }
         guard let first = current else { return nil }
-        decode(whole, first.pieces, layout: layout, accounts: accounts, ids: ids, into: sets[0])
+        var decoding = work(first.pieces, 0)
         var k = 0
-        while let (end, pieces) = current {
-            let decoded = UnsafeMutableBufferPointer(rebasing: sets[k % 2][..<pieces.count])
+        while let (end, _) = current {
+            // This block's pieces, decoded by whichever threads were free (this one too, once the block before was
+            // taken in).
+            decoding.decodeWhileAny()
+            let decoded = decoding.wait()
             let next = block(from: end)
             if case .some(nil) = next { return nil }
-            let pending = DispatchGroup()
-            if case .some(.some(let following)) = next {
-                decode(
-                    whole, following.pieces, layout: layout, accounts: accounts, ids: ids, into: sets[(k + 1) % 2],
-                    group: pending)
-            }
+            if case .some(.some(let following)) = next { decoding = work(following.pieces, k + 1) }
             // The digest compares ids in the block's bytes: before they are let go.
             result.idDigest?.add(block: decoded.lazy.map(\.events))
             for piece in decoded {
@@ -398,31 +403,13 @@ extension UsageEventsFastCSV {
                 }
                 nextLine += piece.lineCount
             }
-            pending.wait()
+            if case .some(.some) = next { decoding.decodeWhileAny() }
+            // The bytes of the block taken in are read no more; the next block's pieces may still be decoding.
             file.release(upTo: end)
             current = next ?? nil
             k += 1
         }
         return result
-    }
-
-    /// Decodes `pieces` of `buffer` in parallel, piece k into `set[k]`: one job per piece on the global queue, in
-    /// `group` (waited for here when not given). Not `concurrentPerform` inside one job: nested there, it ran every
-    /// piece on that job's thread.
-    private static func decode(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ pieces: [Range<Int>], layout: Layout, accounts: StringInterner,
-        ids: IDHandling, into set: UnsafeMutableBufferPointer<Piece>, group: DispatchGroup? = nil
-    ) {
-        let jobs = group ?? DispatchGroup()
-        for (k, range) in pieces.enumerated() {
-            nonisolated(unsafe) let (input, piece) = (buffer, set.baseAddress! + k)  // read only; job k writes piece k
-            DispatchQueue.global().async(group: jobs) {
-                decode(
-                    input, range, layout: layout, accounts: accounts, expectedEvents: range.count / 64, ids: ids,
-                    into: &piece.pointee)
-            }
-        }
-        if group == nil { jobs.wait() }
     }
 
     /// Splits whole lines `range` of `buffer` into about `count` ranges that each end after a line end.
