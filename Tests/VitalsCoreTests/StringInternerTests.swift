@@ -1,0 +1,98 @@
+import Testing
+
+@testable import VitalsCore
+
+/// `StringInterner` against a plain dictionary: the same index for every `(tag, text)` pair, in order of first
+/// appearance, whichever way it found it (the run of the greatest tag without a table, or the table).
+@Suite struct StringInternerTests {
+    /// Interns `pairs` one by one and checks each index against a dictionary, then looks every pair up with `find`.
+    func check(_ pairs: [(String, Int32)], into interner: inout StringInterner, reference: inout [String: Int32]) {
+        for (text, tag) in pairs {
+            let key = "\(tag)|\(text)"
+            let expected = reference[key] ?? Int32(reference.count)
+            reference[key] = expected
+            #expect(interner.index(of: text, tag: tag) == expected, "\(text) tagged \(tag)")
+        }
+        #expect(interner.count == reference.count)
+        for (text, tag) in pairs {
+            var bytes = text
+            let found = bytes.withUTF8 { interner.find($0, tag: tag) }
+            #expect(found == reference["\(tag)|\(text)"])
+        }
+    }
+
+    @Test func usersReadAccountByAccountKeepTheirFirstIndex() {
+        // Account 1's users, then account 2's (one repeated after another), then account 2 again, then 3.
+        let pairs: [(String, Int32)] = [
+            ("u1", 1), ("u2", 1), ("u1", 1), ("u1", 2), ("u3", 2), ("u1", 2), ("u3", 2), ("u4", 3), ("u1", 3),
+        ]
+        var interner = StringInterner()
+        var reference: [String: Int32] = [:]
+        check(pairs, into: &interner, reference: &reference)
+        #expect(interner.texts == ["u1", "u2", "u1", "u3", "u4", "u1"])
+        #expect(interner.tags == [1, 1, 2, 2, 3, 3])
+    }
+
+    @Test func aTagBelowTheGreatestFindsThePairsBeforeIt() {
+        // Ascending at first, then back to account 1: its users must keep their indices, and a new one is appended.
+        let pairs: [(String, Int32)] = [("a", 1), ("b", 1), ("a", 2), ("b", 1), ("c", 1), ("a", 2), ("a", 1)]
+        var interner = StringInterner()
+        var reference: [String: Int32] = [:]
+        check(pairs, into: &interner, reference: &reference)
+        #expect(interner.index(of: "b", tag: 1) == 1)
+        #expect(interner.index(of: "c", tag: 1) == 3)
+    }
+
+    @Test func aLongRunOfOneTagStaysExact() {
+        // 200 distinct texts with tag 0 (longer than the run searched without a table), each seen twice, some
+        // longer than 15 bytes (keyed by hash in the table).
+        let texts = (0..<200).map { $0 % 3 == 0 ? "a-long-account-identifier-\($0)" : "acc_\($0)" }
+        let pairs = (texts + texts.reversed()).map { ($0, Int32(0)) }
+        var interner = StringInterner(expected: 16)
+        var reference: [String: Int32] = [:]
+        check(pairs, into: &interner, reference: &reference)
+        #expect(interner.count == 200)
+    }
+
+    @Test func aRandomMixMatchesADictionary() {
+        var generator = SplitMix(seed: 7)
+        var interner = StringInterner()
+        var reference: [String: Int32] = [:]
+        var pairs: [(String, Int32)] = []
+        var tag: Int32 = 0
+        for _ in 0..<5_000 {
+            // Mostly forward through the tags, now and then back.
+            switch generator.next() % 10 {
+            case 0: tag += 1
+            case 1: tag = Int32(generator.next() % UInt64(tag + 1))
+            default: break
+            }
+            pairs.append(("user-\(generator.next() % 12)", tag))
+        }
+        check(pairs, into: &interner, reference: &reference)
+    }
+
+    @Test func anInternerGivenItsTextsLooksThemUpWhateverTheirOrder() {
+        for tags in [[1, 1, 2, 3] as [Int32], [3, 1, 2, 1]] {
+            var interner = StringInterner(texts: ["a", "b", "a", "c"], tags: tags)
+            var reference: [String: Int32] = [:]
+            for (k, (text, tag)) in zip(["a", "b", "a", "c"], tags).enumerated() { reference["\(tag)|\(text)"] = Int32(k) }
+            // The given pairs again, and new ones: with the same tag as the last, a greater one, a smaller one.
+            let pairs = zip(["a", "b", "a", "c"], tags).map { ($0, $1) } + [("a", tags[3]), ("d", 9), ("b", 0)]
+            check(pairs, into: &interner, reference: &reference)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so that the random test is the same on every run.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
