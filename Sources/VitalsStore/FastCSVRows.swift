@@ -94,7 +94,7 @@ struct FastCSVRows {
 
     /// The trimmed field at `position`, `nil` when the column or the value is absent (as `CSVTable`).
     @inline(__always)
-    private func field(_ position: Int?) -> CSVParser.Field? {
+    fileprivate func field(_ position: Int?) -> CSVParser.Field? {
         guard let position, position < fieldCount else { return nil }
         let field = scanner.trimmed(fields[position])
         return field.end > field.start ? field : nil
@@ -140,13 +140,6 @@ struct FastCSVRows {
 
     /// Whether the field at `position` has a value.
     func has(_ position: Int?) -> Bool { field(position) != nil }
-
-    /// `CSVTable.boolean`.
-    func boolean(_ position: Int?) throws(GiveUp) -> Bool? {
-        guard let value = text(position) else { return nil }
-        guard let flag = Self.boolean(value) else { throw GiveUp() }
-        return flag
-    }
 
     /// The flag `text` stands for (`CSVTable.boolean`), `nil` if none.
     static func boolean(_ text: String) -> Bool? {
@@ -202,16 +195,41 @@ extension FastCSVRows {
     }
 }
 
-/// The values of an enumeration-like column met so far, by their text: a file names a handful, and matching them is
-/// cheaper than parsing each row's (`CSVTable.choice`, `CSVTable.currency`).
+/// The values of an enumeration-like column met so far, by their bytes: a file names a handful, and matching the
+/// bytes is cheaper than making each row's text and parsing it (`CSVTable.choice`, `CSVTable.currency`). Only the
+/// first `kept` are kept: a column with more (plan names, say) has the rest parsed row by row.
 struct KnownValues<Value> {
-    private var known: [(text: String, value: Value)] = []
+    private var known: [(bytes: [UInt8], value: Value)] = []
+    private static var kept: Int { 32 }
 
-    /// The value `text` stands for, as `parse` reads it the first time; `nil` gives the file to the general reader.
-    mutating func value(_ text: String, _ parse: (String) -> Value?) throws(FastCSVRows.GiveUp) -> Value {
-        for entry in known where entry.text == text { return entry.value }
-        guard let value = parse(text) else { throw FastCSVRows.GiveUp() }
-        known.append((text, value))
+    /// The value `bytes` stand for, as `parse` reads their text the first time; `nil` if it reads none.
+    mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ parse: (String) -> Value?) -> Value? {
+        for entry in known where entry.bytes.count == bytes.count {
+            let same = entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            if same { return entry.value }
+        }
+        guard let value = parse(String(decoding: bytes, as: UTF8.self)) else { return nil }
+        if known.count < Self.kept { known.append((Array(bytes), value)) }
+        return value
+    }
+}
+
+extension FastCSVRows {
+    /// The value of an enumeration-like field, read by `parse` the first time its text is met (`KnownValues`);
+    /// `nil` when the field is absent.
+    func known<Value>(
+        _ position: Int?, in values: inout KnownValues<Value>, _ parse: (String) -> Value?
+    ) throws(GiveUp) -> Value? {
+        guard let field = field(position) else { return nil }
+        guard let value = scanner.withBytes(field, { values.value($0, parse) }) else { throw GiveUp() }
+        return value
+    }
+
+    /// `known`, for a required field.
+    func requiredKnown<Value>(
+        _ position: Int?, in values: inout KnownValues<Value>, _ parse: (String) -> Value?
+    ) throws(GiveUp) -> Value {
+        guard let value = try known(position, in: &values, parse) else { throw GiveUp() }
         return value
     }
 }

@@ -33,9 +33,7 @@ extension RecordReader {
                 guard milestones.count - runStart < 256,
                     !milestones[runStart...].contains(where: { $0.milestone == name })
                 else { throw FastCSVRows.GiveUp() }
-                let isRequired = try rows.text(required).map { text throws(FastCSVRows.GiveUp) in
-                    try flags.value(text, FastCSVRows.boolean)
-                }
+                let isRequired = try rows.known(required, in: &flags, FastCSVRows.boolean)
                 let started = try rows.timestamp(startedAt)
                 let completed = try rows.timestamp(completedAt)
                 if let started, let completed, completed < started { throw FastCSVRows.GiveUp() }
@@ -63,15 +61,15 @@ extension RecordReader {
             while try rows.next() {
                 let id = LeadID(try rows.ascendingID(id))
                 let account = rows.has(account) ? try rows.account(account) : nil
-                let source = try sources.value(try rows.required(source), FastCSVRows.choice)
-                let status = try statuses.value(try rows.required(status), FastCSVRows.choice)
+                let source = try rows.requiredKnown(source, in: &sources, FastCSVRows.choice)
+                let status = try rows.requiredKnown(status, in: &statuses, FastCSVRows.choice)
                 guard let created = try rows.timestamp(createdAt) else { throw FastCSVRows.GiveUp() }
                 let closed = try rows.timestamp(closedAt)
                 if let closed, closed < created { throw FastCSVRows.GiveUp() }
                 // A currency is read only for an amount, as `readLead` does.
                 var price: Money?
                 if rows.has(amount) {
-                    let currency = try currencies.value(try rows.required(currencyColumn)) {
+                    let currency = try rows.requiredKnown(currencyColumn, in: &currencies) {
                         CurrencyCode($0).flatMap { convertible($0) ? $0 : nil }
                     }
                     price = try rows.money(amount, currency: currency)

@@ -23,6 +23,7 @@ extension RecordReader {
             var currencies = KnownValues<CurrencyCode>()
             var intervals = KnownValues<BillingInterval>()
             var statuses = KnownValues<SubscriptionStatus>()
+            var names = (products: KnownValues<String>(), plans: KnownValues<String>())  // a handful each
             var versions: [SubscriptionVersion] = []
             var lines: [Int] = []
             versions.reserveCapacity(expected)
@@ -35,21 +36,19 @@ extension RecordReader {
                 let line = rows.line()
                 let subscription = try rows.required(id)
                 let account = try rows.account(account)
-                let product = try rows.required(product)
-                let currency = try currencies.value(try rows.required(currencyColumn)) {
+                let product = try rows.requiredKnown(product, in: &names.products) { $0 }
+                let currency = try rows.requiredKnown(currencyColumn, in: &currencies) {
                     CurrencyCode($0).flatMap { isConvertible($0) ? $0 : nil }
                 }
                 let price = try rows.money(amount, currency: currency)
-                let interval = try intervals.value(try rows.required(interval), FastCSVRows.choice)
+                let interval = try rows.requiredKnown(interval, in: &intervals, FastCSVRows.choice)
                 let intervalCount = try rows.integer(intervalCount, range: 1...1000) ?? 1
                 let quantity = try rows.integer(quantity, range: 0...100_000_000) ?? 1
                 let percent = try rows.decimal(percent) ?? 0
                 let discount = try rows.text(discount).map { text throws(FastCSVRows.GiveUp) in
                     try FastCSVRows.money(text, currency: currency)
                 }
-                let status = try rows.text(status).map { text throws(FastCSVRows.GiveUp) in
-                    try statuses.value(text, FastCSVRows.choice)
-                }
+                let status = try rows.known(status, in: &statuses, FastCSVRows.choice)
                 guard let from = try rows.timestamp(validFrom), (0...100).contains(percent),
                     price.minorUnits >= 0, (discount?.minorUnits ?? 0) >= 0
                 else { throw FastCSVRows.GiveUp() }
@@ -69,7 +68,7 @@ extension RecordReader {
                 versions.append(
                     SubscriptionVersion(
                         subscriptionID: SubscriptionID(subscription), account: account, product: product,
-                        plan: rows.text(plan), amount: price, interval: interval, intervalCount: intervalCount,
+                        plan: try rows.known(plan, in: &names.plans) { $0 }, amount: price, interval: interval, intervalCount: intervalCount,
                         quantity: quantity, discountPercent: percent, discountAmount: discount?.minorUnits ?? 0,
                         status: status ?? .active, validFrom: from, validTo: to))
                 lines.append(line)

@@ -18,7 +18,7 @@ extension RecordReader {
             while try rows.next() {
                 let id = try rows.ascendingID(id)
                 let account = try rows.account(account)
-                let survey = try kinds.value(try rows.required(survey), FastCSVRows.choice)
+                let survey = try rows.requiredKnown(survey, in: &kinds, FastCSVRows.choice)
                 guard let score = try rows.decimal(score), let at = try rows.timestamp(at) else {
                     throw FastCSVRows.GiveUp()
                 }
@@ -42,6 +42,8 @@ extension RecordReader {
             let (replies, reopens, fcr, channel) = (
                 c["agent_replies"], c["reopens"], c["first_contact_resolution"], c["channel"]
             )
+            var channels = KnownValues<String>()  // a handful, so each row's is not made anew
+            var flags = KnownValues<Bool>()
             var tickets: [Ticket] = []
             tickets.reserveCapacity(expected)
             while try rows.next() {
@@ -55,7 +57,7 @@ extension RecordReader {
                         id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved,
                         agentReplies: try rows.integer(replies, range: 0...100_000),
                         reopens: try rows.integer(reopens, range: 0...100_000),
-                        firstContactResolution: try rows.boolean(fcr), channel: rows.text(channel)))
+                        firstContactResolution: try rows.known(fcr, in: &flags, FastCSVRows.boolean), channel: try rows.known(channel, in: &channels) { $0 }))
             }
             return tickets
         }
