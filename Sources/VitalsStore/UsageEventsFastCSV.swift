@@ -78,9 +78,8 @@ struct UsageEventsFastCSV {
             withUnsafeTemporaryAllocation(
                 of: RecentKeys.Entry.self, capacity: RecentKeys.usersKept + RecentKeys.namesKept
             ) { entries in
-                // Exports list an account's events together, and an account has a few users: the last account and
-                // the users seen since it began are remembered, so most rows skip the interners, whose tables are
-                // cache misses on a large file.
+                // Exports list an account's events together, and an account has a few users: the last account, and
+                // the users and event names seen, are remembered, so most rows skip the interners.
                 var recent = RecentKeys(storage: entries)
                 decode(buffer, range, layout: layout, accounts: accounts, bounds: bounds, recent: &recent, into: &piece)
             }
@@ -195,13 +194,7 @@ struct UsageEventsFastCSV {
             if user == nil { fail("user_id", "a value is required") }
             if event == nil { fail("event", "a value is required") }
             guard !failed, let id, let user, let event else { continue }
-            let userIndex: Int32
-            if let known = recent.user(user) {
-                userIndex = known
-            } else {
-                userIndex = piece.events.userInterner.index(of: user, tag: account)
-                recent.remember(user: user, userIndex)
-            }
+            let userIndex = recent.user(user, of: account, in: &piece.events.userInterner)
             let name = recent.name(event, in: &piece.events.nameInterner)
             piece.events.append(
                 id: id, account: account, user: userIndex, name: name,
@@ -210,44 +203,60 @@ struct UsageEventsFastCSV {
         piece.lineCount = line + 1
     }
 
-    /// The account of the last rows read, the users seen since that account began, and the event names seen, as
-    /// byte ranges of the block being decoded with their indices.
+    /// The account of the last rows read, and caches of the users and event names seen, as byte ranges of the block
+    /// being decoded with their indices.
+    ///
+    /// The caches are direct-mapped: a hash of the bytes (and, for a user, of the account) picks one entry, which is
+    /// checked with one comparison. A scan of the few users of an account, or of the event names, would mispredict
+    /// where it stops on most rows, and that cost more than the rest of a row's fields together. A miss (a first
+    /// sight, or an entry taken by another key) goes to the interner, which is exact.
     struct RecentKeys {
-        /// A byte range of the block with its index.
+        /// A byte range of the block with its tag (the account for a user, 0 for a name) and index; `tag` is
+        /// `Int32.min` in an empty entry.
         struct Entry {
             var bytes: UnsafeBufferPointer<UInt8>
+            var tag: Int32
             var index: Int32
         }
 
         private var account: UnsafeBufferPointer<UInt8>?
         private var accountIndex: Int32 = -1
-        /// A few users of the current account (a ring, `userCount` of them, the oldest at `oldestUser` when full);
-        /// an account's users beyond these go to the interner.
         private let users: UnsafeMutableBufferPointer<Entry>
-        private var userCount = 0
-        private var oldestUser = 0
-        /// The event names seen, up to `names.count` (a tracker sends a handful; any beyond go to the interner).
         private let names: UnsafeMutableBufferPointer<Entry>
-        private var nameCount = 0
-        static let usersKept = 8
-        static let namesKept = 32
+        static let usersKept = 256
+        static let namesKept = 64
 
-        /// Keeps its entries in `storage`, of at least `usersKept + namesKept` (fixed scratch memory rather than
-        /// arrays: looked up for every row).
+        /// Keeps its entries in `storage`, of at least `usersKept + namesKept`, which it initializes (fixed scratch
+        /// memory rather than arrays: looked up for every row).
         init(storage: UnsafeMutableBufferPointer<Entry>) {
+            let empty = Entry(bytes: UnsafeBufferPointer(start: nil, count: 0), tag: .min, index: -1)
+            storage.initialize(repeating: empty)
             users = UnsafeMutableBufferPointer(rebasing: storage[0..<Self.usersKept])
             names = UnsafeMutableBufferPointer(rebasing: storage[Self.usersKept..<(Self.usersKept + Self.namesKept)])
         }
 
         /// The index of event name `bytes` in `interner`, interned there if new.
         @inline(__always)
-        mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, in interner: inout StringInterner) -> Int32 {
-            for k in 0..<nameCount where Self.same(names[k].bytes, bytes) { return names[k].index }
-            let index = interner.index(of: bytes)
-            if nameCount < names.count {
-                names[nameCount] = Entry(bytes: bytes, index: index)
-                nameCount += 1
-            }
+        func name(_ bytes: UnsafeBufferPointer<UInt8>, in interner: inout StringInterner) -> Int32 {
+            Self.index(bytes, tag: 0, cache: names, interner: &interner)
+        }
+
+        /// The index of user `bytes` of account `account` in `interner`, interned there if new.
+        @inline(__always)
+        func user(_ bytes: UnsafeBufferPointer<UInt8>, of account: Int32, in interner: inout StringInterner) -> Int32 {
+            Self.index(bytes, tag: account, cache: users, interner: &interner)
+        }
+
+        @inline(__always)
+        private static func index(
+            _ bytes: UnsafeBufferPointer<UInt8>, tag: Int32, cache: UnsafeMutableBufferPointer<Entry>,
+            interner: inout StringInterner
+        ) -> Int32 {
+            let slot = slot(bytes, tag: tag, count: cache.count)
+            let entry = cache[slot]
+            if entry.tag == tag && same(entry.bytes, bytes) { return entry.index }
+            let index = interner.index(of: bytes, tag: tag)
+            cache[slot] = Entry(bytes: bytes, tag: tag, index: index)
             return index
         }
 
@@ -257,31 +266,35 @@ struct UsageEventsFastCSV {
             return accountIndex
         }
 
-        /// Sets the current account; a new one forgets the users of the last.
+        /// Sets the current account.
         @inline(__always)
         mutating func remember(account bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
-            guard index != accountIndex else { return }
             account = bytes
             accountIndex = index
-            userCount = 0
-            oldestUser = 0
         }
 
-        /// The index of a user of the current account, if among the last few seen since it began.
+        /// The entry of `bytes` with `tag` in a cache of `count` entries (a power of two): a hash of the length, the
+        /// first and last eight bytes (which overlap when shorter) and the tag.
         @inline(__always)
-        func user(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-            for k in 0..<userCount where Self.same(users[k].bytes, bytes) { return users[k].index }
-            return nil
-        }
-
-        mutating func remember(user bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
-            if userCount < users.count {
-                users[userCount] = Entry(bytes: bytes, index: index)
-                userCount += 1
+        private static func slot(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32, count: Int) -> Int {
+            let n = bytes.count
+            var first: UInt64 = 0
+            var last: UInt64 = 0
+            if n >= 8 {
+                let raw = UnsafeRawPointer(bytes.baseAddress!)
+                first = raw.loadUnaligned(as: UInt64.self)
+                last = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                let raw = UnsafeRawPointer(bytes.baseAddress!)
+                first = UInt64(raw.loadUnaligned(as: UInt32.self))
+                last = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
             } else {
-                users[oldestUser] = Entry(bytes: bytes, index: index)
-                oldestUser = (oldestUser + 1) % users.count
+                for k in 0..<n { first = first << 8 | UInt64(bytes[k]) }
             }
+            var h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &* 0xC2B2_AE3D_27D4_EB4F)
+            h ^= UInt64(n) &<< 32 ^ UInt64(UInt32(bitPattern: tag)) &* 0x1656_67B1_9E37_79F9
+            h = (h ^ (h &>> 29)) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: h &>> 40) & (count - 1)
         }
 
         /// Whether two byte ranges hold the same bytes: eight at a time, as ids are short and a library call per
@@ -291,6 +304,7 @@ struct UsageEventsFastCSV {
         private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
             let n = a.count
             guard n == b.count else { return false }
+            guard n > 0 else { return true }
             let x = UnsafeRawPointer(a.baseAddress!)
             let y = UnsafeRawPointer(b.baseAddress!)
             guard n >= 8 else {

@@ -59,13 +59,14 @@ import VitalsCore
     }
 
     /// Rows grouped by account, as exports list them, with more users per account and more event names than the
-    /// fast path remembers from row to row (8 and 32): users and names get the indices the general reader gives.
+    /// fast path's caches hold (256 and 64 entries): users and names get the indices the general reader gives.
     @Test(arguments: [1 << 20, 1_000])
     func internsUsersAndNamesAsTheGeneralReaderDoes(blockSize: Int) throws {
         var text = "event_id,account_id,user_id,event,occurred_at\n"
         for k in 0..<2_000 {
-            // k * 7 mod 13 takes all 13 values within 13 rows, k * 11 mod 40 all 40 within 40 (7, 11 coprime to both).
-            text += "e\(k),\(k < 1_000 ? "a1" : "a2"),user-\(k * 7 % 13),event-\(k * 11 % 40),2024-05-01T10:00:00Z\n"
+            // k * 11 mod 300 takes all 300 values within 300 rows, k * 7 mod 101 all 101 within 101 (11 and 7 are
+            // coprime to 300 and 101).
+            text += "e\(k),\(k < 1_000 ? "a1" : "a2"),user-\(k * 11 % 300),event-\(k * 7 % 101),2024-05-01T10:00:00Z\n"
         }
         let files = ["accounts.csv": accounts, "usage_events.csv": text]
         let expected = try general(files).get().usageEvents
@@ -74,9 +75,11 @@ import VitalsCore
         #expect(read.userIDs == expected.userIDs)
         #expect(read.userAccounts == expected.userAccounts)
         #expect(read.names == expected.names)
-        #expect(read.userIDs.count == 26)  // 13 users in each of the 2 accounts
-        #expect(read.names.count == 40)
-        #expect(Array(read.users.prefix(3)) == [0, 1, 2])  // user-0, user-7, user-1: new users in order
+        #expect(read.userIDs.count == 600)  // 300 users in each of the 2 accounts
+        #expect(read.names.count == 101)
+        #expect(Array(read.users.prefix(3)) == [0, 1, 2])  // user-0, user-11, user-22: new users in order
+        #expect(read.users[300] == 0)  // user-0 again (row 300 of account a1)
+        #expect(read.users[1_000] == 300)  // user-200 of a2, the first of that account: a new user
     }
 
     @Test(arguments: [1 << 20, 1_000])
