@@ -94,7 +94,13 @@ public enum DatasetLoader {
         if usageEventIDs == .checkedThenDropped, case .absent = input("usage_events.ndjson") { ids.keep = false }
         func readUsage(accounts: StringInterner) {
             guard usage == nil, let usagePath else { return }
-            usage = BackgroundUsageRead(path: usagePath, accounts: accounts, blockSize: usageBlockSize, ids: ids)
+            usage = BackgroundUsageRead(path: usagePath, accounts: .given(accounts), blockSize: usageBlockSize, ids: ids)
+        }
+        // With both files on disk and no accounts known before, the usage read starts at once, with the ids of
+        // accounts.csv read ahead (`AccountIDsReadAhead`), rather than once accounts.csv is read whole.
+        if knownAccounts.isEmpty, let usagePath, case .path(let accountsPath) = input("accounts.csv") {
+            usage = BackgroundUsageRead(
+                path: usagePath, accounts: .readAhead(from: accountsPath), blockSize: usageBlockSize, ids: ids)
         }
         // accounts.csv's fast path says so as soon as it has the accounts' ids, before it fills in the dataset.
         if case .path = input("accounts.csv") { reader.whenAccountsKnown = readUsage }
@@ -150,8 +156,18 @@ public enum DatasetLoader {
                 }
                 reader.log = log
             }
-            if let read = pending.wait() {
+            let read = pending.wait()
+            if let read, pending.accounts?.texts == reader.accountKeys.texts {
                 reader.apply(read) { pending.reread() }
+            } else if pending.accounts?.texts != reader.accountKeys.texts, reader.accountsDeclared, let usagePath,
+                let again = UsageEventsFastCSV.read(
+                    path: usagePath, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
+            {
+                // The ids read ahead were not the accounts' (accounts.csv had a problem): decoded again with theirs.
+                let accounts = reader.accountKeys
+                reader.apply(again) {
+                    UsageEventsFastCSV.read(path: usagePath, accounts: accounts, blockSize: usageBlockSize)?.events
+                }
             } else {
                 readFile(file)
             }
@@ -192,17 +208,23 @@ enum FileBytes {
 
 /// The fast read of usage_events.csv running on another thread while the other files load.
 final class BackgroundUsageRead: @unchecked Sendable {
-    // `result` is written once by the worker before it signals `done`, and read only after waiting for `done`.
+    /// The account ids to decode with: given, or read ahead from accounts.csv at a path (`AccountIDsReadAhead`).
+    enum Accounts {
+        case given(StringInterner)
+        case readAhead(from: String)
+    }
+
+    // `result` and `accounts` are written once by the worker before it signals `done`, and read only after waiting
+    // for `done`.
     private var result: FastUsageRead?
+    private var keys: StringInterner?
     private let done = DispatchSemaphore(value: 0)
     private let path: String
-    private let accounts: StringInterner
     private let blockSize: Int
     private let helpers = UsageDecodeHelpers()
 
-    init(path: String, accounts: StringInterner, blockSize: Int, ids: UsageEventsFastCSV.IDHandling) {
+    init(path: String, accounts: Accounts, blockSize: Int, ids: UsageEventsFastCSV.IDHandling) {
         self.path = path
-        self.accounts = accounts
         self.blockSize = blockSize
         // The loader's own thread reads the other files one after another, so it is the one that decides when
         // the load ends: the usage read's threads run at a lower priority and take the rest of the cores, and the
@@ -217,8 +239,15 @@ final class BackgroundUsageRead: @unchecked Sendable {
         threads.append(
             Thread { [self] in
                 UsageDecodeHelpers.lowerPriority()
-                result = UsageEventsFastCSV.read(
-                    path: path, accounts: accounts, blockSize: blockSize, ids: ids, helpers: helpers)
+                switch accounts {
+                case .given(let given): keys = given
+                case .readAhead(let accountsPath):
+                    keys = MappedFile(path: accountsPath).flatMap { AccountIDsReadAhead.read($0.bytes) }
+                }
+                if let keys {
+                    result = UsageEventsFastCSV.read(
+                        path: path, accounts: keys, blockSize: blockSize, ids: ids, helpers: helpers)
+                }
                 helpers.finish()
                 done.signal()
             })
@@ -228,15 +257,20 @@ final class BackgroundUsageRead: @unchecked Sendable {
         }
     }
 
-    /// Waits for the read, decoding pieces of it meanwhile; `nil` when the fast path did not apply.
+    /// Waits for the read, decoding pieces of it meanwhile; `nil` when the fast path did not apply or the account
+    /// ids could not be read ahead.
     func wait() -> FastUsageRead? {
         helpers.help()
         done.wait()
         return result
     }
 
+    /// The account ids the events were decoded with (after `wait`).
+    var accounts: StringInterner? { keys }
+
     /// Reads the file again, on the calling thread, keeping the ids: for the exact check behind equal id hashes.
     func reread() -> UsageLog? {
-        UsageEventsFastCSV.read(path: path, accounts: accounts, blockSize: blockSize)?.events
+        guard let keys else { return nil }
+        return UsageEventsFastCSV.read(path: path, accounts: keys, blockSize: blockSize)?.events
     }
 }

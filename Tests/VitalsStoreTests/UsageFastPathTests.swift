@@ -110,6 +110,31 @@ import VitalsCore
         #expect(problems(try fast(files, blockSize: blockSize)) == expected)
     }
 
+    /// The usage read starts with accounts.csv's ids read ahead; where they cannot be (here: more columns than the
+    /// read-ahead looks at) or are not the reader's, the events are decoded again with the reader's, and the load is
+    /// the general reader's all the same.
+    @Test func decodesAgainWhenTheAccountIDsCannotBeReadAhead() throws {
+        let attributes = (1...70).map { "attribute_\($0)" }
+        var wide = "account_id,name," + attributes.joined(separator: ",") + "\n"
+        for (id, name) in [("a1", "One"), ("a2", "Two")] {
+            wide += "\(id),\(name)," + attributes.map { "\($0)-of-\(id)" }.joined(separator: ",") + "\n"
+        }
+        #expect(Array(wide.utf8).withUnsafeBufferPointer { AccountIDsReadAhead.read($0) } == nil)
+        let files = ["accounts.csv": wide, "usage_events.csv": events()]
+        let expected = try general(files).get()
+        let read = try fast(files, blockSize: 4_096).get()
+        #expect(read.usageEvents.count == 3_000)
+        #expect(read.usageEvents == expected.usageEvents)
+        #expect(read.accounts.map(\.attributes) == expected.accounts.map(\.attributes))
+        #expect(read.accounts[1].attributes["attribute_70"] == "attribute_70-of-a2")
+    }
+
+    @Test func readAheadIDsAreTheAccountsInFileOrder() {
+        let text = "\u{FEFF}name, Account_ID ,csm\r\nOne, b7 ,x\r\n\r\n\"Two, Inc\",a1,y\r\n"
+        let keys = Array(text.utf8).withUnsafeBufferPointer { AccountIDsReadAhead.read($0) }
+        #expect(keys?.texts == ["b7", "a1"])
+    }
+
     @Test func quotedFilesTakeTheGeneralPath() throws {
         let text = "event_id,account_id,user_id,event,occurred_at\ne1,a1,\"u, with comma\",login,2024-01-01\n"
         let read = try fast(["accounts.csv": accounts, "usage_events.csv": text], blockSize: 1 << 20).get()
