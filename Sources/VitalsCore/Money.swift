@@ -35,8 +35,20 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a decimal string in major units (`49.90`, `-3`, `1000.5`) exactly into minor units.
     public static func parse(_ text: some StringProtocol, currency: CurrencyCode) throws(ParseError) -> Money {
+        let parsed = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(ParseError) in try parse(utf8: bytes, currency: currency) }
+        }
+        if let parsed { return try parsed.get() }
+        var copy = String(text)
+        return try copy.withUTF8 { bytes in Result { () throws(ParseError) in try parse(utf8: bytes, currency: currency) } }
+            .get()
+    }
+
+    /// `parse` of UTF-8 bytes, with no string made unless they are not an amount: for readers of large files.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, currency: CurrencyCode) throws(ParseError) -> Money {
+        func text() -> String { String(decoding: bytes, as: UTF8.self) }
         let exponent = currency.minorUnitExponent
-        var utf8 = Substring(text).utf8[...]
+        var utf8 = bytes[...]
         var negative = false
         if let first = utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
             negative = first == UInt8(ascii: "-")
@@ -49,31 +61,31 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         var digits = 0
         for byte in utf8 {
             if byte == UInt8(ascii: ".") {
-                if seenDot { throw .notADecimal(String(text)) }
+                if seenDot { throw .notADecimal(text()) }
                 seenDot = true
                 continue
             }
-            guard byte >= 48 && byte <= 57 else { throw .notADecimal(String(text)) }
+            guard byte >= 48 && byte <= 57 else { throw .notADecimal(text()) }
             digits += 1
             let digit = Int64(byte - 48)
             if seenDot {
                 fractionDigits += 1
                 if fractionDigits > exponent {
                     // Trailing zeros beyond the exponent are harmless ("49.900").
-                    if digit != 0 { throw .tooManyDecimals(String(text), allowed: exponent, currency: currency) }
+                    if digit != 0 { throw .tooManyDecimals(text(), allowed: exponent, currency: currency) }
                     continue
                 }
                 fraction = fraction * 10 + digit
             } else {
-                if whole > 92_233_720_368 { throw .outOfRange(String(text)) }
+                if whole > 92_233_720_368 { throw .outOfRange(text()) }
                 whole = whole * 10 + digit
             }
         }
-        guard digits > 0 else { throw .notADecimal(String(text)) }
+        guard digits > 0 else { throw .notADecimal(text()) }
         for _ in min(fractionDigits, exponent)..<exponent { fraction *= 10 }
         let scale = Int64(powerOfTen(exponent))
         let (product, overflow) = whole.multipliedReportingOverflow(by: scale)
-        guard !overflow else { throw .outOfRange(String(text)) }
+        guard !overflow else { throw .outOfRange(text()) }
         let value = product + fraction
         return Money(minorUnits: negative ? -value : value, currency: currency)
     }

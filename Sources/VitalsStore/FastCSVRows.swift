@@ -121,6 +121,21 @@ struct FastCSVRows {
         return value
     }
 
+    /// A required amount in `currency` (`CSVTable.money`).
+    func money(_ position: Int?, currency: CurrencyCode) throws(GiveUp) -> Money {
+        guard let money = try optionalMoney(position, currency: currency) else { throw GiveUp() }
+        return money
+    }
+
+    /// An amount in `currency` (`CSVTable.money`), `nil` when absent: read from the field's bytes.
+    func optionalMoney(_ position: Int?, currency: CurrencyCode) throws(GiveUp) -> Money? {
+        guard let field = field(position) else { return nil }
+        guard let parsed = scanner.withBytes(field, { try? Money.parse(utf8: $0, currency: currency) }) else {
+            throw GiveUp()
+        }
+        return parsed
+    }
+
     /// A whole number in `range` (`CSVTable.integer`), `nil` when absent.
     func integer(_ position: Int?, range: ClosedRange<Int>) throws(GiveUp) -> Int? {
         guard let value = try decimal(position) else { return nil }

@@ -45,9 +45,7 @@ extension RecordReader {
                 let intervalCount = try rows.integer(intervalCount, range: 1...1000) ?? 1
                 let quantity = try rows.integer(quantity, range: 0...100_000_000) ?? 1
                 let percent = try rows.decimal(percent) ?? 0
-                let discount = try rows.text(discount).map { text throws(FastCSVRows.GiveUp) in
-                    try FastCSVRows.money(text, currency: currency)
-                }
+                let discount = try rows.optionalMoney(discount, currency: currency)
                 let status = try rows.known(status, in: &statuses, FastCSVRows.choice)
                 guard let from = try rows.timestamp(validFrom), (0...100).contains(percent),
                     price.minorUnits >= 0, (discount?.minorUnits ?? 0) >= 0
@@ -80,20 +78,5 @@ extension RecordReader {
         Self.add(read.versions, to: &dataset.subscriptions)
         subscriptionLines.append(contentsOf: read.lines)
         return true
-    }
-}
-
-extension FastCSVRows {
-    /// A required amount in `currency` (`CSVTable.money`).
-    func money(_ position: Int?, currency: CurrencyCode) throws(GiveUp) -> Money {
-        try FastCSVRows.money(try required(position), currency: currency)
-    }
-
-    static func money(_ text: String, currency: CurrencyCode) throws(GiveUp) -> Money {
-        do {
-            return try Money.parse(text, currency: currency)
-        } catch {
-            throw GiveUp()
-        }
     }
 }

@@ -22,6 +22,23 @@ import VitalsCore
         }
     }
 
+    /// The bytes of an amount (as the fast readers pass them), and a substring of a longer text, read as the string.
+    @Test func parsesBytesAndSubstringsAsStrings() throws {
+        func bytes(_ text: String) throws(Money.ParseError) -> Money {
+            var text = text
+            return try text.withUTF8 { bytes in Result { () throws(Money.ParseError) in try Money.parse(utf8: bytes, currency: .usd) } }
+                .get()
+        }
+        #expect(try bytes("49.90").minorUnits == 4990)
+        #expect(try bytes("+0.5").minorUnits == 50)
+        #expect(try bytes("-1200").minorUnits == -120_000)
+        #expect(throws: Money.ParseError.notADecimal("4,99")) { try bytes("4,99") }
+        #expect(throws: Money.ParseError.outOfRange("99999999999999999")) { try bytes("99999999999999999") }
+        let row = "sub_1,149.50,USD"
+        let amount = row.split(separator: ",")[1]
+        #expect(try Money.parse(amount, currency: .usd).minorUnits == 14_950)
+    }
+
     @Test func formatsDecimals() {
         #expect(Money(minorUnits: 4990, currency: .usd).decimalString == "49.90")
         #expect(Money(minorUnits: -5, currency: .usd).decimalString == "-0.05")
