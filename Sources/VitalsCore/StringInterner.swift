@@ -120,6 +120,15 @@ public struct StringInterner: Sendable {
     }
 
 
+    /// `find`, trying index `hint` first: a reader of a file that lists accounts in the order of accounts.csv finds
+    /// the next one there, with no hashing and no probe of a large table. (The pairs are distinct, as `index(of:)`
+    /// keeps them, so the hint's index is the one `find` gives.)
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0, hint: Int32) -> Int32? {
+        let k = Int(hint)
+        if k >= 0 && k < texts.count && tags[k] == tag && StringInterner.sameBytes(texts[k], bytes) { return hint }
+        return find(bytes, tag: tag)
+    }
+
     /// Looks for the bytes: their index if present, else the free slot where they would go.
     @inline(__always)
     private func probe(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32) -> (found: Int32?, slot: Int, key: (UInt64, UInt64)) {
@@ -216,9 +225,29 @@ public struct StringInterner: Sendable {
         return Int(truncatingIfNeeded: finalize(x))
     }
 
+    /// Whether `a`'s UTF-8 is `b`, compared eight bytes at a time (the last word may overlap the one before): ids
+    /// are short, and this runs for each candidate of a run and each hinted lookup.
     private static func sameBytes(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.utf8.count == b.count else { return false }
-        return a.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(b) } ?? a.utf8.elementsEqual(b)
+        var a = a
+        return a.withUTF8 { x in
+            let n = x.count
+            guard n == b.count else { return false }
+            guard n >= 8 else {
+                for k in 0..<n where x[k] != b[k] { return false }
+                return true
+            }
+            let p = UnsafeRawPointer(x.baseAddress!)
+            let q = UnsafeRawPointer(b.baseAddress!)
+            var k = 0
+            while k < n {
+                let at = min(k, n - 8)
+                if p.loadUnaligned(fromByteOffset: at, as: UInt64.self) != q.loadUnaligned(fromByteOffset: at, as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            return true
+        }
     }
 
     private mutating func grow() {

@@ -175,7 +175,9 @@ struct FastCSVRows {
         {
             return AccountIndex(Int(last.index))
         }
-        guard let index = scanner.withBytes(field, { accounts.find($0) }) else { throw GiveUp() }
+        // Files list accounts in the order of accounts.csv, mostly: the one after the last is tried first.
+        let hint = (lastAccount?.index ?? -1) &+ 1
+        guard let index = scanner.withBytes(field, { accounts.find($0, hint: hint) }) else { throw GiveUp() }
         if !field.escaped { lastAccount = (field.start..<field.end, index) }
         return AccountIndex(Int(index))
     }

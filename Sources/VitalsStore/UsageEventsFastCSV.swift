@@ -155,7 +155,7 @@ struct UsageEventsFastCSV {
             }
             var account: Int32 = -1
             if let bytes = text(layout.account) {
-                if let index = recent.account(bytes) ?? accounts.find(bytes) {
+                if let index = recent.account(bytes) ?? accounts.find(bytes, hint: recent.accountIndex &+ 1) {
                     account = index
                     recent.remember(account: bytes, index)
                 } else {
@@ -220,7 +220,8 @@ struct UsageEventsFastCSV {
         }
 
         private var account: UnsafeBufferPointer<UInt8>?
-        private var accountIndex: Int32 = -1
+        /// The account's index, -1 before any.
+        private(set) var accountIndex: Int32 = -1
         private let users: UnsafeMutableBufferPointer<Entry>
         private let names: UnsafeMutableBufferPointer<Entry>
         static let usersKept = 256

@@ -72,6 +72,26 @@ import Testing
         check(pairs, into: &interner, reference: &reference)
     }
 
+    @Test func aHintedFindGivesWhatFindGives() {
+        var interner = StringInterner()
+        let texts = (0..<100).map { "acc_\(1_000 + $0)" } + ["an-account-id-longer-than-fifteen-bytes"]
+        for text in texts { _ = interner.index(of: text) }
+        _ = interner.index(of: "acc_1000", tag: 5)  // the same text with another tag: index 101
+        func find(_ text: String, tag: Int32 = 0, hint: Int32) -> Int32? {
+            var text = text
+            return text.withUTF8 { interner.find($0, tag: tag, hint: hint) }
+        }
+        #expect(find("acc_1042", hint: 42) == 42)  // the hint is right
+        #expect(find("acc_1042", hint: 43) == 42)  // wrong: the table answers
+        #expect(find("acc_1042", hint: -1) == 42)
+        #expect(find("acc_1042", hint: 500) == 42)  // past the end
+        #expect(find("an-account-id-longer-than-fifteen-bytes", hint: 100) == 100)
+        #expect(find("an-account-id-longer-than-fifteen-bytes!", hint: 100) == nil)
+        #expect(find("acc_1000", hint: 0) == 0)
+        #expect(find("acc_1000", tag: 5, hint: 0) == 101)  // same text, other tag: not the hint's
+        #expect(find("acc_9999", hint: 99) == nil)
+    }
+
     @Test func anInternerGivenItsTextsLooksThemUpWhateverTheirOrder() {
         for tags in [[1, 1, 2, 3] as [Int32], [3, 1, 2, 1]] {
             var interner = StringInterner(texts: ["a", "b", "a", "c"], tags: tags)
