@@ -367,10 +367,10 @@ extension UsageEventsFastCSV {
         if !ids.keep { result.idDigest = UsageIDDigest(expectedCount: expected) }
         start = newline + 1
         var nextLine = 2
-        // Two sets of pieces, kept from block to block so that their memory is reused rather than faulted in anew:
-        // while one block's pieces are taken into the result on this thread, the next block is decoded into the
-        // other set beside it, so the taking (which cannot be split) never leaves a core idle.
-        let sets = (0..<2).map { _ in UnsafeMutableBufferPointer<Piece>.allocate(capacity: cores) }
+        // Three sets of pieces, kept from block to block so that their memory is reused rather than faulted in anew:
+        // while one block's pieces are taken into the result on this thread, the next two blocks are decoded into
+        // the other sets beside it, so the taking (which cannot be split) leaves no decoding thread waiting.
+        let sets = (0..<3).map { _ in UnsafeMutableBufferPointer<Piece>.allocate(capacity: cores) }
         // One `Piece()` each: a piece owns the memory of its columns.
         for set in sets { for k in set.indices { (set.baseAddress! + k).initialize(to: Piece()) } }
         defer {
@@ -389,23 +389,41 @@ extension UsageEventsFastCSV {
             return (end, split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores))
         }
         let context = DecodeContext(buffer: whole, layout: layout, accounts: accounts, ids: ids)
-        func work(_ pieces: [Range<Int>], _ k: Int) -> PieceWork {
-            let work = PieceWork(pieces, into: sets[k % 2], context: context)
+        // Blocks ahead of the one being taken in, oldest first, with where the next block starts.
+        var ahead: [(work: PieceWork, end: Int)] = []
+        var nextStart = start
+        var started = 0
+        /// Starts decoding the next block, if any, into the set after the last one's; false if it has a quote.
+        func startNext() -> Bool {
+            guard let next = block(from: nextStart) else { return true }
+            guard let next else { return false }
+            let work = PieceWork(next.pieces, into: sets[started % sets.count], context: context)
             if let helpers { helpers.publish(work) } else { work.start() }
-            return work
+            ahead.append((work, next.end))
+            nextStart = next.end
+            started += 1
+            return true
         }
-        guard var current = block(from: start) else { return result }
-        guard let first = current else { return nil }
-        var decoding = work(first.pieces, 0)
-        var k = 0
-        while let (end, _) = current {
+        /// The general reader must read the file: once the blocks ahead are decoded (their pieces are written into
+        /// the sets, freed on return), nothing.
+        func abandon() -> FastUsageRead? {
+            for block in ahead {
+                block.work.decodeWhileAny()
+                _ = block.work.wait()
+            }
+            return nil
+        }
+        for _ in 1..<sets.count where !startNext() { return abandon() }
+        while !ahead.isEmpty {
             // This block's pieces, decoded by whichever threads were free (this one too, once the block before was
             // taken in).
+            let (decoding, end) = ahead.removeFirst()
             decoding.decodeWhileAny()
             let decoded = decoding.wait()
-            let next = block(from: end)
-            if case .some(nil) = next { return nil }
-            if case .some(.some(let following)) = next { decoding = work(following.pieces, k + 1) }
+            // Another block starts decoding (in the set of the block before this one, which was taken in) while
+            // this one is taken in, so the decoding threads are not left waiting for the taking, which cannot be
+            // split.
+            guard startNext() else { return abandon() }
             // The digest compares ids in the block's bytes: before they are let go.
             result.idDigest?.add(block: decoded.lazy.map(\.events))
             for piece in decoded {
@@ -420,11 +438,8 @@ extension UsageEventsFastCSV {
                 }
                 nextLine += piece.lineCount
             }
-            if case .some(.some) = next { decoding.decodeWhileAny() }
-            // The bytes of the block taken in are read no more; the next block's pieces may still be decoding.
+            // The bytes of the block taken in are read no more; the blocks after it may still be decoding.
             file.release(upTo: end)
-            current = next ?? nil
-            k += 1
         }
         return result
     }

@@ -65,16 +65,17 @@ extension UsageEventsFastCSV {
 }
 
 /// Lets a thread that would otherwise wait for the usage read decode pieces of it: the read publishes each block's
-/// `PieceWork` here, and `help()` decodes unclaimed pieces until the read finishes.
-final class UsageDecodeHelpers: @unchecked Sendable {  // `current` and `done` are guarded by `condition`
+/// `PieceWork` here, and `help()` decodes unclaimed pieces, oldest block first, until the read finishes.
+final class UsageDecodeHelpers: @unchecked Sendable {  // `works` and `done` are guarded by `condition`
     private let condition = NSCondition()
-    private var current: UsageEventsFastCSV.PieceWork?
+    /// The blocks published, oldest first, less those found with no piece left to claim.
+    private var works: [UsageEventsFastCSV.PieceWork] = []
     private var done = false
 
     /// Offers `work` to the helpers.
     func publish(_ work: UsageEventsFastCSV.PieceWork) {
         condition.lock()
-        current = work
+        works.append(work)
         condition.broadcast()
         condition.unlock()
     }
@@ -83,6 +84,7 @@ final class UsageDecodeHelpers: @unchecked Sendable {  // `current` and `done` a
     func finish() {
         condition.lock()
         done = true
+        works.removeAll()
         condition.broadcast()
         condition.unlock()
     }
@@ -102,7 +104,8 @@ final class UsageDecodeHelpers: @unchecked Sendable {  // `current` and `done` a
     func help() {
         condition.lock()
         while !done {
-            if let work = current, work.hasUnclaimed {
+            while let first = works.first, !first.hasUnclaimed { works.removeFirst() }
+            if let work = works.first {
                 condition.unlock()
                 work.decodeWhileAny()
                 condition.lock()

@@ -141,6 +141,19 @@ import VitalsCore
         #expect(read.usageEvents.map(\.user) == ["u, with comma"])
     }
 
+    /// A quote in a late block, found while the blocks before it are still being decoded: the fast path waits for
+    /// them and gives the file to the general reader.
+    @Test func aQuoteInALateBlockTakesTheGeneralPath() throws {
+        let files = [
+            "accounts.csv": accounts,
+            "usage_events.csv": events(extraRows: "evt_x,a1,\"u, quoted\",login,2024-01-01T00:00:00Z,\r\n"),
+        ]
+        let read = try fast(files, blockSize: 777).get()
+        #expect(read.usageEvents == (try general(files).get()).usageEvents)
+        #expect(read.usageEvents.count == 3_001)
+        #expect(read.usageEvents[3_000].user == "u, quoted")
+    }
+
     @Test func fastNumbersEqualSwiftsOwnParse() {
         for text in ["0", "-0", "12", "12.5", "0.05", "-3.25", "1e3", "007.250", "123456789012345", "1234567890123456.5",
                      "0.1", "2.675", ".5", "5.", "+4"] {
