@@ -29,4 +29,29 @@ public enum IDOrder {
         }
         return x.count < y.count
     }
+
+    /// Whether `x` and `y` hold the same bytes, eight at a time (the last word may overlap the one before), the last
+    /// word first: ids of one kind share their start (`u_acc_000123_1`, `u_acc_000123_2`), so it tells most apart at
+    /// once. For the readers' short ids and codes, where a library call would cost more than the comparison.
+    @inlinable @inline(__always)
+    public static func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = x.count
+        guard n == y.count else { return false }
+        guard n >= 8 else {
+            for k in 0..<n where x[k] != y[k] { return false }
+            return true
+        }
+        let a = UnsafeRawPointer(x.baseAddress!)
+        let b = UnsafeRawPointer(y.baseAddress!)
+        guard a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        else { return false }
+        var k = 0
+        while k < n - 8 {
+            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                return false
+            }
+            k += 8
+        }
+        return true
+    }
 }

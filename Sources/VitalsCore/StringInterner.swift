@@ -225,29 +225,10 @@ public struct StringInterner: Sendable {
         return Int(truncatingIfNeeded: finalize(x))
     }
 
-    /// Whether `a`'s UTF-8 is `b`, compared eight bytes at a time (the last word may overlap the one before): ids
-    /// are short, and this runs for each candidate of a run and each hinted lookup.
+    /// Whether `a`'s UTF-8 is `b` (`IDOrder.same`): this runs for each candidate of a run and each hinted lookup.
     private static func sameBytes(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var a = a
-        return a.withUTF8 { x in
-            let n = x.count
-            guard n == b.count else { return false }
-            guard n >= 8 else {
-                for k in 0..<n where x[k] != b[k] { return false }
-                return true
-            }
-            let p = UnsafeRawPointer(x.baseAddress!)
-            let q = UnsafeRawPointer(b.baseAddress!)
-            var k = 0
-            while k < n {
-                let at = min(k, n - 8)
-                if p.loadUnaligned(fromByteOffset: at, as: UInt64.self) != q.loadUnaligned(fromByteOffset: at, as: UInt64.self) {
-                    return false
-                }
-                k += 8
-            }
-            return true
-        }
+        return a.withUTF8 { IDOrder.same($0, b) }
     }
 
     private mutating func grow() {

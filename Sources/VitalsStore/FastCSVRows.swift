@@ -170,8 +170,10 @@ struct FastCSVRows {
     mutating func account(_ position: Int?) throws(GiveUp) -> AccountIndex {
         guard let field = field(position) else { throw GiveUp() }
         let base = scanner.bytes.baseAddress!
-        if !field.escaped, let last = lastAccount, last.range.count == field.end - field.start,
-            memcmp(base + last.range.lowerBound, base + field.start, last.range.count) == 0
+        if !field.escaped, let last = lastAccount,
+            IDOrder.same(
+                UnsafeBufferPointer(start: base + last.range.lowerBound, count: last.range.count),
+                UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
         {
             return AccountIndex(Int(last.index))
         }
@@ -222,8 +224,7 @@ struct KnownValues<Value> {
     /// The value `bytes` stand for, as `parse` reads their text the first time; `nil` if it reads none.
     mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ parse: (String) -> Value?) -> Value? {
         for entry in known where entry.bytes.count == bytes.count {
-            let same = entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if same { return entry.value }
+            if entry.bytes.withUnsafeBufferPointer({ IDOrder.same($0, bytes) }) { return entry.value }
         }
         guard let value = parse(String(decoding: bytes, as: UTF8.self)) else { return nil }
         if known.count < Self.kept { known.append((Array(bytes), value)) }

@@ -255,7 +255,7 @@ struct UsageEventsFastCSV {
         ) -> Int32 {
             let slot = slot(bytes, tag: tag, count: cache.count)
             let entry = cache[slot]
-            if entry.tag == tag && same(entry.bytes, bytes) { return entry.index }
+            if entry.tag == tag && IDOrder.same(entry.bytes, bytes) { return entry.index }
             let index = interner.index(of: bytes, tag: tag)
             cache[slot] = Entry(bytes: bytes, tag: tag, index: index)
             return index
@@ -263,7 +263,7 @@ struct UsageEventsFastCSV {
 
         @inline(__always)
         func account(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-            guard let account, Self.same(account, bytes) else { return nil }
+            guard let account, IDOrder.same(account, bytes) else { return nil }
             return accountIndex
         }
 
@@ -296,32 +296,6 @@ struct UsageEventsFastCSV {
             h ^= UInt64(n) &<< 32 ^ UInt64(UInt32(bitPattern: tag)) &* 0x1656_67B1_9E37_79F9
             h = (h ^ (h &>> 29)) &* 0xBF58_476D_1CE4_E5B9
             return Int(truncatingIfNeeded: h &>> 40) & (count - 1)
-        }
-
-        /// Whether two byte ranges hold the same bytes: eight at a time, as ids are short and a library call per
-        /// comparison would cost more than the comparison. The last word first: ids of one kind share their start
-        /// (`u_acc_000123_1`, `u_acc_000123_2`), so it tells most of them apart at once.
-        @inline(__always)
-        private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            let n = a.count
-            guard n == b.count else { return false }
-            guard n > 0 else { return true }
-            let x = UnsafeRawPointer(a.baseAddress!)
-            let y = UnsafeRawPointer(b.baseAddress!)
-            guard n >= 8 else {
-                for k in 0..<n where a[k] != b[k] { return false }
-                return true
-            }
-            @inline(__always) func word(_ p: UnsafeRawPointer, _ at: Int) -> UInt64 {
-                p.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-            }
-            guard word(x, n - 8) == word(y, n - 8) else { return false }
-            var k = 0
-            while k < n - 8 {
-                if word(x, k) != word(y, k) { return false }
-                k += 8
-            }
-            return true
         }
     }
 }

@@ -34,4 +34,24 @@ import Testing
             #expect(precedes(y, x) == y.lexicographicallyPrecedes(x), "\(y) \(x)")
         }
     }
+
+    /// `IDOrder.same` against `==` on pairs that differ in one byte anywhere (first, middle, last word), or not at
+    /// all, or in length, for every length up to 40.
+    @Test func sameAgreesWithEquality() {
+        func same(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+            x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in IDOrder.same(x, y) } }
+        }
+        for n in 0...40 {
+            let x = (0..<n).map { UInt8(97 + $0 % 26) }
+            #expect(same(x, x))
+            #expect(!same(x, x + [0x61]) && !same(x + [0x61], x))
+            for k in 0..<n {
+                var y = x
+                y[k] ^= 0x20
+                #expect(!same(x, y), "length \(n), byte \(k)")
+            }
+        }
+        #expect(same(Array("u_acc_000123_1".utf8), Array("u_acc_000123_1".utf8)))
+        #expect(!same(Array("u_acc_000123_1".utf8), Array("u_acc_000123_2".utf8)))
+    }
 }
