@@ -321,6 +321,8 @@ extension UsageEventsFastCSV {
         let size = whole.count
         let base = whole.baseAddress!
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // More pieces than cores, so that a thread that joins late (the loader's) finds some unclaimed.
+        let piecesPerBlock = 2 * cores
         func quoted(_ range: Range<Int>) -> Bool { memchr(base + range.lowerBound, 0x22, range.count) != nil }
         func lineEnd(from offset: Int) -> Int? {
             guard offset < size, let found = memchr(base + offset, 0x0A, size - offset) else { return nil }
@@ -344,7 +346,7 @@ extension UsageEventsFastCSV {
         // Three sets of pieces, kept from block to block so that their memory is reused rather than faulted in anew:
         // while one block's pieces are taken into the result on this thread, the next two blocks are decoded into
         // the other sets beside it, so the taking (which cannot be split) leaves no decoding thread waiting.
-        let sets = (0..<3).map { _ in UnsafeMutableBufferPointer<Piece>.allocate(capacity: cores) }
+        let sets = (0..<3).map { _ in UnsafeMutableBufferPointer<Piece>.allocate(capacity: piecesPerBlock) }
         // One `Piece()` each: a piece owns the memory of its columns.
         for set in sets { for k in set.indices { (set.baseAddress! + k).initialize(to: Piece()) } }
         defer {
@@ -360,7 +362,7 @@ extension UsageEventsFastCSV {
             var end = min(start + blockSize, size)
             if end < size { end = lineEnd(from: end - 1).map { $0 + 1 } ?? size }
             guard !quoted(start..<end) else { return .some(nil) }
-            return (end, split(whole, start..<end, into: end - start < 1 << 16 ? 1 : cores))
+            return (end, split(whole, start..<end, into: end - start < 1 << 16 ? 1 : piecesPerBlock))
         }
         let context = DecodeContext(buffer: whole, layout: layout, accounts: accounts, ids: ids)
         // Blocks ahead of the one being taken in, oldest first, with where the next block starts.
