@@ -157,9 +157,10 @@ public enum DatasetLoader {
                 reader.log = log
             }
             let read = pending.wait()
-            if let read, pending.accounts?.texts == reader.accountKeys.texts {
+            let sameAccounts = pending.accounts?.texts == reader.accountKeys.texts
+            if let read, sameAccounts {
                 reader.apply(read) { pending.reread() }
-            } else if pending.accounts?.texts != reader.accountKeys.texts, reader.accountsDeclared, let usagePath,
+            } else if !sameAccounts, reader.accountsDeclared, let usagePath,
                 let again = UsageEventsFastCSV.read(
                     path: usagePath, accounts: reader.accountKeys, blockSize: usageBlockSize, ids: ids)
             {
@@ -214,8 +215,8 @@ final class BackgroundUsageRead: @unchecked Sendable {
         case readAhead(from: String)
     }
 
-    // `result` and `accounts` are written once by the worker before it signals `done`, and read only after waiting
-    // for `done`.
+    // `result` and `keys` are written once by the worker before it signals `done`, and read only after waiting for
+    // `done`.
     private var result: FastUsageRead?
     private var keys: StringInterner?
     private let done = DispatchSemaphore(value: 0)

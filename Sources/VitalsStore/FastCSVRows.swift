@@ -223,9 +223,7 @@ struct KnownValues<Value> {
 
     /// The value `bytes` stand for, as `parse` reads their text the first time; `nil` if it reads none.
     mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ parse: (String) -> Value?) -> Value? {
-        for entry in known where entry.bytes.count == bytes.count {
-            if entry.bytes.withUnsafeBufferPointer({ IDOrder.same($0, bytes) }) { return entry.value }
-        }
+        for entry in known where entry.bytes.withUnsafeBufferPointer({ IDOrder.same($0, bytes) }) { return entry.value }
         guard let value = parse(String(decoding: bytes, as: UTF8.self)) else { return nil }
         if known.count < Self.kept { known.append((Array(bytes), value)) }
         return value

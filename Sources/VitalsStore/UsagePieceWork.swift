@@ -6,10 +6,10 @@ import VitalsCore
 extension UsageEventsFastCSV {
     /// What decoding a piece needs besides its range: the file's bytes and layout, the accounts, the id handling.
     struct DecodeContext: @unchecked Sendable {  // the buffer is the mapped file, read only while mapped
-        var buffer: UnsafeBufferPointer<UInt8>
-        var layout: Layout
-        var accounts: StringInterner
-        var ids: IDHandling
+        let buffer: UnsafeBufferPointer<UInt8>
+        let layout: Layout
+        let accounts: StringInterner
+        let ids: IDHandling
     }
 
     /// The pieces of one block, each decoded once by whichever thread claims it first: a job on the global queue,
@@ -37,19 +37,16 @@ extension UsageEventsFastCSV {
             for _ in pieces { DispatchQueue.global().async { self.decodeWhileAny() } }
         }
 
-        /// Claims and decodes pieces until none is left; returns whether it decoded any.
-        @discardableResult
-        func decodeWhileAny() -> Bool {
-            var any = false
+        /// Claims and decodes pieces until none is left.
+        func decodeWhileAny() {
             while true {
                 let k = claimed.add(1, ordering: .relaxed).oldValue
-                guard k < pieces.count else { return any }
+                guard k < pieces.count else { return }
                 let range = pieces[k]
                 decode(
                     context.buffer, range, layout: context.layout, accounts: context.accounts,
                     expectedEvents: range.count / 64, ids: context.ids, into: &set[k])
                 finished.leave()
-                any = true
             }
         }
 
