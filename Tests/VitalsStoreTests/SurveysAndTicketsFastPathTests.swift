@@ -102,22 +102,36 @@ import VitalsCore
         #expect(loaded.tickets.count == 1)
     }
 
-    @Test func scannerSplitsRowsAsTheParserDoes() throws {
-        let text = "a,\"b,\"\"c\"\"\",d\r\n\n\r\n x ,\"\",\n\"e\"\r\nf"
+    /// The rows `CSVParser` reads from `text`, as strings.
+    func parserRows(_ text: String) throws -> [[String]] {
         var parser = CSVParser(bytes: Array(text.utf8))
-        var expected: [[String]] = []
-        var fields: [CSVParser.Field] = []
-        while try parser.nextRow(into: &fields) { expected.append(fields.map { parser.string($0) }) }
-        let bytes = Array(text.utf8)
         var rows: [[String]] = []
-        bytes.withUnsafeBufferPointer { buffer in
+        var fields: [CSVParser.Field] = []
+        while try parser.nextRow(into: &fields) { rows.append(fields.map { parser.string($0) }) }
+        return rows
+    }
+
+    /// The rows `CSVRowScanner` reads from `text` into scratch memory of `capacity` fields (the fields that fit, as
+    /// strings), with how many fields each row has.
+    func scannerRows(_ text: String, capacity: Int) -> (rows: [[String]], widths: [Int]) {
+        var rows: [[String]] = []
+        var widths: [Int] = []
+        Array(text.utf8).withUnsafeBufferPointer { buffer in
             var scanner = CSVRowScanner(buffer)
-            withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: 8) { scratch in
+            withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: capacity) { scratch in
                 while case .fields(let n) = scanner.next(into: scratch) {
-                    rows.append(scratch.prefix(n).map { scanner.string($0) })
+                    rows.append(scratch.prefix(min(n, capacity)).map { scanner.string($0) })
+                    widths.append(n)
                 }
             }
         }
+        return (rows, widths)
+    }
+
+    @Test func scannerSplitsRowsAsTheParserDoes() throws {
+        let text = "a,\"b,\"\"c\"\"\",d\r\n\n\r\n x ,\"\",\n\"e\"\r\nf"
+        let expected = try parserRows(text)
+        let rows = scannerRows(text, capacity: 8).rows
         #expect(rows == expected)
         #expect(rows == [["a", "b,\"c\"", "d"], [" x ", "", ""], ["e"], ["f"]])
         for malformed in ["a,\"b", "a,\"b\"c,d"] {
@@ -145,22 +159,8 @@ import VitalsCore
             "last,row,without,a,line,end",
         ]
         let text = rows.joined(separator: "\n")
-        var parser = CSVParser(bytes: Array(text.utf8))
-        var expected: [[String]] = []
-        var fields: [CSVParser.Field] = []
-        while try parser.nextRow(into: &fields) { expected.append(fields.map { parser.string($0) }) }
-        let bytes = Array(text.utf8)
-        var read: [[String]] = []
-        var widths: [Int] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            var scanner = CSVRowScanner(buffer)
-            withUnsafeTemporaryAllocation(of: CSVParser.Field.self, capacity: 10) { scratch in
-                while case .fields(let n) = scanner.next(into: scratch) {
-                    read.append(scratch.prefix(min(n, 10)).map { scanner.string($0) })
-                    widths.append(n)
-                }
-            }
-        }
+        let expected = try parserRows(text)
+        let (read, widths) = scannerRows(text, capacity: 10)
         #expect(widths == [9, 9, 13, 12, 6, 4, 1, 6])
         #expect(read == expected.map { Array($0.prefix(10)) })
         #expect(read[0] == ["resp_0000001", "acc_000001", "nps", "6", "0", "10", "2023-11-05T02:56:22Z", "u_acc_000001_2", ""])
