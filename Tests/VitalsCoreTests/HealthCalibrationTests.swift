@@ -4,25 +4,11 @@ import VitalsCore
 
 /// Calibration on a generated history whose churn depends on known components: the CSM pulse and billing.
 @Suite struct HealthCalibrationTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    }
-
     /// 3,000 accounts over 24 months from 2024-01. Each has a fixed pulse rating p (1-5, recorded mid-month) and is
     /// past due from the start with probability 0.2 (d = 1). Monthly churn hazard: logistic(-5 + 1.5 (3 - p) + 2.5 d).
     /// NPS answers and tickets are noise, independent of churn.
     static func history() -> Dataset {
-        var rng = Random(state: 7)
+        var rng = SplitMix64(state: 7)
         var d = Dataset()
         let start = CivilDate(year: 2024, month: 1, day: 1)
         for k in 0..<3000 {
@@ -87,4 +73,11 @@ import VitalsCore
         #expect(ROC.auc(risk: [0.3, 0.6, 0.4, 0.6], positive: [true, true, false, false]) == 0.375)
         #expect(ROC.auc(risk: [0.3], positive: [true]) == nil)
     }
+}
+
+extension SplitMix64 {
+    /// A double in [0, 1) from the top 53 bits.
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// An integer in `range` (by remainder: the slight bias does not matter to the tests).
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
 }
