@@ -21,19 +21,22 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public enum ParseError: Error, Equatable, CustomStringConvertible {
         case notADecimal(String)
         case tooManyDecimals(String, allowed: Int, currency: CurrencyCode)
-        case outOfRange(String)
+        case outOfRange(String, currency: CurrencyCode)
 
         public var description: String {
             switch self {
             case .notADecimal(let text): "'\(text)' is not a decimal amount (use major units, e.g. 49.90)"
             case .tooManyDecimals(let text, let allowed, let currency):
                 "'\(text)' has more than \(allowed) decimal places, the most \(currency) allows"
-            case .outOfRange(let text): "'\(text)' is too large"
+            case .outOfRange(let text, let currency):
+                "'\(text)' is too large (the largest amount a record may carry is "
+                    + Money.decimalString(RecordLimits.money, exponent: currency.minorUnitExponent) + " \(currency))"
             }
         }
     }
 
-    /// Parses a decimal string in major units (`49.90`, `-3`, `1000.5`) exactly into minor units.
+    /// Parses a decimal string in major units (`49.90`, `-3`, `1000.5`) exactly into minor units, at most
+    /// `RecordLimits.money` minor units either way.
     public static func parse(_ text: some StringProtocol, currency: CurrencyCode) throws(ParseError) -> Money {
         let parsed = text.utf8.withContiguousStorageIfAvailable { bytes in
             Result { () throws(ParseError) in try parse(utf8: bytes, currency: currency) }
@@ -77,7 +80,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
                 }
                 fraction = fraction * 10 + digit
             } else {
-                if whole > 92_233_720_368 { throw .outOfRange(text()) }
+                if whole > RecordLimits.money { throw .outOfRange(text(), currency: currency) }
                 whole = whole * 10 + digit
             }
         }
@@ -85,8 +88,10 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         for _ in min(fractionDigits, exponent)..<exponent { fraction *= 10 }
         let scale = Int64(powerOfTen(exponent))
         let (product, overflow) = whole.multipliedReportingOverflow(by: scale)
-        guard !overflow else { throw .outOfRange(text()) }
+        guard !overflow, product <= RecordLimits.money else { throw .outOfRange(text(), currency: currency) }
         let value = product + fraction
+        // Bounded here, so that every amount read anywhere is (RecordLimits).
+        guard value <= RecordLimits.money else { throw .outOfRange(text(), currency: currency) }
         return Money(minorUnits: negative ? -value : value, currency: currency)
     }
 

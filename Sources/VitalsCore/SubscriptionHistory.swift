@@ -201,9 +201,11 @@ public enum SubscriptionHistory {
             let mine = inForce.filter { $0.product == nil || $0.product == item.product }
             let kept = mine.reduce(1.0) { $0 * (1 - min(100, max(0, $1.percent)) / 100) }
             let percent = ((1 - kept) * 100 * 1e9).rounded() / 1e9
-            let gross = Int64((Double(item.amountMinor * Int64(item.quantity)) * kept).rounded())
+            // Items are checked against RecordLimits when mapped; the product is taken in Double all the same, so that
+            // no observation can trap here.
+            let gross = Int64(roundingChecked: Double(item.amountMinor) * Double(item.quantity) * kept) ?? RecordLimits.money
             var amount = mine.filter { $0.product != nil && $0.currency.map { $0 == item.currency } ?? true }
-                .reduce(Int64(0)) { $0 + $1.amountMinor }
+                .reduce(Int64(0)) { $0 + min(max(0, $1.amountMinor), RecordLimits.money) }
             amount = min(amount, gross)
             for i in wideAmounts.indices where wideAmounts[i].1.map({ $0 == item.currency }) ?? true {
                 let take = min(wideAmounts[i].0, gross - amount)

@@ -20,11 +20,24 @@ public enum SubscriptionMRR {
         // Binary floating point cannot hold most decimal rates and percentages (1.1135, 12.5 %...), so a value
         // that is exactly half a cent in decimal can land a hair below it. Near a half, redo the sum exactly.
         let fraction = abs(value - value.rounded(.towardZero))
-        if abs(fraction - 0.5) < 1e-6 {
+        if abs(fraction - 0.5) < 1e-6, abs(value) < Double(largestMonthly) {
             return exactMonthlyValue(of: version, rate: rate, shift: shift)
         }
-        return Int64(value.rounded(.toNearestOrAwayFromZero))
+        // The checks bound amount × quantity (RecordLimits), but a configured rate or a daily interval can still
+        // lift a value past what sums of it may hold: it is held at the ceiling rather than trapping.
+        guard let exact = Int64(roundingChecked: value) else { return value < 0 ? -largestMonthly : largestMonthly }
+        return min(max(exact, -largestMonthly), largestMonthly)
     }
+
+    /// The largest MRR one version contributes, in reporting-currency minor units: 2^53, beyond which a Double
+    /// no longer holds every integer (and far beyond any real subscription item).
+    public static let largestMonthly: Int64 = 1 << 53
+
+    /// The largest sum of every span's MRR in one workspace: 2^56 minor units. Every MRR figure (an account's MRR, a
+    /// period's movements, ARR at 12 times MRR, lifetime values) is a sum or difference of span values, so with the
+    /// total held here none of them can overflow Int64. Checked data never comes near it (2^56 cents is 720 trillion
+    /// US dollars a month); spans past it are held to what is left.
+    public static let largestTotal: Int64 = 1 << 56
 
     /// The monthly value computed in decimal: (amount x quantity x (100 - percent) - 100 x discount) x days /
     /// (100 x months x interval count) x rate x 10^shift, with one rounding at the end.
@@ -101,6 +114,7 @@ public enum SubscriptionMRR {
         var spans: [Span] = []
         spans.reserveCapacity(versions.count)
         var pastDueSince: Timestamp?
+        var total: Int64 = 0
         // The versions are read in place, not copied out with their strings (this runs for every version).
         versions.withUnsafeBufferPointer { versions in
             var previous: Int?
@@ -117,14 +131,17 @@ public enum SubscriptionMRR {
                     pastDueSince = nil
                 }
                 previous = i
-                guard status == .active || status == .pastDue, let mrr = monthlyValue(of: versions[i], fx: fx), mrr != 0
+                guard status == .active || status == .pastDue, var mrr = monthlyValue(of: versions[i], fx: fx), mrr != 0
                 else { continue }
+                if mrr.magnitude > UInt64(largestTotal - total) { mrr = mrr < 0 ? total - largestTotal : largestTotal - total }
+                if mrr == 0 { continue }
                 var to = versions[i].validTo
                 if status == .pastDue, let since = pastDueSince {
                     let churnAt = since.adding(seconds: window)
                     if to == nil || churnAt < to! { to = churnAt }
                     if churnAt <= versions[i].validFrom { continue }
                 }
+                total += Int64(mrr.magnitude)  // at most largestMonthly, by monthlyValue
                 spans.append(
                     Span(
                         account: versions[i].account, product: versions[i].product, from: versions[i].validFrom, to: to,

@@ -305,13 +305,16 @@ struct RecordReader {
         let currency = convertible(t.currency(), &t)
         let amount = t.money("amount", currency: currency)
         let interval: BillingInterval? = t.choice("interval")
-        let intervalCount = t.integer("interval_count", default: 1, range: 1...1000) ?? 1
-        let quantity = t.integer("quantity", default: 1, range: 0...100_000_000) ?? 1
+        let intervalCount = t.integer("interval_count", default: 1, range: RecordLimits.intervalCount) ?? 1
+        let quantity = t.integer("quantity", default: 1, range: RecordLimits.quantity) ?? 1
         let percent = t.decimal("discount_percent") ?? 0
         if !(0...100).contains(percent) { t.fail("discount_percent", "\(percent) is outside 0...100") }
         let discount = t.money("discount_amount", currency: currency, required: false)
         if let discount, discount.minorUnits < 0 { t.fail("discount_amount", "must not be negative") }
         if let amount, amount.minorUnits < 0 { t.fail("amount", "must not be negative") }
+        if let amount, amount.minorUnits >= 0, RecordLimits.itemTotal(amount: amount.minorUnits, quantity: quantity) == nil {
+            t.fail("amount", RecordLimits.itemTotalMessage(currency: amount.currency))
+        }
         let status: SubscriptionStatus? = t.choice("status", default: .active)
         let from = t.timestamp("valid_from", required: true)
         let to = t.timestamp("valid_to")

@@ -42,13 +42,14 @@ extension RecordReader {
                 }
                 let price = try rows.money(amount, currency: currency)
                 let interval = try rows.requiredKnown(interval, in: &intervals, FastCSVRows.choice)
-                let intervalCount = try rows.integer(intervalCount, range: 1...1000) ?? 1
-                let quantity = try rows.integer(quantity, range: 0...100_000_000) ?? 1
+                let intervalCount = try rows.integer(intervalCount, range: RecordLimits.intervalCount) ?? 1
+                let quantity = try rows.integer(quantity, range: RecordLimits.quantity) ?? 1
                 let percent = try rows.decimal(percent) ?? 0
                 let discount = try rows.optionalMoney(discount, currency: currency)
                 let status = try rows.known(status, in: &statuses, FastCSVRows.choice)
                 guard let from = try rows.timestamp(validFrom), (0...100).contains(percent),
-                    price.minorUnits >= 0, (discount?.minorUnits ?? 0) >= 0
+                    price.minorUnits >= 0, (discount?.minorUnits ?? 0) >= 0,
+                    RecordLimits.itemTotal(amount: price.minorUnits, quantity: quantity) != nil
                 else { throw FastCSVRows.GiveUp() }
                 let to = try rows.timestamp(validTo)
                 if let to, to <= from { throw FastCSVRows.GiveUp() }

@@ -36,7 +36,7 @@ public enum WebhookSignature {
             if pair[0] == "t" { timestamp = Int64(pair[1]) }
             if pair[0] == "v1" { signatures.append(String(pair[1])) }
         }
-        guard let timestamp, abs(now - timestamp) <= tolerance else { return false }
+        guard let timestamp, Int64.distance(now, timestamp) <= UInt64(max(0, tolerance)) else { return false }
         let expected = Array(sign(secret: secret, timestamp: timestamp, body: body).utf8)
         return signatures.contains { Secrets.equal(Array($0.utf8), expected) }
     }

@@ -33,7 +33,11 @@ import VitalsCore
         #expect(try bytes("+0.5").minorUnits == 50)
         #expect(try bytes("-1200").minorUnits == -120_000)
         #expect(throws: Money.ParseError.notADecimal("4,99")) { try bytes("4,99") }
-        #expect(throws: Money.ParseError.outOfRange("99999999999999999")) { try bytes("99999999999999999") }
+        #expect(throws: Money.ParseError.outOfRange("99999999999999999", currency: .usd)) { try bytes("99999999999999999") }
+        // RecordLimits.money: 10^15 cents is the largest amount, one cent more is out of range.
+        #expect(try bytes("10000000000000").minorUnits == 1_000_000_000_000_000)
+        #expect(throws: Money.ParseError.outOfRange("10000000000000.01", currency: .usd)) { try bytes("10000000000000.01") }
+        #expect(throws: Money.ParseError.outOfRange("-10000000000000.01", currency: .usd)) { try bytes("-10000000000000.01") }
         let row = "sub_1,149.50,USD"
         let amount = row.split(separator: ",")[1]
         #expect(try Money.parse(amount, currency: .usd).minorUnits == 14_950)

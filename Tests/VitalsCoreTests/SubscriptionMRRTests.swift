@@ -134,3 +134,50 @@ import VitalsCore
         #expect(feb.major(.mrr) == 100)
     }
 }
+
+/// Versions past the checks' bounds (a store written before they existed, or a configured rate) never trap.
+@Suite struct SubscriptionMRRBoundsTests {
+    func version(_ id: String, amount: Int64, quantity: Int, interval: BillingInterval = .month) -> SubscriptionVersion {
+        SubscriptionVersion(
+            subscriptionID: SubscriptionID(id), account: AccountIndex(0), product: "Core",
+            amount: Money(minorUnits: amount, currency: .usd), interval: interval, quantity: quantity,
+            validFrom: Timestamp(year: 2024, month: 1, day: 1))
+    }
+
+    @Test func aVersionPastEveryBoundIsHeldAtTheCeiling() {
+        let fx = FxTable(reportingCurrency: .usd, rates: [])
+        // 10^11 cents x 10^8 = 10^19 cents a month: past Int64 (9.22 x 10^18), held at 2^53.
+        #expect(SubscriptionMRR.monthlyValue(of: version("s", amount: 100_000_000_000, quantity: 100_000_000), fx: fx)
+            == 9_007_199_254_740_992)
+        // Int64.max cents a day: about 2.8 x 10^20 a month.
+        #expect(SubscriptionMRR.monthlyValue(of: version("d", amount: .max, quantity: 1, interval: .day), fx: fx)
+            == 9_007_199_254_740_992)
+    }
+
+    @Test func theWorkspaceTotalIsHeldSoNoSumOverflows() {
+        let fx = FxTable(reportingCurrency: .usd, rates: [])
+        // Ten versions at the 2^53 ceiling: the first eight make 2^56 exactly, the last two have nothing left.
+        let versions = (0..<10).map { version("s\($0)", amount: 100_000_000_000, quantity: 100_000_000) }
+        let spans = SubscriptionMRR.spans(of: versions, fx: fx, delinquencyDays: 30)
+        #expect(spans.count == 8)
+        #expect(spans.reduce(Int64(0)) { $0 + $1.mrr } == 72_057_594_037_927_936)
+    }
+
+    @Test func roundingCheckedRefusesWhatInt64CannotHold() {
+        #expect(Int64(roundingChecked: 2.5) == 3)
+        #expect(Int64(roundingChecked: -2.5) == -3)
+        #expect(Int64(roundingChecked: 9.3e18) == nil)
+        #expect(Int64(roundingChecked: -9_223_372_036_854_775_808.0) == .min)
+        #expect(Int64(roundingChecked: .nan) == nil)
+        #expect(Int64(roundingChecked: .infinity) == nil)
+        #expect(Int64.distance(.min, .max) == .max)
+        #expect(Int64.distance(1_700_000_000, .min) == 9_223_372_038_554_775_808)
+    }
+
+    @Test func itemTotalsAreBounded() {
+        #expect(RecordLimits.itemTotal(amount: 10_000_000, quantity: 100_000_000) == 1_000_000_000_000_000)
+        #expect(RecordLimits.itemTotal(amount: 10_000_001, quantity: 100_000_000) == nil)
+        #expect(RecordLimits.itemTotal(amount: .max, quantity: 2) == nil)
+        #expect(RecordLimits.itemTotal(amount: -1, quantity: 1) == nil)
+    }
+}

@@ -72,7 +72,7 @@ extension AccountSummary {
         for v in dataset.subscriptions where v.validFrom <= asOf && (v.validTo.map { $0 > asOf } ?? true) {
             guard v.status == .active || v.status == .pastDue else { continue }
             let a = v.account.int
-            let monthly = Double(v.amount.minorUnits * Int64(v.quantity)) / (v.interval.months * Double(v.intervalCount))
+            let monthly = Double(v.amount.minorUnits) * Double(v.quantity) / (v.interval.months * Double(v.intervalCount))
             if let name = v.plan ?? Optional(v.product), plan[a] == nil || plan[a]!.mrr < monthly { plan[a] = (monthly, name) }
             let next = nextRenewal(start: firstStart[v.subscriptionID] ?? v.validFrom, interval: v.interval, count: v.intervalCount, after: asOf)
             if renewal[a] == nil || next < renewal[a]! { renewal[a] = next }

@@ -116,7 +116,10 @@ public enum StripeMapping {
         if let unit = price.int("unit_amount") ?? price.int("amount") {
             amount = unit
         } else if let decimal = price.double("unit_amount_decimal") ?? price.double("amount_decimal") {
-            amount = Int64(decimal.rounded())
+            guard let rounded = Int64(roundingChecked: decimal) else {
+                throw StripeMappingError(description: "subscription \(subscription): price \(priceID): unit_amount_decimal \(decimal) is out of range")
+            }
+            amount = rounded
         } else if let tiers = price["tiers"] as? [[String: Any]], !tiers.isEmpty {
             // A tiered price's total for the quantity becomes one unit at that total.
             amount = tieredTotal(tiers, mode: price.string("tiers_mode") ?? "volume", quantity: quantity)
@@ -126,27 +129,58 @@ public enum StripeMapping {
         }
         let product = price.id("product") ?? priceID
         let productName = price.object("product")?.string("name")
+        let intervalCount = recurring.int("interval_count") ?? 1
+        try checkLimits(
+            amount: amount, quantity: quantity, intervalCount: intervalCount, currency: currency,
+            subscription: subscription, price: priceID)
         return SubscriptionObservation.Item(
             product: product, plan: price.string("nickname") ?? productName ?? priceID, amountMinor: amount,
-            currency: currency, interval: interval, intervalCount: Int(recurring.int("interval_count") ?? 1),
-            quantity: Int(quantity))
+            currency: currency, interval: interval, intervalCount: Int(intervalCount), quantity: Int(quantity))
     }
 
+    /// An item's amount, quantity and term within `RecordLimits`, as the canonical checks require of any version.
+    static func checkLimits(
+        amount: Int64, quantity: Int64, intervalCount: Int64, currency: String, subscription: String, price: String
+    ) throws(StripeMappingError) {
+        let code = CurrencyCode(currency) ?? .usd
+        func fail(_ field: String, _ why: String) -> StripeMappingError {
+            StripeMappingError(description: "subscription \(subscription): price \(price): \(field) \(why)")
+        }
+        guard (0...RecordLimits.money).contains(amount) else {
+            throw fail("unit_amount", "\(amount) is outside 0...\(RecordLimits.money) minor units")
+        }
+        guard quantity >= Int64(RecordLimits.quantity.lowerBound), quantity <= Int64(RecordLimits.quantity.upperBound) else {
+            throw fail("quantity", "\(quantity) is outside \(RecordLimits.quantity)")
+        }
+        guard intervalCount >= Int64(RecordLimits.intervalCount.lowerBound),
+            intervalCount <= Int64(RecordLimits.intervalCount.upperBound)
+        else { throw fail("interval_count", "\(intervalCount) is outside \(RecordLimits.intervalCount)") }
+        guard RecordLimits.itemTotal(amount: amount, quantity: Int(quantity)) != nil else {
+            throw fail("unit_amount", RecordLimits.itemTotalMessage(currency: code))
+        }
+    }
+
+    /// A tiered price's total for `quantity`, or `Int64.max` when the tiers' amounts overflow it (which the limits
+    /// then reject).
     static func tieredTotal(_ tiers: [[String: Any]], mode: String, quantity: Int64) -> Int64 {
-        func unit(_ t: [String: Any]) -> Int64 { t.int("unit_amount") ?? Int64((t.double("unit_amount_decimal") ?? 0).rounded()) }
+        func unit(_ t: [String: Any]) -> Int64 {
+            t.int("unit_amount") ?? Int64(roundingChecked: t.double("unit_amount_decimal") ?? 0) ?? Int64.max
+        }
+        // Sums and products in Double: a hostile tier cannot trap, and any total past 2^63 is out of range anyway.
+        func total(_ x: Double) -> Int64 { Int64(roundingChecked: x) ?? Int64.max }
         if mode == "graduated" {
-            var total: Int64 = 0
+            var sum = 0.0
             var below: Int64 = 0
             for t in tiers where below < quantity {
-                let upTo = t.int("up_to") ?? Int64.max
+                let upTo = max(below, t.int("up_to") ?? Int64.max)
                 let units = min(quantity, upTo) - below
-                total += units * unit(t) + (t.int("flat_amount") ?? 0)
+                sum += Double(units) * Double(unit(t)) + Double(t.int("flat_amount") ?? 0)
                 below = upTo
             }
-            return total
+            return total(sum)
         }
         let tier = tiers.first { ($0.int("up_to") ?? Int64.max) >= quantity } ?? tiers[tiers.count - 1]
-        return quantity * unit(tier) + (tier.int("flat_amount") ?? 0)
+        return total(Double(quantity) * Double(unit(tier)) + Double(tier.int("flat_amount") ?? 0))
     }
 
     /// The recurring discounts of a subscription (`discount`, `discounts`) or item (`discounts`). Discounts given
@@ -222,8 +256,12 @@ public enum StripeMapping {
                 ?? (quantity > 0 ? Double(line.int("amount") ?? 0) / Double(quantity) : 0)
             let product = details?.id("product") ?? details?.id("price") ?? "subscription"
             guard !items.contains(where: { $0.product == product }) else { continue }
+            let amount = Int64(roundingChecked: unit) ?? Int64.max
+            try checkLimits(
+                amount: amount, quantity: quantity, intervalCount: Int64(count), currency: currency,
+                subscription: subscription, price: details?.id("price") ?? product)
             items.append(SubscriptionObservation.Item(
-                product: product, plan: details?.id("price"), amountMinor: Int64(unit.rounded()), currency: currency,
+                product: product, plan: details?.id("price"), amountMinor: amount, currency: currency,
                 interval: interval, intervalCount: count, quantity: Int(quantity)))
         }
         changes.observations.append(StripeObservation(

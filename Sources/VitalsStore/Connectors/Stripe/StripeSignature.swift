@@ -16,7 +16,7 @@ public enum StripeSignature {
         case missingHeader
         case malformedHeader
         case noSignature
-        case outsideTolerance(seconds: Int64)
+        case outsideTolerance(seconds: UInt64)
         case mismatch
         case noSecret
 
@@ -52,8 +52,9 @@ public enum StripeSignature {
         }
         guard let timestamp else { throw .malformedHeader }
         guard !signatures.isEmpty else { throw .noSignature }
-        let drift = abs(now.seconds - timestamp)
-        guard drift <= tolerance else { throw .outsideTolerance(seconds: drift) }
+        // A timestamp from a hostile header can be anything: the distance is taken without overflow.
+        let drift = Int64.distance(now.seconds, timestamp)
+        guard drift <= UInt64(max(0, tolerance)) else { throw .outsideTolerance(seconds: drift) }
         let signed = Array("\(timestamp).".utf8) + payload
         var matched = false
         for secret in secrets {

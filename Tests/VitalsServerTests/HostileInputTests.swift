@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VitalsCore
+import VitalsServer
+import VitalsStore
+
+/// Requests found by the security probe (issue 26) that crashed the server or left the store unservable. Each must
+/// get a clear 4xx, store nothing, and leave the server answering.
+@Suite struct HostileInputTests {
+    let secret = "whsec_hostile"
+
+    func stripeFixture() throws -> (APIFixture, some ApplicationProtocol) {
+        let f = try APIFixture()
+        try f.store.setStripeSecret(secret, workspace: f.a, replace: true, at: Timestamp(seconds: 0))
+        return (f, f.app())
+    }
+
+    func stillServes(_ client: some TestClientProtocol, _ f: APIFixture) async throws {
+        try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-02", method: .get, headers: headers(f.readA)) { response in
+            #expect(response.status == .ok)
+            // Workspace a's hand-worked MRR (APIFixture): 150 in January, 100 after b churns on 15 February.
+            let mrr = try periods(response.body).map { $0["mrr"] as? Double }
+            #expect(mrr == [150, 100])
+        }
+    }
+
+    /// Defect 1: `abs(now - t)` overflowed for t = Int64.min before the signature was checked.
+    @Test func aStripeSignatureWithAnExtremeTimestampIsRefused() async throws {
+        let (f, app) = try stripeFixture()
+        try await app.test(.router) { client in
+            for t in ["-9223372036854775808", "9223372036854775807"] {
+                var fields = HTTPFields()
+                fields[.contentType] = "application/json"
+                fields[HTTPField.Name("Stripe-Signature")!] = "t=\(t),v1=00"
+                try await client.execute(uri: "/webhooks/stripe/a", method: .post, headers: fields, body: ByteBuffer(string: "{}")) {
+                    response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("from now"))
+                }
+            }
+            try await stillServes(client, f)
+        }
+        // The check itself: the distance from now to Int64.min is 2^63 + now, which no Int64 holds.
+        let now = Timestamp(seconds: 1_700_000_000)
+        #expect(throws: StripeSignature.Failure.outsideTolerance(seconds: 9_223_372_038_554_775_808)) {
+            try StripeSignature.verify(header: "t=-9223372036854775808,v1=00", payload: [], secrets: [secret], now: now)
+        }
+        #expect(!WebhookSignature.verify(headerValue: "t=-9223372036854775808,v1=00", secret: secret, body: Data(), now: now.seconds))
+    }
+
+    /// Defect 2: amount 1,000,000,000 x quantity 100,000,000 = 10^19 cents passed the checks, and every read of the
+    /// store then trapped converting the MRR to Int64.
+    @Test func aSubscriptionPastTheMoneyBoundIsRefusedNamingTheField() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            let body = #"[{"subscription_id":"big","account_id":"a","product":"Core","currency":"USD","amount":"1000000000","interval":"month","quantity":100000000,"valid_from":"2024-01-01"}]"#
+            try await client.execute(uri: "/api/v1/subscriptions", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: body)) {
+                response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("subscriptions[0]: amount: amount × quantity is more than one subscription item may bill per interval (10000000000000.00 USD)"))
+            }
+            // One amount alone past 10^15 minor units: 10,000,000,000,000.01 dollars.
+            let alone = body.replacingOccurrences(of: #""1000000000""#, with: #""10000000000000.01""#)
+                .replacingOccurrences(of: "100000000,", with: "1,")
+            try await client.execute(uri: "/api/v1/subscriptions", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: alone)) {
+                response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("subscriptions[0]: amount: '10000000000000.01' is too large (the largest amount a record may carry is 10000000000000.00 USD)"))
+            }
+            // At the bound exactly (10^13 dollars = 10^15 cents, one unit) it is accepted.
+            let edge = alone.replacingOccurrences(of: "10000000000000.01", with: "10000000000000")
+            try await client.execute(uri: "/api/v1/subscriptions", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: edge)) {
+                response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-01", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                // 150 dollars + 10^13 dollars.
+                let mrr = try periods(response.body).map { $0["mrr"] as? Double }
+                #expect(mrr == [10_000_000_000_150])
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).subscriptions.count == 3)
+    }
+
+    /// Defect 2, through Stripe: unit_amount 9e12 x quantity 1e8 trapped in SubscriptionHistory's multiply.
+    @Test func aSignedStripeEventPastTheMoneyBoundIsRefused() async throws {
+        let (f, app) = try stripeFixture()
+        let start = Timestamp(year: 2024, month: 1, day: 15).seconds
+        let subscription = #"""
+            {"id":"sub_X","object":"subscription","customer":"cus_X","status":"active","start_date":\#(start),"items":{"data":[
+             {"quantity":100000000,"price":{"id":"price_x","currency":"usd","unit_amount":9000000000000,"product":"prod_x",
+              "recurring":{"interval":"month","interval_count":1}}}]}}
+            """#
+        let event = #"{"id":"evt_x","object":"event","type":"customer.subscription.created","created":\#(start),"data":{"object":\#(subscription)}}"#
+        try await app.test(.router) { client in
+            var fields = HTTPFields()
+            fields[.contentType] = "application/json"
+            fields[HTTPField.Name("Stripe-Signature")!] = StripeSignature.header(
+                payload: Array(event.utf8), secret: secret, timestamp: Int64(Date().timeIntervalSince1970))
+            try await client.execute(uri: "/webhooks/stripe/a", method: .post, headers: fields, body: ByteBuffer(string: event)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("price price_x: unit_amount amount × quantity is more than"))
+            }
+            try await stillServes(client, f)
+        }
+        #expect(try f.store.dataset(workspace: f.a).index(of: "cus_X") == nil)
+    }
+}
