@@ -11,7 +11,10 @@ let package = Package(
     products: [
         .executable(name: "vitals", targets: ["vitals"]),
         .library(name: "VitalsCore", targets: ["VitalsCore"]),
+        .library(name: "VitalsFormats", targets: ["VitalsFormats"]),
         .library(name: "VitalsStore", targets: ["VitalsStore"]),
+        .library(name: "VitalsConnectors", targets: ["VitalsConnectors"]),
+        .library(name: "VitalsApp", targets: ["VitalsApp"]),
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
     ],
     dependencies: [
@@ -29,21 +32,48 @@ let package = Package(
         .target(name: "VitalsCore", swiftSettings: strict),
         // Seeded, deterministic generator of realistic datasets (demo data and benchmarks).
         .target(name: "VitalsGenerator", dependencies: ["VitalsCore"], swiftSettings: strict),
-        // Reading and writing datasets and configuration: the importers and exporters.
+        // Every way records come in or go out as text: the canonical CSV/JSON readers (their fast paths in
+        // Reading/FastPaths), vendor formats, exporters and JSON writers, configuration files.
+        .target(
+            name: "VitalsFormats",
+            dependencies: [
+                "VitalsCore", .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The databases: records, workspaces, people, keys, goals, health history, alerts, tasks and the snapshot.
         .target(
             name: "VitalsStore",
             dependencies: [
-                "VitalsCore", .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "VitalsCore", "VitalsFormats", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
-        // The HTTP server (Hummingbird 2).
+        // Data in from vendors' live interfaces: Stripe (webhooks, backfill, exports) and Segment/PostHog tracking.
+        .target(
+            name: "VitalsConnectors",
+            dependencies: [
+                "VitalsCore", "VitalsFormats", "VitalsStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The running application without HTTP: the workspace cache, the append journal, the ingest writer, the
+        // health, alert and webhook services.
+        .target(
+            name: "VitalsApp",
+            dependencies: [
+                "VitalsCore", "VitalsFormats", "VitalsStore", "VitalsConnectors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The HTTP server (Hummingbird 2): one routes table, API controllers, web pages.
         .target(
             name: "VitalsServer",
             dependencies: [
-                "VitalsCore", "VitalsStore",
+                "VitalsCore", "VitalsFormats", "VitalsStore", "VitalsConnectors", "VitalsApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -56,17 +86,26 @@ let package = Package(
         .executableTarget(
             name: "vitals",
             dependencies: [
-                "VitalsCore", "VitalsStore", "VitalsServer", "VitalsGenerator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VitalsCore", "VitalsFormats", "VitalsStore", "VitalsConnectors", "VitalsApp", "VitalsServer",
+                "VitalsGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "VitalsCoreTests", dependencies: ["VitalsCore"], swiftSettings: strict),
-        .testTarget(name: "VitalsStoreTests", dependencies: ["VitalsStore", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(name: "VitalsFormatsTests", dependencies: ["VitalsFormats", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(
+            name: "VitalsStoreTests", dependencies: ["VitalsStore", "VitalsFormats", "VitalsGenerator"], swiftSettings: strict),
+        .testTarget(
+            name: "VitalsConnectorsTests", dependencies: ["VitalsConnectors", "VitalsFormats", "VitalsStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VitalsGeneratorTests", dependencies: ["VitalsGenerator", "VitalsFormats", "VitalsStore"],
+            swiftSettings: strict),
         .testTarget(
             name: "VitalsServerTests",
             dependencies: [
-                "VitalsServer", "VitalsStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "VitalsServer", "VitalsApp", "VitalsConnectors", "VitalsFormats", "VitalsStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

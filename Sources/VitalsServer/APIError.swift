@@ -1,4 +1,7 @@
 import Hummingbird
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// An API failure with its status, answered as `{"error": "..."}`.

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `GET /api/v1/accounts` (paged, sortable, filterable by segment) and `GET /api/v1/accounts/{id}` with the

@@ -2,6 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// How the server is set up.

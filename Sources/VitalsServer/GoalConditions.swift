@@ -1,4 +1,7 @@
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 extension HealthService {

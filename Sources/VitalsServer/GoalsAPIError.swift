@@ -1,3 +1,6 @@
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 import Hummingbird
 import VitalsCore

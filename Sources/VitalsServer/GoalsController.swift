@@ -2,6 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Goal trees (KGI -> KSF -> KPI targets): read evaluated (scope read), created, edited and archived (scope admin),

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The health, revenue-at-risk, alert, task and digest routes (`docs/health.md`, `docs/alerts.md`).

@@ -2,6 +2,9 @@ import CompressNIO
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Writes records: `POST /api/v1/{kind}` upserts a JSON array of objects (or NDJSON with

@@ -1,5 +1,8 @@
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `GET /api/v1/kpis?from=&to=&grain=&segment=`: the same JSON as `vitals report --json`, for the key's workspace.

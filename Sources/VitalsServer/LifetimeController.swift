@@ -1,5 +1,8 @@
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `GET /api/v1/lifetime`: the customer-lifetime models of the key's workspace (the JSON of

@@ -2,6 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `POST /webhooks/stripe/{workspace}`: Stripe's events, checked against the workspace's endpoint secrets

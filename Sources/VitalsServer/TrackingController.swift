@@ -2,6 +2,9 @@ import CompressNIO
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Product usage from trackers (docs/integrations/segment.md, posthog.md):

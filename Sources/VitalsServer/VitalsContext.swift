@@ -1,5 +1,8 @@
 import HTTPTypes
 import Hummingbird
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The request context: Hummingbird's core storage plus the grant of the request's API key, once checked.

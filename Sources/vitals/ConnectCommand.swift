@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `vitals connect`: bring data in from the tools customers already use (docs/integrations/).

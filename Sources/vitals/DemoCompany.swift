@@ -1,7 +1,10 @@
 import Foundation
 import VitalsCore
-import VitalsGenerator
 import VitalsServer
+import VitalsGenerator
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Fills an empty workspace with the demo company and makes sure the demo person can sign in.

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import VitalsCore
 import VitalsGenerator
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 struct GenerateCommand: ParsableCommand {

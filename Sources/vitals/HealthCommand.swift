@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import VitalsCore
-import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 struct HealthCommand: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import VitalsCore
-import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Where the records and the health configuration come from, shared by the health, alerts and tasks commands.

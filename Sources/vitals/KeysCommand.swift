@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 struct KeysCommand: ParsableCommand {

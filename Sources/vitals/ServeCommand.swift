@@ -3,6 +3,9 @@ import Foundation
 import Hummingbird
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Where the embedded store is and which workspace to use.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import VitalsApp
 import VitalsServer
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 struct UsersCommand: ParsableCommand {

@@ -5,6 +5,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// A store in a temporary file with two workspaces and a key of each scope for each.

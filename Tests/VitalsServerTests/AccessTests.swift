@@ -3,6 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Keys: a missing or wrong key is 401, the wrong scope 403, and a key never reaches another workspace.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import VitalsCore
+@testable import VitalsApp
+import VitalsConnectors
+@testable import VitalsFormats
 import VitalsStore
 
 @testable import VitalsServer

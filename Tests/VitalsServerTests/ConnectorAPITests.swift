@@ -6,6 +6,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The connector routes over HTTP: Stripe's webhook, Segment's tracking API and PostHog's capture API.

@@ -5,6 +5,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The dashboard's pages, signed in through the real sign-in form. Values are those of `APIFixture`, worked by hand:

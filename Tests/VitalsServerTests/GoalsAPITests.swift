@@ -5,6 +5,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `/api/v1/goals`, the history, reviews due and review notes, on the fixture's workspace a: paying customers are

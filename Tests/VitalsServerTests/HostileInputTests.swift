@@ -5,6 +5,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Requests found by the security probe (issue 26) that crashed the server or left the store unservable. Each must

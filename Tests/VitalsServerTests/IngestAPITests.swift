@@ -7,6 +7,9 @@ import HummingbirdTesting
 import Testing
 import VitalsCore
 import VitalsServer
+@testable import VitalsApp
+import VitalsConnectors
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// Writing records over HTTP: checked like an import, stored whole or not at all, idempotent by id.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import VitalsCore
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// Group commit: several writes in one transaction, each stored whole or not at all.

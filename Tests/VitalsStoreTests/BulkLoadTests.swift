@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import VitalsCore
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// The three ways a save writes usage events (upsert, plain insert, insert with the indexes rebuilt) store the same

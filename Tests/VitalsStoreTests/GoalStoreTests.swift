@@ -4,6 +4,7 @@ import Testing
 import VitalsCore
 import VitalsGenerator
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// Goals in the store: created, read back, edited with a history of every change, archived and restored; reviews

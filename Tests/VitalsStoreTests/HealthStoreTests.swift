@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import VitalsCore
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// Migration 0004: health history, alerts with their de-duplication state, tasks, digests and deliveries.

@@ -4,6 +4,7 @@ import Testing
 import VitalsCore
 import VitalsGenerator
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// The dataset snapshot: every field survives the round trip, damaged bytes are refused rather than misread, and the

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import VitalsCore
 
+@testable import VitalsFormats
 @testable import VitalsStore
 
 /// The embedded store: what is saved reads back as the same dataset, saves are idempotent and all-or-nothing, and

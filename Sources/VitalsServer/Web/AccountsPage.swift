@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// The accounts table: sortable, filterable by segment, status and name, paged on the page and whole in the CSV.
 struct AccountsPage {

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The dashboard's pages. Each handler reads the person's workspace view, builds the page's model from the core,

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The goals page and its review form.

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// The health & alerts page, its task closing, and the scores the other pages show.

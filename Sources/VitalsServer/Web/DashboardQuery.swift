@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// The period and segment a dashboard page shows, read from its query string.
 ///

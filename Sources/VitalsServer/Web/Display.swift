@@ -1,4 +1,7 @@
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// How the dashboard writes values: as `vitals report` does, with the currency on money.

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Creating, editing, archiving and restoring goals from the app, with each goal's history of changes. A goal is

@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// The goals page: each KGI with its key success factors and their KPI targets, colour-coded by status, with the
 /// numbers behind each status (baseline, current, target, progress, required pace, forecast) and a forecast chart,

@@ -1,5 +1,8 @@
 import Foundation
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// `vitals report --html FILE`: the overview and revenue pages (and goals, when defined) as one standalone HTML file

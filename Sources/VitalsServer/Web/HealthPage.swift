@@ -1,4 +1,7 @@
 import VitalsCore
+import VitalsApp
+import VitalsConnectors
+import VitalsFormats
 import VitalsStore
 
 /// Health & alerts: how the book of business is doing (bands, revenue at risk by reason and segment), the accounts

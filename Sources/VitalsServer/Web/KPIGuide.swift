@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// What the dashboard says about a KPI beyond its number: which direction is good, and the questions and actions a
 /// customer-success team should consider when it is off.

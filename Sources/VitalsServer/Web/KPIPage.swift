@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// One KPI in depth: its trend, definition, the breakdown behind it, its value by segment, the accounts that drive
 /// it, and what to ask and do when it is off.

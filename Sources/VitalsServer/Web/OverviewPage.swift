@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// The overview: a CS leader's KPI dashboard in three groups, each tile with its value, the change against the
 /// previous period, a sparkline over the shown periods and, when a target exists, the target's status.

@@ -1,4 +1,6 @@
+import VitalsApp
 import VitalsCore
+import VitalsFormats
 
 /// Revenue in depth: MRR and its movements, NRR and GRR, cohort retention (logos and revenue, by signup month) and
 /// survival of customer tenure by segment (Kaplan-Meier, with the log-rank test).

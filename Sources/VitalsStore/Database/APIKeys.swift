@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import VitalsFormats
 
 /// What an API key may do. `ingest` keys only write records, `read` keys only read, `admin` keys do both and manage
 /// keys.

@@ -21,7 +21,7 @@ extension Store {
 
     /// Counts a write to the records of `workspace`, inside the writing transaction; returns the new version.
     @discardableResult
-    static func bumpDataVersion(_ db: Database, workspace: Int64) throws -> Int64 {
+    package static func bumpDataVersion(_ db: Database, workspace: Int64) throws -> Int64 {
         try Int64.fetchOne(
             db, sql: "UPDATE workspace SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
             arguments: [workspace]) ?? 0

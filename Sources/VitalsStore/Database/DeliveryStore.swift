@@ -1,43 +1,6 @@
 import GRDB
 import VitalsCore
 
-/// A queued webhook delivery.
-public struct StoredDelivery: Sendable, Equatable {
-    public var id: Int64
-    public var workspace: Int64
-    public var webhook: String
-    public var kind: String
-    public var alertID: Int64?
-    public var digestID: Int64?
-    public var payload: String
-    public var status: String
-    public var attempts: Int
-    public var nextAttemptAt: Timestamp
-    public var lastError: String?
-    public var deliveredAt: Timestamp?
-}
-
-/// The outcome of one delivery attempt.
-public enum DeliveryOutcome: Sendable, Equatable {
-    case delivered
-    /// Failed for now (5xx, timeout, no connection): try again at `next`.
-    case retry(next: Timestamp, error: String)
-    /// Failed for good (a 4xx, or out of attempts).
-    case failed(error: String)
-}
-
-/// A digest as stored.
-public struct StoredDigest: Sendable, Equatable {
-    public var id: Int64
-    public var grain: String
-    public var periodStart: Timestamp
-    public var periodEnd: Timestamp
-    public var createdAt: Timestamp
-    /// The digest as JSON.
-    public var body: String
-    public var text: String
-}
-
 extension Store {
     private static let deliveryColumns = """
         SELECT id, workspace_id, webhook, kind, alert_id, digest_id, payload, status, attempts, next_attempt_at,

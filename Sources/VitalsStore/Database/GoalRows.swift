@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VitalsCore
+import VitalsFormats
 
 /// Reads goal trees from their tables and writes them back, inside the store's transactions.
 enum GoalRows {

@@ -12,7 +12,7 @@ public final class Store: Sendable {
     /// The workspace the embedded default creates.
     public static let defaultWorkspace = "default"
 
-    let pool: DatabasePool
+    package let pool: DatabasePool
     public let path: String
     /// A save of at least this many rows of a kind into an empty table rebuilds its indexes (`LoadPath.rebuild`).
     let rebuildThreshold: Int
@@ -69,7 +69,7 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of it is stored, or none of it.
-    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    package func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)
         } catch let error as StoreError {
@@ -89,7 +89,7 @@ public final class Store: Sendable {
     /// - Parameter checkingForeignKeys: false when `body` writes only references it made itself in the transaction
     ///   (row ids it just read or wrote), so that SQLite's look-up of the parent row for every row is redundant: it
     ///   was a third of the CPU of a 20-million-event import. Foreign keys are on again afterwards.
-    func writeLarge<T>(
+    package func writeLarge<T>(
         _ what: String, checkingForeignKeys: Bool = true, _ body: (Database) throws -> T
     ) throws(StoreError) -> T {
         try writeWithoutTransaction(what) { db in
@@ -108,7 +108,7 @@ public final class Store: Sendable {
 
     /// Runs `body` on the writing connection outside a transaction: for writers that set connection settings around
     /// their transactions, or make several.
-    func writeWithoutTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    package func writeWithoutTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.writeWithoutTransaction(body)
         } catch let error as StoreError {
@@ -118,7 +118,7 @@ public final class Store: Sendable {
         }
     }
 
-    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    package func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
         } catch {

@@ -273,7 +273,7 @@ extension Store {
     }
 
     /// A string map as a JSON object with sorted keys (stable, so re-saving the same values changes nothing).
-    static func json(_ map: [String: String]) -> String {
+    package static func json(_ map: [String: String]) -> String {
         guard !map.isEmpty,
             let data = try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return "{}" }

@@ -1,34 +1,6 @@
 import GRDB
 import VitalsCore
 
-public enum TaskStatus: String, Sendable, CaseIterable, Codable {
-    case open, done, dismissed
-}
-
-/// A task for a CSM, created by a playbook.
-public struct StoredTask: Sendable, Equatable {
-    public var id: Int64
-    public var account: AccountID
-    public var accountName: String
-    public var alertID: Int64?
-    public var playbook: String
-    public var title: String
-    public var owner: String
-    public var createdAt: Timestamp
-    public var dueAt: Timestamp
-    public var status: TaskStatus
-    public var closedAt: Timestamp?
-    public var closedBy: String?
-    public var note: String?
-}
-
-/// The result of closing a task.
-public enum TaskClosing: Sendable, Equatable {
-    case closed(StoredTask)
-    case notFound
-    case alreadyClosed(StoredTask)
-}
-
 extension Store {
     private static let taskColumns = """
         SELECT t.id, a.external_id, a.name, t.alert_id, t.playbook, t.title, t.owner, t.created_at, t.due_at, t.status,

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import VitalsFormats
 
 /// A person who signs in to the dashboard.
 public struct User: Sendable, Equatable {

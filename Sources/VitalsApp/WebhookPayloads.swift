@@ -1,0 +1,136 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import VitalsCore
+import VitalsConnectors
+import VitalsFormats
+import VitalsStore
+
+/// The bodies sent to webhooks (`docs/alerts.md`): Vitals JSON, or `{"text": ...}` for Slack-compatible targets.
+package enum WebhookPayloads {
+    package static func alert(_ a: StoredAlert, workspace: String, format: WebhookTarget.Format) -> String {
+        switch format {
+        case .slack:
+            return slack("[\(a.severity)] \(a.title): \(a.reason)")
+        case .json:
+            var json = JSONText()
+            json.beginObject()
+            json.field("type", "alert")
+            json.field("workspace", workspace)
+            json.key("alert")
+            HealthJSON.alert(&json, a)
+            json.endObject()
+            return json.text
+        }
+    }
+
+    package static func playbook(
+        _ message: PlannedMessage, alert: StoredAlert, account: Account, workspace: String, format: WebhookTarget.Format
+    ) -> String {
+        switch format {
+        case .slack:
+            return slack(message.text)
+        case .json:
+            var json = JSONText()
+            json.beginObject()
+            json.field("type", "playbook")
+            json.field("workspace", workspace)
+            json.field("playbook", message.playbook)
+            json.field("alert_id", Int(alert.id))
+            json.field("rule", alert.rule)
+            json.field("account_id", account.id.rawValue)
+            json.field("account_name", account.name)
+            json.field("csm", account.csm)
+            json.field("message", message.text)
+            json.endObject()
+            return json.text
+        }
+    }
+
+    package static func digest(id: Int64, body: String, text: String, workspace: String, format: WebhookTarget.Format) -> String {
+        switch format {
+        case .slack:
+            return slack(text)
+        case .json:
+            var json = JSONText()
+            json.beginObject()
+            json.field("type", "digest")
+            json.field("workspace", workspace)
+            json.field("id", Int(id))
+            json.key("digest")
+            json.raw(body)
+            json.endObject()
+            return json.text
+        }
+    }
+
+    package static func slack(_ text: String) -> String {
+        var json = JSONText()
+        json.beginObject()
+        json.field("text", text)
+        json.endObject()
+        return json.text
+    }
+}
+
+/// Delivers queued webhook bodies: signs each attempt, retries 5xx answers, 429, timeouts and connection failures
+/// with exponential back-off, and gives up on other 4xx answers or after the webhook's `max_attempts`.
+package struct WebhookDispatcher: Sendable {
+    package let store: Store
+    package let webhooks: [String: WebhookTarget]
+    package let transport: any WebhookTransport
+
+    /// Attempts every delivery due at `now`; returns how many were delivered.
+    package func deliverDue(at now: Timestamp) async throws -> Int {
+        var delivered = 0
+        // In batches: every attempt moves its delivery out of the due set (delivered, failed, or retried later).
+        while case let batch = try store.dueDeliveries(at: now), !batch.isEmpty {
+            delivered += try await deliver(batch, at: now)
+        }
+        return delivered
+    }
+
+    private func deliver(_ batch: [StoredDelivery], at now: Timestamp) async throws -> Int {
+        var delivered = 0
+        for d in batch {
+            guard let hook = webhooks[d.webhook], let url = URL(string: hook.url) else {
+                try store.recordAttempt(d.id, at: now, outcome: .failed(error: "no webhook named '\(d.webhook)' is configured"))
+                continue
+            }
+            let body = Data(d.payload.utf8)
+            var headers = [
+                "Content-Type": "application/json", "User-Agent": "Vitals-Webhooks/1", "Vitals-Event": d.kind,
+                "Vitals-Delivery": String(d.id),
+            ]
+            if let secret = hook.secret {
+                headers[WebhookSignature.header] = WebhookSignature.headerValue(secret: secret, timestamp: now.seconds, body: body)
+            }
+            let attempt = d.attempts + 1
+            let outcome: DeliveryOutcome
+            do {
+                let status = try await transport.post(url: url, headers: headers, body: body, timeout: hook.timeoutSeconds)
+                if (200..<300).contains(status) {
+                    outcome = .delivered
+                } else if status >= 500 || status == 429 || status == 408 {
+                    outcome = retryOrFail(hook, attempt, now, "HTTP \(status)")
+                } else {
+                    outcome = .failed(error: "HTTP \(status)")
+                }
+            } catch let error as URLError {
+                outcome = retryOrFail(hook, attempt, now, "URLError \(error.code.rawValue): \(error.localizedDescription)")
+            } catch {
+                outcome = retryOrFail(hook, attempt, now, "\(error)")
+            }
+            if outcome == .delivered { delivered += 1 }
+            try store.recordAttempt(d.id, at: now, outcome: outcome)
+        }
+        return delivered
+    }
+
+    private func retryOrFail(_ hook: WebhookTarget, _ attempt: Int, _ now: Timestamp, _ error: String) -> DeliveryOutcome {
+        guard attempt < hook.maxAttempts else { return .failed(error: "\(error) (gave up after \(attempt) attempts)") }
+        let wait = Int64(hook.backoff(after: attempt).rounded(.up))
+        return .retry(next: now.adding(seconds: max(1, wait)), error: error)
+    }
+}

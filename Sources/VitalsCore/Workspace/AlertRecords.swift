@@ -1,0 +1,101 @@
+/// An alert as stored: open until its condition clears.
+public struct StoredAlert: Sendable, Equatable {
+    public var id: Int64
+    public var rule: String
+    public var kind: AlertKind
+    public var severity: String
+    public var subject: String
+    public var account: AccountID?
+    public var title: String
+    public var reason: String
+    public var firedAt: Timestamp
+    public var clearedAt: Timestamp?
+
+    public init(
+        id: Int64, rule: String, kind: AlertKind, severity: String, subject: String, account: AccountID? = nil, title: String, reason: String, firedAt: Timestamp, clearedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.rule = rule
+        self.kind = kind
+        self.severity = severity
+        self.subject = subject
+        self.account = account
+        self.title = title
+        self.reason = reason
+        self.firedAt = firedAt
+        self.clearedAt = clearedAt
+    }
+
+    public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
+}
+
+/// An alert about to be recorded.
+public struct NewAlert: Sendable, Equatable {
+    public var rule: String
+    public var kind: AlertKind
+    public var severity: String
+    public var subject: String
+    public var account: AccountID?
+    public var title: String
+    public var reason: String
+
+    public init(_ o: AlertObservation, account: AccountID?) {
+        rule = o.rule
+        kind = o.kind
+        severity = o.severity
+        subject = o.subject
+        self.account = account
+        title = o.title
+        reason = o.reason
+    }
+
+    public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
+}
+
+/// A playbook task about to be created for the alert `trigger`.
+public struct NewTask: Sendable, Equatable {
+    public var trigger: AlertKey
+    public var account: AccountID
+    public var playbook: String
+    public var title: String
+    public var owner: String
+    public var dueAt: Timestamp
+
+    public init(trigger: AlertKey, account: AccountID, playbook: String, title: String, owner: String, dueAt: Timestamp) {
+        self.trigger = trigger
+        self.account = account
+        self.playbook = playbook
+        self.title = title
+        self.owner = owner
+        self.dueAt = dueAt
+    }
+}
+
+/// A webhook delivery about to be queued.
+public struct NewDelivery: Sendable, Equatable {
+    public var webhook: String
+    /// `alert` or `playbook` (digests are queued with their digest).
+    public var kind: String
+    public var payload: String
+
+    public init(webhook: String, kind: String, payload: String) {
+        self.webhook = webhook
+        self.kind = kind
+        self.payload = payload
+    }
+}
+
+/// What recording one evaluation stored.
+public struct RecordedEvaluation: Sendable, Equatable {
+    public var fired: [StoredAlert]
+    public var cleared: Int
+    public var tasks: Int
+    public var deliveries: Int
+
+    public init(fired: [StoredAlert], cleared: Int, tasks: Int, deliveries: Int) {
+        self.fired = fired
+        self.cleared = cleared
+        self.tasks = tasks
+        self.deliveries = deliveries
+    }
+}
