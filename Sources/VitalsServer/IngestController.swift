@@ -21,58 +21,78 @@ struct IngestController: Sendable {
     /// Bodies larger than this are refused with 413.
     let maxBodyBytes: Int
 
-    /// Record kinds by path segment, and the canonical file each is checked as.
-    static let kinds: [String: String] = [
-        "accounts": "accounts.csv", "subscriptions": "subscriptions.csv", "orders": "orders.csv",
-        "trials": "trials.csv", "acquisition_costs": "acquisition_costs.csv",
-        "survey_responses": "survey_responses.csv", "tickets": "tickets.csv", "usage_events": "usage_events.csv",
-        "onboarding": "onboarding.csv", "leads": "leads.csv", "success_goals": "success_goals.csv",
-        "csm_pulse": "csm_pulse.csv", "fx_rates": "fx_rates.csv",
-    ]
-
     func register(on group: RouterGroup<VitalsContext>) {
-        group.post("{kind}") { request, context in
-            let grant = try context.require(.ingest)
-            return try await upsert(request, kind: try context.parameters.require("kind"), grant: grant)
+        // Every kind's routes by name, so that no other route on the same path (GET /accounts) shadows them; the
+        // catch-alls after them answer for names that are no kind.
+        for kind in RecordKind.all {
+            group.post(RouterPath(kind.name)) { request, context in
+                try await upsert(request, kind: kind, grant: try context.require(.ingest))
+            }
+            switch kind.key {
+            case .id: group.delete(RouterPath("\(kind.name)/{id}")) { _, context in try await delete(kind, context) }
+            case .fields: group.delete(RouterPath(kind.name)) { request, context in try await delete(kind, request, context) }
+            }
         }
-        // Kinds without an id (onboarding, CSM pulses, rates, acquisition costs) are named by their key fields.
-        group.delete("{kind}") { request, context in
-            let grant = try context.require(.ingest)
-            let kind = try context.parameters.require("kind")
-            guard let keys = Store.keyedKinds[kind] else {
-                throw APIError(status: .notFound, message: "\(kind) are deleted by id: DELETE /api/v1/\(kind)/{id}")
-            }
-            let query = request.uri.queryParameters
-            var fields: [String: String] = [:]
-            for key in keys { fields[key] = query.get(key) }
-            let deleted: Int
-            do {
-                deleted = try store.delete(kind: kind, fields: fields, workspace: grant.workspace)
-            } catch {
-                throw APIError.badRequest("\(error) (give \(keys.joined(separator: ", ")) as query parameters)")
-            }
-            guard deleted > 0 else { throw APIError(status: .notFound, message: "no such \(kind) in this workspace") }
-            await cache.invalidate(grant.workspace)
-            return Response.json("{\"deleted\":\(deleted)}")
+        group.post("{kind}") { _, context -> Response in
+            _ = try context.require(.ingest)
+            throw Self.unknown(try context.parameters.require("kind"))
         }
-        group.delete("{kind}/{id}") { _, context in
-            let grant = try context.require(.ingest)
-            let kind = try context.parameters.require("kind")
-            let id = try context.parameters.require("id")
-            guard Self.kinds[kind] != nil else { throw APIError(status: .notFound, message: "no record kind '\(kind)'") }
-            guard let deleted = try store.delete(kind: kind, id: id, workspace: grant.workspace) else {
-                throw APIError.badRequest("\(kind) have no id to delete by")
-            }
-            guard deleted > 0 else { throw APIError(status: .notFound, message: "no \(kind) '\(id)' in this workspace") }
-            await cache.invalidate(grant.workspace)
-            return Response.json("{\"deleted\":\(deleted)}")
+        group.delete("{kind}") { _, context -> Response in
+            _ = try context.require(.ingest)
+            let kind = try Self.kind(context.parameters.require("kind"))
+            throw APIError(status: .notFound, message: "\(kind) are deleted by id: DELETE /api/v1/\(kind)/{id}")
+        }
+        group.delete("{kind}/{id}") { _, context -> Response in
+            _ = try context.require(.ingest)
+            let kind = try Self.kind(context.parameters.require("kind"))
+            throw APIError.badRequest("\(kind) have no id to delete by (DELETE /api/v1/\(kind) with its key fields)")
         }
     }
 
-    func upsert(_ request: Request, kind: String, grant: APIGrant) async throws -> Response {
-        guard let file = Self.kinds[kind] else {
-            throw APIError(status: .notFound, message: "no record kind '\(kind)' (one of \(Self.kinds.keys.sorted().joined(separator: ", ")))")
+    /// `DELETE /api/v1/{kind}/{id}`.
+    func delete(_ kind: RecordKind, _ context: VitalsContext) async throws -> Response {
+        let grant = try context.require(.ingest)
+        let id = try context.parameters.require("id")
+        guard let deleted = try store.delete(kind: kind, id: id, workspace: grant.workspace) else {
+            throw APIError.badRequest("\(kind) have no id to delete by")
         }
+        guard deleted > 0 else { throw APIError(status: .notFound, message: "no \(kind) '\(id)' in this workspace") }
+        await cache.invalidate(grant.workspace)
+        return Response.json("{\"deleted\":\(deleted)}")
+    }
+
+    /// `DELETE /api/v1/{kind}?field=...`: kinds without an id (onboarding, CSM pulses, rates, acquisition costs) are
+    /// named by their key fields.
+    func delete(_ kind: RecordKind, _ request: Request, _ context: VitalsContext) async throws -> Response {
+        let grant = try context.require(.ingest)
+        guard case .fields(let keys, _) = kind.key else { throw APIError.badRequest("\(kind) are deleted by id") }
+        let query = request.uri.queryParameters
+        var fields: [String: String] = [:]
+        for key in keys { fields[key] = query.get(key) }
+        let deleted: Int
+        do {
+            deleted = try store.delete(kind: kind, fields: fields, workspace: grant.workspace)
+        } catch {
+            throw APIError.badRequest("\(error) (give \(keys.joined(separator: ", ")) as query parameters)")
+        }
+        guard deleted > 0 else { throw APIError(status: .notFound, message: "no such \(kind) in this workspace") }
+        await cache.invalidate(grant.workspace)
+        return Response.json("{\"deleted\":\(deleted)}")
+    }
+
+    static func unknown(_ name: String) -> APIError {
+        APIError(
+            status: .notFound,
+            message: "no record kind '\(name)' (one of \(RecordKind.all.map(\.name).sorted().joined(separator: ", ")))")
+    }
+
+    /// The record kind a path names; 404 for anything else.
+    static func kind(_ name: String) throws -> RecordKind {
+        guard let kind = RecordKind.ID(rawValue: name).map({ RecordKind[id: $0] }) else { throw unknown(name) }
+        return kind
+    }
+
+    func upsert(_ request: Request, kind: RecordKind, grant: APIGrant) async throws -> Response {
         var body = try await request.body.collect(upTo: maxBodyBytes)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else {
@@ -102,16 +122,16 @@ struct IngestController: Sendable {
         let dataset: Dataset
         do {
             dataset = try DatasetLoader.load(
-                files: [file: records.csv], reportingCurrency: settings.reportingCurrency,
+                files: [kind.file: records.csv], reportingCurrency: settings.reportingCurrency,
                 knownAccounts: references.accounts, ratedCurrencies: references.rated)
         } catch {
-            throw Self.rejection(error, kind: kind)
+            throw Self.rejection(error, kind: kind.name)
         }
-        let changesReferences = kind == "accounts" || kind == "fx_rates"
+        let changesReferences = kind.id == .accounts || kind.id == .fxRates
         // Records of other kinds only refer to the stored accounts: they need not be written again.
         try await writer.save(
-            SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind == "accounts" ? nil : references.rows),
-            appending: kind == "usage_events" ? dataset.usageEvents : nil, changesReferences: changesReferences)
+            SaveRequest(dataset, workspace: grant.workspace, storedAccounts: kind.id == .accounts ? nil : references.rows),
+            appending: kind.id == .usageEvents ? dataset.usageEvents : nil, changesReferences: changesReferences)
         await cache.invalidate(grant.workspace, references: changesReferences)
         // The request was checked whole and saved in one transaction: every record of it is stored.
         return Response.json("{\"stored\":\(records.count)}")

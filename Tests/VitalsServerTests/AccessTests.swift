@@ -76,17 +76,27 @@ import VitalsStore
             }
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            #expect(Set(paths.keys) == [
-                "/api/v1/kpis", "/api/v1/accounts", "/api/v1/accounts/{id}", "/api/v1/{kind}", "/api/v1/{kind}/{id}",
+            // Every record kind has its own paths (from its description): POST, and DELETE by id or by key fields.
+            let records = ["fx_rates", "accounts", "subscriptions", "orders", "trials", "acquisition_costs", "survey_responses",
+                           "tickets", "usage_events", "onboarding", "leads", "success_goals", "csm_pulse"]
+            let byID = ["accounts", "subscriptions", "orders", "trials", "survey_responses", "tickets", "usage_events", "leads", "success_goals"]
+            #expect(Set(paths.keys) == Set([
+                "/api/v1/kpis", "/api/v1/accounts/{id}",
                 "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",
                 "/api/v1/reviews/due", "/api/v1/targets/{id}/reviews", "/api/v1/accounts/{id}/health", "/api/v1/health", "/api/v1/revenue-at-risk",
                 "/api/v1/alerts", "/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/digests",
-            ])
+            ] + records.map { "/api/v1/\($0)" } + byID.map { "/api/v1/\($0)/{id}" }))
+            #expect(paths["/api/v1/accounts"].map { Set($0.keys) } == ["get", "post"])
+            #expect(paths["/api/v1/accounts/{id}"].map { Set($0.keys) } == ["get", "delete"])
+            #expect(paths["/api/v1/onboarding"].map { Set($0.keys) } == ["post", "delete"])
+            // Each kind's schema lists its required columns.
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+            #expect(schemas["TicketsRecord"]?["required"] as? [String] == ["ticket_id", "account_id", "opened_at"])
+            #expect(schemas["CsmPulseRecord"]?["required"] as? [String] == ["account_id", "recorded_at", "rating"])
             // Every documented operation is routed: called with an admin key, none answers 404 or 405.
-            let concrete = [
-                "/api/v1/kpis": "/api/v1/kpis", "/api/v1/accounts": "/api/v1/accounts",
-                "/api/v1/accounts/{id}": "/api/v1/accounts/a", "/api/v1/{kind}": "/api/v1/tickets",
-                "/api/v1/{kind}/{id}": "/api/v1/tickets/t9", "/api/v1/openapi.json": "/api/v1/openapi.json",
+            var concrete = [
+                "/api/v1/kpis": "/api/v1/kpis", "/api/v1/accounts/{id}": "/api/v1/accounts/a",
+                "/api/v1/openapi.json": "/api/v1/openapi.json",
                 "/api/v1/lifetime": "/api/v1/lifetime",
                 "/api/v1/goals": "/api/v1/goals", "/api/v1/goals/{id}": "/api/v1/goals/999",
                 "/api/v1/goals/{id}/history": "/api/v1/goals/999/history", "/api/v1/reviews/due": "/api/v1/reviews/due",
@@ -95,6 +105,8 @@ import VitalsStore
                 "/api/v1/revenue-at-risk": "/api/v1/revenue-at-risk", "/api/v1/alerts": "/api/v1/alerts",
                 "/api/v1/tasks": "/api/v1/tasks", "/api/v1/tasks/{id}": "/api/v1/tasks/1", "/api/v1/digests": "/api/v1/digests",
             ]
+            for kind in records { concrete["/api/v1/\(kind)"] = "/api/v1/\(kind)" }
+            for kind in byID { concrete["/api/v1/\(kind)/{id}"] = "/api/v1/\(kind)/zz9" }
             for (path, operations) in paths {
                 for method in operations.keys {
                     let uri = try #require(concrete[path])

@@ -113,3 +113,42 @@ import VitalsStore
         #expect(try f.store.dataset(workspace: f.a).index(of: "cus_X") == nil)
     }
 }
+
+/// Defect 3: `POST /api/v1/accounts` and `DELETE /api/v1/accounts/{id}` answered 404, the GET routes on the same
+/// paths shadowing the generic record routes, though the OpenAPI document listed them.
+@Suite struct RecordRouteTests {
+    @Test func accountsAreCreatedAndDeletedThroughTheirOwnPaths() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/accounts", method: .post, headers: headers(f.ingestA),
+                body: ByteBuffer(string: #"[{"account_id":"c","name":"C Corp","industry":"Retail"}]"#)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                #expect(String(buffer: response.body) == #"{"stored":1}"#)
+            }
+            try await client.execute(uri: "/api/v1/accounts/c", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#""name":"C Corp""#))
+            }
+            try await client.execute(uri: "/api/v1/accounts/c", method: .delete, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"deleted":1}"#)
+            }
+            try await client.execute(uri: "/api/v1/accounts/c", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .notFound)
+            }
+            // A name that is no kind, and a keyed kind deleted by id, explain themselves.
+            try await client.execute(uri: "/api/v1/widgets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: "[]")) {
+                response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("no record kind 'widgets'"))
+            }
+            try await client.execute(uri: "/api/v1/onboarding/x", method: .delete, headers: headers(f.ingestA)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("onboarding have no id to delete by"))
+            }
+        }
+        #expect(try f.store.dataset(workspace: f.a).index(of: "c") == nil)
+    }
+}

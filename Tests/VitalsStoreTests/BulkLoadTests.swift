@@ -189,7 +189,7 @@ import VitalsCore
         let store = try store()
         let workspace = try store.workspace("acme")
         try store.save(dataset(), workspace: workspace)
-        #expect(try store.delete(kind: "accounts", id: "a", workspace: workspace) == 1)
+        #expect(try store.delete(kind: .accounts, id: "a", workspace: workspace) == 1)
         #expect(try rows(store, workspace) == [expected[2], expected[3]])
     }
 

@@ -7,11 +7,7 @@ import VitalsCore
 /// whole load fails with `DatasetLoadError`.
 public enum DatasetLoader {
     /// The canonical files, in the order they load (rates and accounts first: the others refer to them).
-    public static let files = [
-        "fx_rates.csv", "accounts.csv", "subscriptions.csv", "orders.csv", "trials.csv", "acquisition_costs.csv",
-        "survey_responses.csv", "tickets.csv", "usage_events.csv", "usage_events.ndjson", "onboarding.csv",
-        "leads.csv", "success_goals.csv", "csm_pulse.csv",
-    ]
+    public static let files = RecordKind.all.flatMap { $0.id == .usageEvents ? [$0.file, "usage_events.ndjson"] : [$0.file] }
 
     /// What a load does with the usage events' ids.
     public enum UsageEventIDs: Sendable {

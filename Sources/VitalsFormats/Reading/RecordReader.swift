@@ -48,30 +48,9 @@ struct RecordReader {
         accountsDeclared = !knownAccounts.isEmpty
     }
 
-    static let columns: [String: (required: [String], optional: [String])] = [
-        "fx_rates.csv": (["date", "currency", "rate"], []),
-        "accounts.csv": (["account_id", "name"], ["created_at", "csm", "industry", "country", "referred_by"]),
-        "subscriptions.csv": (
-            ["subscription_id", "account_id", "product", "amount", "currency", "interval", "valid_from"],
-            ["plan", "interval_count", "quantity", "discount_percent", "discount_amount", "status", "valid_to"]
-        ),
-        "orders.csv": (["order_id", "account_id", "ordered_at", "amount", "currency"], []),
-        "trials.csv": (["trial_id", "account_id", "started_at", "ends_at"], ["converted_at", "canceled_at"]),
-        "acquisition_costs.csv": (["period_start", "period_end", "amount", "currency"], ["channel"]),
-        "survey_responses.csv": (
-            ["response_id", "account_id", "survey", "score", "responded_at"],
-            ["scale_min", "scale_max", "contact", "comment"]
-        ),
-        "tickets.csv": (
-            ["ticket_id", "account_id", "opened_at"],
-            ["resolved_at", "agent_replies", "reopens", "first_contact_resolution", "channel"]
-        ),
-        "usage_events.csv": (["event_id", "account_id", "user_id", "event", "occurred_at"], ["duration_seconds"]),
-        "onboarding.csv": (["account_id", "milestone"], ["required", "started_at", "due_at", "completed_at"]),
-        "leads.csv": (["lead_id", "source", "created_at", "status"], ["account_id", "closed_at", "amount", "currency"]),
-        "success_goals.csv": (["goal_id", "account_id", "name"], ["target_date", "achieved_at"]),
-        "csm_pulse.csv": (["account_id", "recorded_at", "rating"], ["note"]),
-    ]
+    /// The required and optional columns of each canonical file, from the kinds' descriptions.
+    static let columns: [String: (required: [String], optional: [String])] = Dictionary(
+        uniqueKeysWithValues: RecordKind.all.map { ($0.file, ($0.requiredColumns, $0.optionalColumns)) })
 
     mutating func read(file: String, bytes: [UInt8], sourceLines: [Int]? = nil) {
         guard let spec = Self.columns[file.replacingOccurrences(of: ".ndjson", with: ".csv")],
@@ -87,7 +66,7 @@ struct RecordReader {
             usageSources.append((file, LineMap()))
         }
         // The file is matched once, not on each of its (millions of) rows.
-        guard let kind = FileKind(file) else { return }
+        guard let kind = RecordKind.named(file)?.id else { return }
         if kind == .surveyResponses { surveyColumns = SurveyColumns(table) }
         if kind == .tickets { ticketColumns = TicketColumns(table) }
         reserve(kind, rows: Self.estimatedRows(bytes))
@@ -124,7 +103,7 @@ struct RecordReader {
 
     /// Reserves room for a file's rows: growing by doubling would copy millions of records a few times over and
     /// fault in fresh memory for each copy.
-    private mutating func reserve(_ kind: FileKind, rows: Int) {
+    private mutating func reserve(_ kind: RecordKind.ID, rows: Int) {
         switch kind {
         case .subscriptions:
             dataset.subscriptions.reserveCapacity(dataset.subscriptions.count + rows)
@@ -566,30 +545,6 @@ struct IDRegistry {
 }
 
 /// The canonical file a table holds, so that its rows dispatch on an enum rather than on the file name.
-enum FileKind {
-    case fxRates, accounts, subscriptions, orders, trials, acquisitionCosts, surveyResponses, tickets, usageEvents
-    case onboarding, leads, successGoals, csmPulse
-
-    init?(_ file: String) {
-        switch file {
-        case "fx_rates.csv": self = .fxRates
-        case "accounts.csv": self = .accounts
-        case "subscriptions.csv": self = .subscriptions
-        case "orders.csv": self = .orders
-        case "trials.csv": self = .trials
-        case "acquisition_costs.csv": self = .acquisitionCosts
-        case "survey_responses.csv": self = .surveyResponses
-        case "tickets.csv": self = .tickets
-        case "usage_events.csv", "usage_events.ndjson": self = .usageEvents
-        case "onboarding.csv": self = .onboarding
-        case "leads.csv": self = .leads
-        case "success_goals.csv": self = .successGoals
-        case "csm_pulse.csv": self = .csmPulse
-        default: return nil
-        }
-    }
-}
-
 /// Ids waiting to be checked for repeats when their file is read.
 struct PendingIDs {
     private var ids: [String] = []

@@ -289,74 +289,53 @@ extension Store {
 }
 
 extension Store {
-    /// The record kinds that have an external id to delete by, with their table and id column.
-    static let deletable: [String: (table: String, column: String)] = [
-        "accounts": ("account", "external_id"), "subscriptions": ("subscription_version", "subscription_id"),
-        "orders": ("purchase_order", "external_id"), "trials": ("trial", "external_id"),
-        "survey_responses": ("survey_response", "external_id"), "tickets": ("ticket", "external_id"),
-        "usage_events": ("usage_event", "external_id"), "leads": ("lead", "external_id"),
-        "success_goals": ("success_goal", "external_id"),
-    ]
+    /// The column of `kind`'s table that holds the id it is deleted by.
+    static func idColumn(_ kind: RecordKind) -> String { kind.id == .subscriptions ? "subscription_id" : "external_id" }
 
     /// Deletes the record `id` of `kind` (an account with everything that belongs to it; a subscription with all its
-    /// versions) from `workspace`. Returns the rows deleted; `nil` for a kind with no external id.
-    public func delete(kind: String, id: String, workspace: Int64) throws(StoreError) -> Int? {
-        guard let target = Store.deletable[kind] else { return nil }
-        return try write("deleting \(kind) '\(id)'") { db in
+    /// versions) from `workspace`. Returns the rows deleted; `nil` for a kind named by several fields, not an id.
+    public func delete(kind: RecordKind, id: String, workspace: Int64) throws(StoreError) -> Int? {
+        guard kind.idColumn != nil else { return nil }
+        return try write("deleting \(kind.name) '\(id)'") { db in
             try Store.bumpDataVersion(db, workspace: workspace)
             try db.execute(
-                sql: "DELETE FROM \(target.table) WHERE workspace_id = ? AND \(target.column) = ?",
+                sql: "DELETE FROM \(kind.table) WHERE workspace_id = ? AND \(Store.idColumn(kind)) = ?",
                 arguments: [workspace, id])
             return db.changesCount
         }
     }
-}
 
-extension Store {
-    /// The record kinds known by a combination of fields rather than an id, with the fields (as in the canonical
-    /// CSV) that name one record.
-    public static let keyedKinds: [String: [String]] = [
-        "onboarding": ["account_id", "milestone"], "csm_pulse": ["account_id", "recorded_at"],
-        "fx_rates": ["currency", "date"], "acquisition_costs": ["period_start", "period_end", "channel"],
-    ]
-
-    /// Deletes the record of a keyed kind named by `fields` (see `keyedKinds`; an acquisition cost's channel may be
-    /// left out). Returns the rows deleted.
-    public func delete(kind: String, fields: [String: String], workspace: Int64) throws(StoreError) -> Int {
-        func time(_ name: String) throws(StoreError) -> Int64 {
-            guard let text = fields[name], let t = try? Timestamp.parse(text) else {
-                throw .failed("deleting \(kind)", reason: "\(name) must be an ISO 8601 date or timestamp")
+    /// Deletes the record of a kind named by several fields (`RecordKind.Key.fields`), given as in the canonical CSV.
+    /// Returns the rows deleted.
+    public func delete(kind: RecordKind, fields: [String: String], workspace: Int64) throws(StoreError) -> Int {
+        guard case .fields(let keys, let optional) = kind.key else {
+            throw .failed("deleting \(kind.name)", reason: "\(kind.name) are deleted by id")
+        }
+        var clauses = ["workspace_id = ?"]
+        var arguments: StatementArguments = [workspace]
+        for key in keys {
+            let value = fields[key] ?? ""
+            guard !value.isEmpty || optional.contains(key) else {
+                throw .failed("deleting \(kind.name)", reason: "\(key) is required")
             }
-            return t.seconds
+            switch kind.column(key)?.type {
+            case .account:
+                clauses.append("\(key) = (SELECT id FROM account WHERE workspace_id = ? AND external_id = ?)")
+                arguments += [workspace, value]
+            case .timestamp, .date:
+                guard let t = try? Timestamp.parse(value) else {
+                    throw .failed("deleting \(kind.name)", reason: "\(key) must be an ISO 8601 date or timestamp")
+                }
+                clauses.append("\(key) = ?")
+                arguments += [t.seconds]
+            default:
+                clauses.append("\(key) = ?")
+                arguments += [value]
+            }
         }
-        func text(_ name: String) throws(StoreError) -> String {
-            guard let value = fields[name], !value.isEmpty else { throw .failed("deleting \(kind)", reason: "\(name) is required") }
-            return value
-        }
-        let account = "(SELECT id FROM account WHERE workspace_id = ?1 AND external_id = ?2)"
-        let (sql, arguments): (String, StatementArguments)
-        switch kind {
-        case "onboarding":
-            sql = "DELETE FROM onboarding_milestone WHERE workspace_id = ?1 AND account_id = \(account) AND milestone = ?3"
-            arguments = [workspace, try text("account_id"), try text("milestone")]
-        case "csm_pulse":
-            sql = "DELETE FROM csm_pulse WHERE workspace_id = ?1 AND account_id = \(account) AND recorded_at = ?3"
-            arguments = [workspace, try text("account_id"), try time("recorded_at")]
-        case "fx_rates":
-            sql = "DELETE FROM fx_rate WHERE workspace_id = ?1 AND currency = ?2 AND date = ?3"
-            arguments = [workspace, try text("currency"), try time("date")]
-        case "acquisition_costs":
-            sql = """
-                DELETE FROM acquisition_cost
-                WHERE workspace_id = ?1 AND period_start = ?2 AND period_end = ?3 AND channel = ?4
-                """
-            arguments = [workspace, try time("period_start"), try time("period_end"), fields["channel"] ?? ""]
-        default:
-            throw .failed("deleting \(kind)", reason: "\(kind) are deleted by id")
-        }
-        return try write("deleting \(kind)") { db in
+        return try write("deleting \(kind.name)") { db in
             try Store.bumpDataVersion(db, workspace: workspace)
-            try db.execute(sql: sql, arguments: arguments)
+            try db.execute(sql: "DELETE FROM \(kind.table) WHERE " + clauses.joined(separator: " AND "), arguments: arguments)
             return db.changesCount
         }
     }
