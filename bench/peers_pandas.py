@@ -170,11 +170,12 @@ PER_MONTH_DEN = {"month": 1, "year": 12, "week": 12, "day": 12}
 def scaled(text):
     """Exact decimal text -> (integers, scale) with value = integer / 10^scale, the scale the smallest that fits.
 
-    Prices, discounts and rates take few distinct values: each is converted once, then mapped.
+    Prices, discounts and rates take few distinct values: each is converted once (factorize), then looked up.
     """
-    values = {v: Decimal(v) for v in text.unique()}
-    scale = max([0] + [-d.as_tuple().exponent for d in values.values()])
-    return text.map({v: int(d.scaleb(scale)) for v, d in values.items()}).to_numpy("int64"), scale
+    codes, values = pd.factorize(text)
+    values = [Decimal(v) for v in values]
+    scale = max([0] + [-v.as_tuple().exponent for v in values])
+    return np.array([int(v.scaleb(scale)) for v in values] or [0], dtype="int64")[codes], scale
 
 
 def version_mrr(subs, exponent):
@@ -195,11 +196,12 @@ def version_mrr(subs, exponent):
         amount, a = amount * 10 ** (d - a), d
     else:
         discount = discount * 10 ** (a - d)
-    num = subs.interval.map(PER_MONTH_NUM)
-    if num.hasnans:
-        raise SystemExit(f"unknown interval {sorted(subs.interval[num.isna()].unique())}")
-    num = num.to_numpy("int64")
-    den = subs.interval.map(PER_MONTH_DEN).to_numpy("int64") * np.maximum(1, subs.interval_count.to_numpy("int64"))
+    codes, intervals = pd.factorize(subs.interval)
+    if not set(intervals) <= set(PER_MONTH_NUM):
+        raise SystemExit(f"unknown interval {sorted(set(intervals) - set(PER_MONTH_NUM))}")
+    num = np.array([PER_MONTH_NUM[i] for i in intervals] or [1], dtype="int64")[codes]
+    den = np.array([PER_MONTH_DEN[i] for i in intervals] or [1], dtype="int64")[codes] \
+        * np.maximum(1, subs.interval_count.to_numpy("int64"))
     quantity = subs.quantity.to_numpy("int64")
     hundred = 100 * 10 ** p
     # The largest 2n + d, estimated in floating point, decides whether int64 is wide enough.
