@@ -150,10 +150,13 @@ def compute(con, first, last, currency, delinquency_days):
     con.execute("CREATE OR REPLACE TEMP MACRO month_number(t) AS year(t) * 12 + month(t) - 1")
     bounds = {"b0": first - 11, "end": last + 1}
 
-    # MRR of each subscription version, in minor units of the reporting currency:
-    #   round(price x rate x 10^exponent / months), half away from zero, rate in force at valid_from (ASOF join;
-    #   the first rate for earlier dates). DuckDB would divide DECIMALs in DOUBLE, which can round an exact
-    #   half-cent tie the wrong way, so the single division is done on integers: floor((2n + d) / 2d).
+    # MRR of each subscription version, in minor units of the reporting currency: round(price x rate x 10^exponent
+    # / months), half away from zero, with the rate in force at valid_from (ASOF join; the first rate for earlier
+    # dates). Exact, in integers (HUGEINT): amounts and percentages have at most 4 decimals and rates 10, so
+    #   price x 10^10 = amount x 10^4 x quantity x (10^6 - percent x 10^4) - discount_amount x 10^4 x 10^6
+    #   MRR = round(n / d), n = price x 10^10 x rate x 10^10 x 10^exponent x num, d = 10^20 x den,
+    # and round(n / d) = floor((2n + d) / 2d) for n >= 0. (DuckDB would divide DECIMALs in DOUBLE, which can round
+    # an exact half cent the wrong way.)
     con.execute("CREATE OR REPLACE TEMP TABLE fx AS SELECT date, currency, rate FROM fx_rates WHERE currency <> $rep",
                 {"rep": currency})
     con.execute("""
@@ -161,72 +164,70 @@ def compute(con, first, last, currency, delinquency_days):
         WITH first_rate AS (SELECT currency, arg_min(rate, date) AS rate FROM fx GROUP BY currency),
         priced AS (
             SELECT s.subscription_id, s.account_id, s.product, s.status, s.valid_from, s.valid_to, s.currency,
-                   CASE WHEN s.currency = $rep THEN 1 ELSE coalesce(f.rate, fr.rate) END AS rate,
-                   greatest(0, s.amount * s.quantity * (1 - s.discount_percent * 0.01) - s.discount_amount) AS price,
+                   CAST(CASE WHEN s.currency = $rep THEN 1 ELSE coalesce(f.rate, fr.rate) END * 10000000000
+                        AS HUGEINT) AS rate,
+                   greatest(0, CAST(s.amount * 10000 AS HUGEINT) * s.quantity
+                                  * (1000000 - CAST(s.discount_percent * 10000 AS HUGEINT))
+                               - CAST(s.discount_amount * 10000 AS HUGEINT) * 1000000) AS price,
                    CASE s.interval WHEN 'month' THEN 1 WHEN 'year' THEN 1 WHEN 'week' THEN 52 WHEN 'day' THEN 365
-                   END AS per_month_num,
-                   CASE s.interval WHEN 'month' THEN 1 ELSE 12 END * greatest(1, s.interval_count) AS per_month_den
+                   END AS num,
+                   CASE s.interval WHEN 'month' THEN 1 ELSE 12 END * greatest(1, s.interval_count)
+                       * '100000000000000000000'::HUGEINT AS d
             FROM subscriptions s
             ASOF LEFT JOIN fx f ON s.currency = f.currency AND s.valid_from >= f.date
             LEFT JOIN first_rate fr ON s.currency = fr.currency
-        ),
-        scaled AS (
-            SELECT *, CAST(price * rate * $scale * per_month_num AS DECIMAL(38,10)) AS n FROM priced
         )
         SELECT subscription_id, account_id, product, status, valid_from, valid_to, currency, rate,
-               CAST((CAST(n * 10000000000 AS HUGEINT) * 2 + per_month_den * 10000000000)
-                    // (per_month_den * 20000000000) AS BIGINT) AS mrr
-        FROM scaled
+               CAST((price * rate * $scale * num * 2 + d) // (2 * d) AS BIGINT) AS mrr
+        FROM priced
     """, {"rep": currency, "scale": 10 ** exponent})
     missing = con.sql("SELECT DISTINCT currency FROM versions WHERE rate IS NULL ORDER BY 1").fetchall()
     if missing:
         raise SystemExit(f"no fx rate for {', '.join(m[0] for m in missing)}")
 
     # Spans during which a version counts: active for its whole validity; past_due until `delinquency_days` after
-    # the first version of its unbroken past_due run started; trialing and paused never.
-    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified;
-    # kept summed per account and month (m).
+    # the first version of its unbroken run of past_due versions started (a run continues while a past_due version
+    # starts where the item's previous past_due one ended); trialing and paused never.
+    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified
+    # (the customer "paid before" when the instant is after the account's first one with MRR > 0), and summed per
+    # account and month (m).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE account_months AS
-        WITH ordered AS (
-            SELECT *, status = 'past_due' AND lag(status) OVER w = 'past_due' AND lag(valid_to) OVER w = valid_from
-                      AS continues_past_due
-            FROM versions
-            WINDOW w AS (PARTITION BY subscription_id, product ORDER BY valid_from)
+        WITH past_due AS (
+            SELECT *, coalesce(lag(valid_to) OVER (PARTITION BY subscription_id, product ORDER BY valid_from)
+                               = valid_from, false) AS continues
+            FROM versions WHERE status = 'past_due' AND mrr <> 0
         ),
-        runs AS (
-            SELECT *, sum(CASE WHEN continues_past_due THEN 0 ELSE 1 END)
-                      OVER (PARTITION BY subscription_id, product ORDER BY valid_from ROWS UNBOUNDED PRECEDING) AS run
-            FROM ordered
-        ),
-        delinquency AS (
-            SELECT *, min(valid_from) OVER (PARTITION BY subscription_id, product, run)
-                      + INTERVAL {int(delinquency_days)} DAY AS churn_at
-            FROM runs
+        delinquent AS (
+            SELECT account_id, valid_from, valid_to, mrr,
+                   max(CASE WHEN NOT continues THEN valid_from END) OVER (
+                       PARTITION BY subscription_id, product ORDER BY valid_from ROWS UNBOUNDED PRECEDING)
+                   + INTERVAL {int(delinquency_days)} DAY AS churn_at
+            FROM past_due
         ),
         spans AS (
-            SELECT account_id, valid_from AS t_from,
-                   CASE WHEN status = 'past_due' AND (valid_to IS NULL OR churn_at < valid_to) THEN churn_at
-                        ELSE valid_to END AS t_to,
-                   mrr
-            FROM delinquency
-            WHERE mrr <> 0 AND (status = 'active' OR (status = 'past_due' AND churn_at > valid_from))
+            SELECT account_id, valid_from AS t_from, valid_to AS t_to, mrr
+            FROM versions WHERE status = 'active' AND mrr <> 0
+            UNION ALL
+            SELECT account_id, valid_from, CASE WHEN valid_to IS NULL OR churn_at < valid_to THEN churn_at
+                                                ELSE valid_to END, mrr
+            FROM delinquent WHERE churn_at > valid_from
         ),
         deltas AS (
-            SELECT account_id, t, sum(delta)::BIGINT AS delta FROM (
+            SELECT account_id, t, sum(delta) AS delta FROM (
                 SELECT account_id, t_from AS t, mrr AS delta FROM spans
                 UNION ALL
                 SELECT account_id, t_to AS t, -mrr AS delta FROM spans WHERE t_to IS NOT NULL
             ) GROUP BY account_id, t
         ),
         running AS (
-            SELECT *, sum(delta) OVER (PARTITION BY account_id ORDER BY t ROWS UNBOUNDED PRECEDING)::BIGINT AS after
+            SELECT account_id, t, delta,
+                   sum(delta) OVER (PARTITION BY account_id ORDER BY t ROWS UNBOUNDED PRECEDING) AS after
             FROM deltas
         ),
         changes AS (
             SELECT account_id, t, delta, after, after - delta AS before,
-                   coalesce(max(after) OVER (PARTITION BY account_id ORDER BY t
-                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0 AS paid_before
+                   t > min(t) FILTER (WHERE after > 0) OVER (PARTITION BY account_id) AS paid_before
             FROM running
         )
         SELECT account_id, month_number(t) AS m, sum(delta)::BIGINT AS delta,
