@@ -196,7 +196,7 @@ def compute(con, first, last, currency, delinquency_days):
         WITH past_due AS (
             SELECT *, coalesce(lag(valid_to) OVER (PARTITION BY subscription_id, product ORDER BY valid_from)
                                = valid_from, false) AS continues
-            FROM versions WHERE status = 'past_due' AND mrr <> 0
+            FROM versions WHERE status = 'past_due'
         ),
         delinquent AS (
             SELECT account_id, valid_from, valid_to, mrr,
@@ -211,7 +211,7 @@ def compute(con, first, last, currency, delinquency_days):
             UNION ALL
             SELECT account_id, valid_from, CASE WHEN valid_to IS NULL OR churn_at < valid_to THEN churn_at
                                                 ELSE valid_to END, mrr
-            FROM delinquent WHERE churn_at > valid_from
+            FROM delinquent WHERE mrr <> 0 AND churn_at > valid_from
         ),
         deltas AS (
             SELECT account_id, t, sum(delta) AS delta FROM (
