@@ -218,48 +218,47 @@ def version_mrr(subs, exponent):
 
 def revenue_kpis(subs, fx, first, last, currency, delinquency_days):
     exponent = EXPONENTS.get(currency, 2)
-    subs = subs.assign(currency=subs.currency.str.upper())
+    subs = subs.reset_index(drop=True)
+    codes, accounts = pd.factorize(subs.account_id)  # accounts numbered 0..n-1
+    subs = subs.assign(currency=subs.currency.str.upper(), a=codes)
 
-    # Rate in force at valid_from: the latest on or before it, or the currency's first rate for earlier dates.
+    # Rate in force at valid_from (exact text): 1 in the reporting currency; else the latest rate on or before it,
+    # or the currency's first rate for earlier dates.
     fx = fx.assign(currency=fx.currency.str.upper())
     fx = fx[fx.currency != currency].sort_values("date")
-    subs = pd.merge_asof(subs.sort_values("valid_from"), fx, left_on="valid_from", right_on="date",
-                         by="currency", direction="backward")
-    first_rate = fx.groupby("currency").rate.first()
-    subs["rate"] = subs.rate.fillna(subs.currency.map(first_rate))
-    subs.loc[subs.currency == currency, "rate"] = "1"
-    if subs.rate.isna().any():
-        raise SystemExit(f"no fx rate for {', '.join(sorted(subs.currency[subs.rate.isna()].unique()))}")
+    foreign = subs.loc[subs.currency != currency, ["currency", "valid_from"]].sort_values("valid_from")
+    foreign = pd.merge_asof(foreign.reset_index(), fx, left_on="valid_from", right_on="date", by="currency")
+    rates = foreign.rate.fillna(foreign.currency.map(fx.groupby("currency").rate.first()))
+    if rates.isna().any():
+        raise SystemExit(f"no fx rate for {', '.join(sorted(foreign.currency[rates.isna()].unique()))}")
+    subs["rate"] = "1"
+    subs.loc[foreign["index"].to_numpy(), "rate"] = rates.to_numpy()
     subs["mrr"] = version_mrr(subs, exponent)
 
     # Spans during which a version counts: active for its whole validity; past_due until `delinquency_days` after
-    # the first version of its unbroken past_due run started; trialing and paused never.
-    subs = subs.sort_values(["subscription_id", "product", "valid_from"])
-    item = subs.groupby(["subscription_id", "product"], sort=False)
-    continues = ((subs.status == "past_due") & (item.status.shift() == "past_due")
-                 & (item.valid_to.shift() == subs.valid_from))
-    run = (~continues).cumsum()
-    churn_at = subs.groupby(run).valid_from.transform("min") + pd.Timedelta(days=delinquency_days)
-    past_due = subs.status == "past_due"
-    counts = (subs.mrr != 0) & ((subs.status == "active") | (past_due & (churn_at > subs.valid_from)))
-    cut = past_due & (subs.valid_to.isna() | (churn_at < subs.valid_to))
-    spans = pd.DataFrame({
-        "account_id": subs.account_id,
-        "t_from": subs.valid_from,
-        "t_to": subs.valid_to.mask(cut, churn_at),
-        "mrr": subs.mrr,
-    })[counts]
+    # the first version of its unbroken run of past_due versions started (a run continues while a past_due version
+    # starts where the item's previous past_due one ended); trialing and paused never.
+    due = subs[subs.status == "past_due"].sort_values(["subscription_id", "product", "valid_from"])
+    same_item = (due.subscription_id == due.subscription_id.shift()) & (due["product"] == due["product"].shift())
+    continues = same_item & (due.valid_to.shift() == due.valid_from)
+    churn_at = due.valid_from.where(~continues).ffill() + pd.Timedelta(days=delinquency_days)
+    counts = (due.mrr != 0) & (churn_at > due.valid_from)
+    due, churn_at = due[counts], churn_at[counts]
+    active = subs[(subs.status == "active") & (subs.mrr != 0)]
+    spans = pd.concat([
+        active[["a", "valid_from", "valid_to", "mrr"]],
+        due[["a", "valid_from", "mrr"]].assign(valid_to=due.valid_to.where(due.valid_to <= churn_at, churn_at)),
+    ])
 
-    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified.
-    starts = spans[["account_id", "t_from", "mrr"]].set_axis(["account_id", "t", "delta"], axis=1)
-    ends = spans.loc[spans.t_to.notna(), ["account_id", "t_to", "mrr"]].set_axis(["account_id", "t", "delta"], axis=1)
-    ends["delta"] = -ends.delta
-    changes = pd.concat([starts, ends]).groupby(["account_id", "t"], as_index=False, sort=True).delta.sum()
-    account = changes.groupby("account_id", sort=False)
-    changes["after"] = account.delta.cumsum()
+    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified
+    # (the customer "paid before" when the instant is after the account's first one with MRR > 0).
+    ended = spans[spans.valid_to.notna()]
+    changes = (pd.concat([pd.DataFrame({"a": spans.a, "t": spans.valid_from, "delta": spans.mrr}),
+                          pd.DataFrame({"a": ended.a, "t": ended.valid_to, "delta": -ended.mrr})])
+               .groupby(["a", "t"], as_index=False).delta.sum())  # sorted by account and instant
+    changes["after"] = changes.groupby("a").delta.cumsum()
     changes["before"] = changes.after - changes.delta
-    paying = (changes.after > 0).astype("int64")
-    paid_before = (paying.groupby(changes.account_id, sort=False).cumsum() - paying) > 0
+    paid_before = changes.t > changes.t.where(changes.after > 0).groupby(changes.a).transform("min")
     up = (changes.before == 0) & (changes.after > 0)
     changes["new"] = changes.after.where(up & ~paid_before, 0)
     changes["reactivation"] = changes.after.where(up & paid_before, 0)
@@ -268,9 +267,7 @@ def revenue_kpis(subs, fx, first, last, currency, delinquency_days):
     changes["churn"] = changes.before.where((changes.before > 0) & (changes.after == 0), 0)
     changes["m"] = months(changes.t)
     kinds = ["delta", "new", "expansion", "contraction", "churn", "reactivation"]
-    # The changes per account and month; accounts numbered 0..n-1.
-    by_month = changes.groupby(["account_id", "m"], sort=False)[kinds].sum().reset_index()
-    by_month["a"], accounts = pd.factorize(by_month.account_id)
+    by_month = changes.groupby(["a", "m"], sort=False)[kinds].sum().reset_index()  # per account and month
 
     # Customer MRR at every month boundary b (the first instant of month b) from 11 months before the first period
     # to the end of the last one (accounts x boundaries): the sum of the account's changes strictly before b.
