@@ -148,7 +148,8 @@ def compute(con, first, last, currency, delinquency_days):
     # Months are numbered year x 12 + month - 1: one integer per month, so month boundaries, the start cohort's
     # next month and the NRR cohort's 12 months are plain integer keys.
     con.execute("CREATE OR REPLACE TEMP MACRO month_number(t) AS year(t) * 12 + month(t) - 1")
-    bounds = {"b0": first - 11, "end": last + 1}
+    end = last + 1  # the month after the last period
+    bounds = {"b0": first - 11, "end": end}
 
     # MRR of each subscription version, in minor units of the reporting currency: round(price x rate x 10^exponent
     # / months), half away from zero, with the rate in force at valid_from (ASOF join; the first rate for earlier
@@ -304,7 +305,7 @@ def compute(con, first, last, currency, delinquency_days):
     """, params={"first": first, "last": last})
 
     # The dated records of the periods: [start of the first, start of the month after the last).
-    span = {"start": f"{first // 12:04d}-{first % 12 + 1:02d}-01", "end": f"{(last + 1) // 12:04d}-{(last + 1) % 12 + 1:02d}-01"}
+    span = {"start": f"{first // 12:04d}-{first % 12 + 1:02d}-01", "end": f"{end // 12:04d}-{end % 12 + 1:02d}-01"}
 
     # Voice of the customer: answers mapped onto the survey's standard scale when they use another one.
     voice = con.sql("""

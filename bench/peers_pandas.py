@@ -37,8 +37,8 @@ EXPONENTS.update({c: 3 for c in "BHD IQD JOD KWD LYD OMR TND".split()})
 EXPONENTS.update({"CLF": 4, "UYW": 4})
 
 # Columns each table needs: kind and the default of an optional column (None = required, "" = no value).
-# Kinds: id (text as written), word (text matched case-insensitively), decimal (exact decimal text, for the MRR
-# computation), int, float, time (a UTC instant).
+# Kinds: id (text, trimmed), word (text, trimmed and matched case-insensitively), decimal (exact decimal text, for
+# the MRR computation), int, float, time (a UTC instant), dict (text as written, dictionary-encoded).
 TABLES = {
     "subscriptions": ("subscriptions.csv", {
         "subscription_id": ("id", None), "account_id": ("id", None), "product": ("id", None),
@@ -77,13 +77,15 @@ def utc(text):
 
 def parse(text, kind):
     """A text column read by the fallback path -> the type READ_AS gives the kind (values trimmed, empty = null)."""
+    if kind == "dict":
+        return pc.dictionary_encode(text)
     if kind == "id":
         return text
     text = pc.utf8_trim_whitespace(text)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     if kind == "time":
         return utc(text)
-    return pc.dictionary_encode(text) if kind == "dict" else pc.cast(text, READ_AS[kind])
+    return pc.cast(text, READ_AS[kind])
 
 
 def read_csv(data, table):
