@@ -194,10 +194,6 @@ def version_mrr(subs, exponent):
     discount, d = scaled(subs.discount_amount)
     percent, p = scaled(subs.discount_percent)
     rate, r = scaled(subs.rate)
-    if d > a:
-        amount, a = amount * 10 ** (d - a), d
-    else:
-        discount = discount * 10 ** (a - d)
     codes, intervals = pd.factorize(subs.interval)
     if not set(intervals) <= set(PER_MONTH_NUM):
         raise SystemExit(f"unknown interval {sorted(set(intervals) - set(PER_MONTH_NUM))}")
@@ -206,12 +202,15 @@ def version_mrr(subs, exponent):
         * np.maximum(1, subs.interval_count.to_numpy("int64"))
     quantity = subs.quantity.to_numpy("int64")
     hundred = 100 * 10 ** p
+    a, up_amount, up_discount = max(a, d), 10 ** max(0, d - a), 10 ** max(0, a - d)  # one scale for both amounts
     # The largest 2n + d, estimated in floating point, decides whether int64 is wide enough.
-    bound = (np.abs(amount * 1.0 * quantity * (hundred + np.abs(percent))) + np.abs(discount * 1.0 * hundred)) \
-        * np.abs(rate) * 10 ** exponent * num * 2 + 10.0 ** (a + p + 2 + r) * den
+    bound = (np.abs(amount * float(up_amount) * quantity * (hundred + np.abs(percent)))
+             + np.abs(discount * float(up_discount) * hundred)) * np.abs(rate) * 10.0 ** exponent * num * 2 \
+        + 10.0 ** (a + p + 2 + r) * den
     if len(bound) and bound.max() >= 2 ** 62:
         amount, discount, percent, rate, num, den, quantity = (
             x.astype(object) for x in (amount, discount, percent, rate, num, den, quantity))
+    amount, discount = amount * up_amount, discount * up_discount
     price = np.maximum(0, amount * quantity * (hundred - percent) - discount * hundred)
     n = price * rate * 10 ** exponent * num
     d = 10 ** (a + p + 2 + r) * den
