@@ -11,6 +11,7 @@ is 0. The definitions are those of docs/metrics.md: monthly periods are half-ope
 the latest fx rate on or before the instant, movements are classified per change of a customer's MRR.
 """
 import argparse
+import csv
 import json
 import os
 import sys
@@ -23,70 +24,85 @@ KPIS = [
     "customer_churn_rate", "gross_revenue_churn_rate", "net_revenue_churn_rate", "nrr",
     "nps", "csat", "fcr_rate", "active_users",
 ]
+MONEY = set(KPIS[:6])
 
 # ISO 4217 currencies whose minor unit is not 1/100 (the reporting currency's exponent sets the rounding of MRR).
 EXPONENTS = {c: 0 for c in "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split()}
 EXPONENTS.update({c: 3 for c in "BHD IQD JOD KWD LYD OMR TND".split()})
 EXPONENTS.update({"CLF": 4, "UYW": 4})
 
-TIMESTAMP = "CAST(CAST(nullif(trim({c}), '') AS TIMESTAMPTZ) AS TIMESTAMP)"  # UTC, offsets applied
+# Timestamps are read as TIMESTAMPTZ (the CSV reader applies `Z`/`+02:00` offsets; a bare date is midnight UTC) and
+# turned into plain UTC TIMESTAMPs through their epoch, which needs no time-zone library.
+UTC = "make_timestamp(epoch_us({c}))"
+SECONDS = "date_trunc('second', make_timestamp(epoch_us({c})))"  # where instants are compared: fractions dropped
 
-# The typed tables the KPIs use: file -> (column, SQL expression over the raw text column, default when absent).
+# The tables the KPIs use: file -> [(column, type in the CSV reader, SQL expression over the typed column,
+# default when the column is absent; None = required)]. The CSV reader gets every column of the file with its type
+# (VARCHAR for the ones not used), so nothing is sniffed. Word-like values are trimmed and case-folded; numbers and
+# timestamps are parsed by the reader.
 TABLES = {
     "subscriptions": ("subscriptions.csv", [
-        ("subscription_id", "trim({c})", None),
-        ("account_id", "trim({c})", None),
-        ("product", "trim({c})", None),
-        ("amount", "CAST(trim({c}) AS DECIMAL(18,4))", None),
-        ("currency", "upper(trim({c}))", None),
-        ("interval", "lower(trim({c}))", None),
-        ("interval_count", "CAST(coalesce(nullif(trim({c}), ''), '1') AS INTEGER)", "1"),
-        ("quantity", "CAST(coalesce(nullif(trim({c}), ''), '1') AS BIGINT)", "1"),
-        ("discount_percent", "CAST(coalesce(nullif(trim({c}), ''), '0') AS DECIMAL(9,4))", "0"),
-        ("discount_amount", "CAST(coalesce(nullif(trim({c}), ''), '0') AS DECIMAL(18,4))", "0"),
-        ("status", "lower(coalesce(nullif(trim({c}), ''), 'active'))", "'active'"),
-        ("valid_from", TIMESTAMP, None),
-        ("valid_to", TIMESTAMP, "NULL::TIMESTAMP"),
+        ("subscription_id", "VARCHAR", "trim({c})", None),
+        ("account_id", "VARCHAR", "trim({c})", None),
+        ("product", "VARCHAR", "trim({c})", None),
+        ("amount", "DECIMAL(18,4)", "{c}", None),
+        ("currency", "VARCHAR", "upper(trim({c}))", None),
+        ("interval", "VARCHAR", "lower(trim({c}))", None),
+        ("interval_count", "INTEGER", "coalesce({c}, 1)", "1"),
+        ("quantity", "BIGINT", "coalesce({c}, 1)", "1::BIGINT"),
+        ("discount_percent", "DECIMAL(9,4)", "coalesce({c}, 0)", "0::DECIMAL(9,4)"),
+        ("discount_amount", "DECIMAL(18,4)", "coalesce({c}, 0)", "0::DECIMAL(18,4)"),
+        ("status", "VARCHAR", "coalesce(nullif(lower(trim({c})), ''), 'active')", "'active'"),
+        ("valid_from", "TIMESTAMPTZ", SECONDS, None),
+        ("valid_to", "TIMESTAMPTZ", SECONDS, "NULL::TIMESTAMP"),
     ]),
     "fx_rates": ("fx_rates.csv", [
-        ("date", TIMESTAMP, None),
-        ("currency", "upper(trim({c}))", None),
-        ("rate", "CAST(trim({c}) AS DECIMAL(18,10))", None),
+        ("date", "TIMESTAMPTZ", SECONDS, None),
+        ("currency", "VARCHAR", "upper(trim({c}))", None),
+        ("rate", "DECIMAL(18,10)", "{c}", None),
     ]),
     "survey_responses": ("survey_responses.csv", [
-        ("survey", "lower(trim({c}))", None),
-        ("score", "CAST(trim({c}) AS DOUBLE)", None),
-        ("scale_min", "CAST(nullif(trim({c}), '') AS DOUBLE)", "NULL::DOUBLE"),
-        ("scale_max", "CAST(nullif(trim({c}), '') AS DOUBLE)", "NULL::DOUBLE"),
-        ("responded_at", TIMESTAMP, None),
+        ("survey", "VARCHAR", "lower(trim({c}))", None),
+        ("score", "DOUBLE", "{c}", None),
+        ("scale_min", "DOUBLE", "{c}", "NULL::DOUBLE"),
+        ("scale_max", "DOUBLE", "{c}", "NULL::DOUBLE"),
+        ("responded_at", "TIMESTAMPTZ", UTC, None),
     ]),
     "tickets": ("tickets.csv", [
-        ("resolved_at", TIMESTAMP, "NULL::TIMESTAMP"),
-        ("agent_replies", "CAST(nullif(trim({c}), '') AS INTEGER)", "NULL::INTEGER"),
-        ("reopens", "CAST(nullif(trim({c}), '') AS INTEGER)", "NULL::INTEGER"),
-        ("first_contact_resolution", "lower(nullif(trim({c}), ''))", "NULL::VARCHAR"),
+        ("resolved_at", "TIMESTAMPTZ", UTC, "NULL::TIMESTAMP"),
+        ("agent_replies", "INTEGER", "{c}", "NULL::INTEGER"),
+        ("reopens", "INTEGER", "{c}", "NULL::INTEGER"),
+        ("first_contact_resolution", "VARCHAR", "lower(trim({c}))", "NULL::VARCHAR"),
     ]),
     "usage_events": ("usage_events.csv", [
-        ("account_id", "trim({c})", None),
-        ("user_id", "trim({c})", None),
-        ("occurred_at", TIMESTAMP, None),
+        ("account_id", "VARCHAR", "{c}", None),
+        ("user_id", "VARCHAR", "{c}", None),
+        ("occurred_at", "TIMESTAMPTZ", UTC, None),
     ]),
 }
 
 
-def typed_select(con, data, table):
-    """A SELECT that reads one CSV file as text and types its columns (headers are case-insensitive)."""
+def sql_string(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def typed_select(data, table):
+    """A SELECT over one CSV file read with explicit column names and types (headers are case-insensitive)."""
     file, columns = TABLES[table]
     path = os.path.join(data, file)
     if not os.path.exists(path):  # every file is optional: a missing one has no records
-        return "SELECT " + ", ".join(f"{expr.format(c='NULL::VARCHAR')} AS {name}" for name, expr, _ in columns) \
-            + " LIMIT 0"
-    source = f"read_csv('{path}', header = true, all_varchar = true, normalize_names = true)"
-    present = {row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        return "SELECT " + ", ".join(
+            f"{expr.format(c=f'NULL::{kind}')} AS {name}" for name, kind, expr, _ in columns) + " LIMIT 0"
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        header = [name.strip().lower() for name in next(csv.reader(f), [])]
+    kinds = {name: kind for name, kind, _, _ in columns}
+    schema = ", ".join(f"{sql_string(name)}: '{kinds.get(name, 'VARCHAR')}'" for name in header)
+    source = (f"read_csv({sql_string(path)}, header = true, auto_detect = false, delim = ',', quote = '\"',"
+              f" escape = '\"', columns = {{{schema}}})")
     exprs = []
-    for name, expr, default in columns:
-        if name in present:
-            exprs.append(f"{expr.format(c=name)} AS {name}")
+    for name, _, expr, default in columns:
+        if name in header:
+            exprs.append(expr.format(c=f'"{name}"') + f" AS {name}")
         elif default is not None:
             exprs.append(f"{default} AS {name}")
         else:
@@ -95,24 +111,23 @@ def typed_select(con, data, table):
 
 
 def attach_csv(con, data):
-    """CSV mode: every table is a view over its file, so each run parses the CSV (loading included)."""
+    """CSV mode: every table is a view over its file; each file is scanned once per run (loading included)."""
     for table in TABLES:
-        con.execute(f"CREATE TEMP VIEW {table} AS {typed_select(con, data, table)}")
+        con.execute(f"CREATE TEMP VIEW {table} AS {typed_select(data, table)}")
 
 
 def build_store(con, data):
     """Store mode: import the CSV files once into typed tables of the database file."""
     for table in TABLES:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(con, data, table)}")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(data, table)}")
     con.execute("CHECKPOINT")
 
 
-def month_start(text, last):
-    """`2024`, `2024-03` or `2024-03-15` -> first day of the first (or, for --to, last) month it covers."""
+def month_number(text, last):
+    """`2024`, `2024-03` or `2024-03-15` -> year x 12 + month - 1 of the first (or, for --to, last) month it covers."""
     parts = text.split("-")
-    year = int(parts[0])
     month = int(parts[1]) if len(parts) > 1 else (12 if last else 1)
-    return f"{year:04d}-{month:02d}-01"
+    return int(parts[0]) * 12 + month - 1
 
 
 def settings(data):
@@ -128,72 +143,78 @@ def settings(data):
 
 
 def compute(con, first, last, currency, delinquency_days):
+    """first, last: month numbers (year x 12 + month - 1) of the first and last period."""
     exponent = EXPONENTS.get(currency, 2)
+    # Months are numbered year x 12 + month - 1: one integer per month, so month boundaries, the start cohort's
+    # next month and the NRR cohort's 12 months are plain integer keys.
+    con.execute("CREATE OR REPLACE TEMP MACRO month_number(t) AS year(t) * 12 + month(t) - 1")
+    end = last + 1  # the month after the last period
+    bounds = {"b0": first - 11, "end": end}
 
-    # MRR of each subscription version, in minor units of the reporting currency:
-    #   round(price x rate x 10^exponent / months), half away from zero, rate in force at valid_from (ASOF join;
-    #   the first rate for earlier dates). DuckDB would divide DECIMALs in DOUBLE, which can round an exact
-    #   half-cent tie the wrong way, so the single division is done on integers: floor((2n + d) / 2d).
+    # MRR of each subscription version, in minor units of the reporting currency: round(price x rate x 10^exponent
+    # / months), half away from zero, with the rate in force at valid_from (ASOF join; the first rate for earlier
+    # dates). Exact, in integers (HUGEINT): amounts and percentages have at most 4 decimals and rates 10, so
+    #   price x 10^10 = amount x 10^4 x quantity x (10^6 - percent x 10^4) - discount_amount x 10^4 x 10^6
+    #   MRR = round(n / d), n = price x 10^10 x rate x 10^10 x 10^exponent x num, d = 10^20 x den,
+    # and round(n / d) = floor((2n + d) / 2d) for n >= 0. (DuckDB would divide DECIMALs in DOUBLE, which can round
+    # an exact half cent the wrong way.)
+    con.execute("CREATE OR REPLACE TEMP TABLE fx AS SELECT date, currency, rate FROM fx_rates WHERE currency <> $rep",
+                {"rep": currency})
     con.execute("""
         CREATE OR REPLACE TEMP TABLE versions AS
-        WITH fx AS (SELECT * FROM fx_rates WHERE currency <> $rep),
-        first_rate AS (SELECT currency, arg_min(rate, date) AS rate FROM fx GROUP BY currency),
+        WITH first_rate AS (SELECT currency, arg_min(rate, date) AS rate FROM fx GROUP BY currency),
         priced AS (
-            SELECT s.*,
-                   CASE WHEN s.currency = $rep THEN 1 ELSE coalesce(f.rate, fr.rate) END AS rate,
-                   greatest(0, s.amount * s.quantity * (1 - s.discount_percent * 0.01) - s.discount_amount) AS price,
+            SELECT s.subscription_id, s.account_id, s.product, s.status, s.valid_from, s.valid_to, s.currency,
+                   CAST(CASE WHEN s.currency = $rep THEN 1 ELSE coalesce(f.rate, fr.rate) END * 10000000000
+                        AS HUGEINT) AS rate,
+                   greatest(0, CAST(s.amount * 10000 AS HUGEINT) * s.quantity
+                                  * (1000000 - CAST(s.discount_percent * 10000 AS HUGEINT))
+                               - CAST(s.discount_amount * 10000 AS HUGEINT) * 1000000) AS price,
                    CASE s.interval WHEN 'month' THEN 1 WHEN 'year' THEN 1 WHEN 'week' THEN 52 WHEN 'day' THEN 365
-                   END AS per_month_num,
-                   CASE s.interval WHEN 'month' THEN 1 ELSE 12 END * greatest(1, s.interval_count) AS per_month_den
+                   END AS num,
+                   CASE s.interval WHEN 'month' THEN 1 ELSE 12 END * greatest(1, s.interval_count)
+                       * '100000000000000000000'::HUGEINT AS d
             FROM subscriptions s
             ASOF LEFT JOIN fx f ON s.currency = f.currency AND s.valid_from >= f.date
             LEFT JOIN first_rate fr ON s.currency = fr.currency
-        ),
-        scaled AS (
-            SELECT *, CAST(price * rate * $scale * per_month_num AS DECIMAL(38,10)) AS n FROM priced
         )
-        SELECT subscription_id, account_id, product, status, valid_from, valid_to, rate,
-               CAST((CAST(n * 10000000000 AS HUGEINT) * 2 + per_month_den * 10000000000)
-                    // (per_month_den * 20000000000) AS BIGINT) AS mrr
-        FROM scaled
+        SELECT subscription_id, account_id, product, status, valid_from, valid_to, currency, rate,
+               CAST((price * rate * $scale * num * 2 + d) // (2 * d) AS BIGINT) AS mrr
+        FROM priced
     """, {"rep": currency, "scale": 10 ** exponent})
-    missing = con.sql("SELECT DISTINCT currency FROM subscriptions WHERE currency NOT IN "
-                      "(SELECT currency FROM fx_rates) AND currency <> ?", params=[currency]).fetchall()
+    missing = con.sql("SELECT DISTINCT currency FROM versions WHERE rate IS NULL ORDER BY 1").fetchall()
     if missing:
         raise SystemExit(f"no fx rate for {', '.join(m[0] for m in missing)}")
 
     # Spans during which a version counts: active for its whole validity; past_due until `delinquency_days` after
-    # the first version of its unbroken past_due run started; trialing and paused never.
+    # the first version of its unbroken run of past_due versions started (a run continues while a past_due version
+    # starts where the item's previous past_due one ended); trialing and paused never.
+    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified
+    # (the customer "paid before" when the instant is after the account's first one with MRR > 0), and summed per
+    # account and month (m).
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE spans AS
-        WITH ordered AS (
-            SELECT *, status = 'past_due' AND lag(status) OVER w = 'past_due' AND lag(valid_to) OVER w = valid_from
-                      AS continues_past_due
-            FROM versions
-            WINDOW w AS (PARTITION BY subscription_id, product ORDER BY valid_from)
+        CREATE OR REPLACE TEMP TABLE account_months AS
+        WITH past_due AS (
+            SELECT *, coalesce(lag(valid_to) OVER (PARTITION BY subscription_id, product ORDER BY valid_from)
+                               = valid_from, false) AS continues
+            FROM versions WHERE status = 'past_due'
         ),
-        runs AS (
-            SELECT *, sum(CASE WHEN continues_past_due THEN 0 ELSE 1 END)
-                      OVER (PARTITION BY subscription_id, product ORDER BY valid_from ROWS UNBOUNDED PRECEDING) AS run
-            FROM ordered
+        delinquent AS (
+            SELECT account_id, valid_from, valid_to, mrr,
+                   max(CASE WHEN NOT continues THEN valid_from END) OVER (
+                       PARTITION BY subscription_id, product ORDER BY valid_from ROWS UNBOUNDED PRECEDING)
+                   + INTERVAL {int(delinquency_days)} DAY AS churn_at
+            FROM past_due
         ),
-        delinquency AS (
-            SELECT *, min(valid_from) OVER (PARTITION BY subscription_id, product, run)
-                      + INTERVAL {int(delinquency_days)} DAY AS churn_at
-            FROM runs
-        )
-        SELECT account_id, product, valid_from AS t_from,
-               CASE WHEN status = 'past_due' AND (valid_to IS NULL OR churn_at < valid_to) THEN churn_at
-                    ELSE valid_to END AS t_to,
-               mrr
-        FROM delinquency
-        WHERE mrr <> 0 AND (status = 'active' OR (status = 'past_due' AND churn_at > valid_from))
-    """)
-
-    # Changes: every instant at which an account's MRR changes, netted per (account, instant), then classified.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE changes AS
-        WITH deltas AS (
+        spans AS (
+            SELECT account_id, valid_from AS t_from, valid_to AS t_to, mrr
+            FROM versions WHERE status = 'active' AND mrr <> 0
+            UNION ALL
+            SELECT account_id, valid_from, CASE WHEN valid_to IS NULL OR churn_at < valid_to THEN churn_at
+                                                ELSE valid_to END, mrr
+            FROM delinquent WHERE mrr <> 0 AND churn_at > valid_from
+        ),
+        deltas AS (
             SELECT account_id, t, sum(delta) AS delta FROM (
                 SELECT account_id, t_from AS t, mrr AS delta FROM spans
                 UNION ALL
@@ -201,105 +222,95 @@ def compute(con, first, last, currency, delinquency_days):
             ) GROUP BY account_id, t
         ),
         running AS (
-            SELECT *, sum(delta) OVER w AS after
-            FROM deltas WINDOW w AS (PARTITION BY account_id ORDER BY t ROWS UNBOUNDED PRECEDING)
+            SELECT account_id, t, delta,
+                   sum(delta) OVER (PARTITION BY account_id ORDER BY t ROWS UNBOUNDED PRECEDING) AS after
+            FROM deltas
         ),
-        history AS (
-            SELECT *, after - delta AS before,
-                   coalesce(max(after) OVER (PARTITION BY account_id ORDER BY t
-                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0 AS paid_before
+        changes AS (
+            SELECT account_id, t, delta, after, after - delta AS before,
+                   t > min(t) FILTER (WHERE after > 0) OVER (PARTITION BY account_id) AS paid_before
             FROM running
         )
-        SELECT account_id, t, date_trunc('month', t) AS period, before, after,
-               CASE WHEN before = 0 AND after > 0 AND NOT paid_before THEN after ELSE 0 END AS new,
-               CASE WHEN before = 0 AND after > 0 AND paid_before THEN after ELSE 0 END AS reactivation,
-               CASE WHEN before > 0 AND after > before THEN after - before ELSE 0 END AS expansion,
-               CASE WHEN after > 0 AND before > after THEN before - after ELSE 0 END AS contraction,
-               CASE WHEN before > 0 AND after = 0 THEN before ELSE 0 END AS churn
-        FROM history
+        SELECT account_id, month_number(t) AS m, sum(delta)::BIGINT AS delta,
+               sum(CASE WHEN before = 0 AND after > 0 AND NOT paid_before THEN after ELSE 0 END)::BIGINT AS new,
+               sum(CASE WHEN before = 0 AND after > 0 AND paid_before THEN after ELSE 0 END)::BIGINT AS reactivation,
+               sum(CASE WHEN before > 0 AND after > before THEN after - before ELSE 0 END)::BIGINT AS expansion,
+               sum(CASE WHEN after > 0 AND before > after THEN before - after ELSE 0 END)::BIGINT AS contraction,
+               sum(CASE WHEN before > 0 AND after = 0 THEN before ELSE 0 END)::BIGINT AS churn
+        FROM changes GROUP BY ALL
     """)
 
-    # Customer MRR at every month boundary b from 11 months before the first period to the end of the last one:
-    # the sum of the account's changes strictly before b.
+    # Paying customers at every month boundary b (the first instant of month b) from 11 months before the first
+    # period to the end of the last one, with their MRR: the sum of the account's changes strictly before b.
+    # A running sum over the months with changes gives each account's MRR from one such boundary to the next
+    # (steps); a range join spreads it over the boundaries in between.
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE balances AS
-        WITH bounds AS (
-            SELECT unnest(generate_series(CAST($first AS TIMESTAMP) - INTERVAL 11 MONTH,
-                                          CAST($last AS TIMESTAMP) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS b
+        CREATE OR REPLACE TEMP TABLE paying AS
+        WITH monthly AS (
+            SELECT account_id, greatest(m + 1, $b0) AS b, sum(delta) AS delta
+            FROM account_months WHERE m < $end GROUP BY ALL
         ),
-        monthly AS (
-            SELECT account_id,
-                   greatest(period + INTERVAL 1 MONTH, CAST($first AS TIMESTAMP) - INTERVAL 11 MONTH) AS b,
-                   sum(after - before) AS delta
-            FROM changes WHERE t < CAST($last AS TIMESTAMP) + INTERVAL 1 MONTH
-            GROUP BY ALL
-        )
-        SELECT a.account_id, bounds.b,
-               sum(coalesce(m.delta, 0)) OVER (PARTITION BY a.account_id ORDER BY bounds.b) AS mrr
-        FROM (SELECT DISTINCT account_id FROM changes) a
-        CROSS JOIN bounds
-        LEFT JOIN monthly m ON m.account_id = a.account_id AND m.b = bounds.b
-    """, {"first": first, "last": last})
+        steps AS (
+            SELECT account_id, b,
+                   lead(b, 1, $end + 1) OVER (PARTITION BY account_id ORDER BY b) AS b_next,
+                   sum(delta) OVER (PARTITION BY account_id ORDER BY b ROWS UNBOUNDED PRECEDING)::BIGINT AS mrr
+            FROM monthly
+        ),
+        bounds AS (SELECT range AS b FROM range($b0, $end + 1))
+        SELECT s.account_id, bounds.b, s.mrr
+        FROM steps s JOIN bounds ON s.b <= bounds.b AND bounds.b < s.b_next
+        WHERE s.mrr > 0
+    """, bounds)
 
+    # Per period p: company MRR at its end; the movements; the start cohort (paying at b = p), whose MRR at the end
+    # is its MRR at the start plus its changes in p; the NRR cohort (paying just before the period end moved back
+    # 12 months, b = p - 11) and its MRR at the end (b = p + 1).
     revenue = con.sql("""
-        WITH periods AS (
-            SELECT unnest(generate_series(CAST($first AS TIMESTAMP), CAST($last AS TIMESTAMP), INTERVAL 1 MONTH)) AS p
-        ),
-        company AS (
-            SELECT b - INTERVAL 1 MONTH AS p, sum(mrr) AS mrr FROM balances GROUP BY b
-        ),
+        WITH periods AS (SELECT range AS p FROM range($first, $last + 1)),
+        company AS (SELECT b - 1 AS p, sum(mrr) AS mrr FROM paying WHERE b > $first GROUP BY b),
         movements AS (
-            SELECT period AS p, sum(new) AS new, sum(expansion) AS expansion, sum(contraction) AS contraction,
+            SELECT m AS p, sum(new) AS new, sum(expansion) AS expansion, sum(contraction) AS contraction,
                    sum(churn) AS churn, sum(reactivation) AS reactivation
-            FROM changes GROUP BY period
+            FROM account_months WHERE m BETWEEN $first AND $last GROUP BY m
         ),
-        cohort AS (   -- the start cohort: paying at the period start
-            SELECT periods.p, s.account_id, s.mrr AS mrr_start, e.mrr AS mrr_end
-            FROM periods
-            JOIN balances s ON s.b = periods.p AND s.mrr > 0
-            JOIN balances e ON e.account_id = s.account_id AND e.b = periods.p + INTERVAL 1 MONTH
+        cohort AS (
+            SELECT s.b AS p, count(*) AS customers, count(*) FILTER (WHERE s.mrr + coalesce(c.delta, 0) = 0) AS churned,
+                   sum(s.mrr) AS mrr_start,
+                   coalesce(sum(c.churn), 0) + coalesce(sum(c.contraction), 0) AS lost,
+                   coalesce(sum(c.expansion), 0) + coalesce(sum(c.reactivation), 0) AS gained
+            FROM paying s LEFT JOIN account_months c ON c.account_id = s.account_id AND c.m = s.b
+            WHERE s.b BETWEEN $first AND $last
+            GROUP BY s.b
         ),
-        cohort_totals AS (
-            SELECT p, count(*) AS customers, count(*) FILTER (WHERE mrr_end = 0) AS churned,
-                   sum(mrr_start) AS mrr_start
-            FROM cohort GROUP BY p
-        ),
-        cohort_movements AS (
-            SELECT cohort.p, sum(c.churn) AS churn, sum(c.contraction) AS contraction,
-                   sum(c.expansion) AS expansion, sum(c.reactivation) AS reactivation
-            FROM cohort JOIN changes c ON c.account_id = cohort.account_id AND c.period = cohort.p
-            GROUP BY cohort.p
-        ),
-        nrr AS (      -- customers paying just before the period end moved back 12 months
-            SELECT periods.p, sum(now.mrr) AS mrr_now, sum(then_.mrr) AS mrr_then
-            FROM periods
-            JOIN balances then_ ON then_.b = periods.p - INTERVAL 11 MONTH AND then_.mrr > 0
-            JOIN balances now ON now.account_id = then_.account_id AND now.b = periods.p + INTERVAL 1 MONTH
-            GROUP BY periods.p
+        nrr AS (
+            SELECT then_.b + 11 AS p, coalesce(sum(now.mrr), 0) AS mrr_now, sum(then_.mrr) AS mrr_then
+            FROM paying then_ LEFT JOIN paying now ON now.account_id = then_.account_id AND now.b = then_.b + 12
+            WHERE then_.b <= $last - 11
+            GROUP BY then_.b
         )
-        SELECT strftime(periods.p, '%Y-%m') AS period,
+        SELECT periods.p,
                coalesce(company.mrr, 0) AS mrr,
                coalesce(m.new, 0) AS new_mrr, coalesce(m.expansion, 0) AS expansion_mrr,
                coalesce(m.contraction, 0) AS contraction_mrr, coalesce(m.churn, 0) AS churned_mrr,
                coalesce(m.reactivation, 0) AS reactivation_mrr,
                ct.churned / ct.customers AS customer_churn_rate,
-               (coalesce(cm.churn, 0) + coalesce(cm.contraction, 0)) / ct.mrr_start AS gross_revenue_churn_rate,
-               (coalesce(cm.churn, 0) + coalesce(cm.contraction, 0) - coalesce(cm.expansion, 0)
-                - coalesce(cm.reactivation, 0)) / ct.mrr_start AS net_revenue_churn_rate,
+               ct.lost / ct.mrr_start AS gross_revenue_churn_rate,
+               (ct.lost - ct.gained) / ct.mrr_start AS net_revenue_churn_rate,
                nrr.mrr_now / nrr.mrr_then AS nrr
         FROM periods
         LEFT JOIN company ON company.p = periods.p
         LEFT JOIN movements m ON m.p = periods.p
-        LEFT JOIN cohort_totals ct ON ct.p = periods.p
-        LEFT JOIN cohort_movements cm ON cm.p = periods.p
+        LEFT JOIN cohort ct ON ct.p = periods.p
         LEFT JOIN nrr ON nrr.p = periods.p
-        ORDER BY periods.p
     """, params={"first": first, "last": last})
+
+    # The dated records of the periods: [start of the first, start of the month after the last).
+    span = {"start": f"{first // 12:04d}-{first % 12 + 1:02d}-01", "end": f"{end // 12:04d}-{end % 12 + 1:02d}-01"}
 
     # Voice of the customer: answers mapped onto the survey's standard scale when they use another one.
     voice = con.sql("""
         WITH answers AS (
-            SELECT date_trunc('month', responded_at) AS p, survey,
+            SELECT month_number(responded_at) AS p, survey,
                    CASE WHEN coalesce(scale_min, 0) = 0 AND coalesce(scale_max, 10) = 10 THEN score
                         ELSE (score - coalesce(scale_min, 0)) * 10 / (coalesce(scale_max, 10) - coalesce(scale_min, 0))
                    END AS nps_score,
@@ -307,56 +318,55 @@ def compute(con, first, last, currency, delinquency_days):
                         ELSE score >= coalesce(scale_max, 5) - 0.2 * (coalesce(scale_max, 5) - coalesce(scale_min, 1))
                    END AS satisfied
             FROM survey_responses
-            WHERE responded_at >= CAST($first AS TIMESTAMP) AND responded_at < CAST($last AS TIMESTAMP) + INTERVAL 1 MONTH
+            WHERE responded_at >= $start::TIMESTAMP AND responded_at < $end::TIMESTAMP
         )
-        SELECT strftime(p, '%Y-%m') AS period,
+        SELECT p,
                100.0 * (count(*) FILTER (WHERE survey = 'nps' AND nps_score >= 9)
                         - count(*) FILTER (WHERE survey = 'nps' AND nps_score <= 6))
                      / nullif(count(*) FILTER (WHERE survey = 'nps'), 0) AS nps,
                count(*) FILTER (WHERE survey = 'csat' AND satisfied)
                      / nullif(count(*) FILTER (WHERE survey = 'csat'), 0) AS csat
         FROM answers GROUP BY p
-    """, params={"first": first, "last": last})
+    """, params=span)
 
     # First contact resolution, measured on the tickets resolved in the period; an explicit flag overrides the
     # derivation from agent replies and reopens.
     support = con.sql("""
-        SELECT strftime(date_trunc('month', resolved_at), '%Y-%m') AS period,
+        SELECT month_number(resolved_at) AS p,
                count(*) FILTER (WHERE CASE
                    WHEN first_contact_resolution IN ('true', '1', 'yes', 'y', 't') THEN true
                    WHEN first_contact_resolution IN ('false', '0', 'no', 'n', 'f') THEN false
                    ELSE coalesce(agent_replies, 0) <= 1 AND coalesce(reopens, 0) = 0 END) / count(*) AS fcr_rate
         FROM tickets
-        WHERE resolved_at >= CAST($first AS TIMESTAMP) AND resolved_at < CAST($last AS TIMESTAMP) + INTERVAL 1 MONTH
-        GROUP BY ALL
-    """, params={"first": first, "last": last})
+        WHERE resolved_at >= $start::TIMESTAMP AND resolved_at < $end::TIMESTAMP
+        GROUP BY p
+    """, params=span)
 
     # Active users: distinct (account, user) pairs with an event in the period.
     usage = con.sql("""
-        SELECT strftime(date_trunc('month', occurred_at), '%Y-%m') AS period,
-               count(DISTINCT (account_id, user_id)) AS active_users
-        FROM usage_events
-        WHERE occurred_at >= CAST($first AS TIMESTAMP) AND occurred_at < CAST($last AS TIMESTAMP) + INTERVAL 1 MONTH
-        GROUP BY ALL
-    """, params={"first": first, "last": last})
+        SELECT p, count(*) AS active_users FROM (
+            SELECT DISTINCT month_number(occurred_at) AS p, account_id, user_id
+            FROM usage_events
+            WHERE occurred_at >= $start::TIMESTAMP AND occurred_at < $end::TIMESTAMP
+        ) GROUP BY p
+    """, params=span)
 
     rows = con.sql("""
         SELECT r.*, v.nps, v.csat, s.fcr_rate, coalesce(u.active_users, 0) AS active_users
         FROM revenue r
-        LEFT JOIN voice v USING (period) LEFT JOIN support s USING (period) LEFT JOIN usage u USING (period)
-        ORDER BY period
+        LEFT JOIN voice v USING (p) LEFT JOIN support s USING (p) LEFT JOIN usage u USING (p)
+        ORDER BY p
     """)
     names = rows.columns
     periods = []
-    money = {"mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "reactivation_mrr"}
     for values in rows.fetchall():
         row = dict(zip(names, values))
-        out = {"period": row["period"]}
+        out = {"period": f"{row['p'] // 12:04d}-{row['p'] % 12 + 1:02d}"}
         for kpi in KPIS:
             value = row[kpi]
             if value is None:
                 out[kpi] = None
-            elif kpi in money:
+            elif kpi in MONEY:
                 out[kpi] = round(int(value) / 10 ** exponent, exponent)
             elif kpi == "active_users":
                 out[kpi] = int(value)
@@ -381,19 +391,19 @@ def main():
         if os.path.exists(args.store):
             os.remove(args.store)
         con = duckdb.connect(args.store)
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")  # a bare date is midnight UTC
         build_store(con, args.data)
         con.close()
         return
     if not (args.first and args.last) or not (args.data or args.store):
         parser.error("give --from, --to and --data or --store")
 
-    con = duckdb.connect(args.store, read_only=True) if args.store else duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
+    con = duckdb.connect(args.store or ":memory:", read_only=bool(args.store))
+    con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")  # a bare date is midnight UTC
     if not args.store:
         attach_csv(con, args.data)
     currency, delinquency_days = settings(args.data)
-    result = compute(con, month_start(args.first, False), month_start(args.last, True), currency, delinquency_days)
+    result = compute(con, month_number(args.first, False), month_number(args.last, True), currency, delinquency_days)
     json.dump(result, sys.stdout, indent=1)
     sys.stdout.write("\n")
 
