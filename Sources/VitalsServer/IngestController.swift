@@ -112,20 +112,17 @@ struct IngestController: Sendable {
             }
         }
         let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
-        let records: (csv: [UInt8], count: Int)
-        do {
-            records = try RecordsJSON.csv(from: Array(buffer: body), ndjson: ndjson)
-        } catch {
-            throw APIError.badRequest(error.description)
-        }
         let references = try await cache.references(grant.workspace)
-        let dataset: Dataset
+        let (dataset, count): (Dataset, Int)
         do {
-            dataset = try DatasetLoader.load(
-                files: [kind.file: records.csv], reportingCurrency: settings.reportingCurrency,
+            (dataset, count) = try DatasetLoader.load(
+                json: Array(buffer: body), kind: kind, ndjson: ndjson, reportingCurrency: settings.reportingCurrency,
                 knownAccounts: references.accounts, ratedCurrencies: references.rated)
         } catch {
-            throw Self.rejection(error, kind: kind.name)
+            switch error {
+            case .malformed(let reason): throw APIError.badRequest(reason)
+            case .invalid(let problems): throw Self.rejection(problems, kind: kind.name)
+            }
         }
         let changesReferences = kind.id == .accounts || kind.id == .fxRates
         // Records of other kinds only refer to the stored accounts: they need not be written again.
@@ -134,13 +131,13 @@ struct IngestController: Sendable {
             appending: kind.id == .usageEvents ? dataset.usageEvents : nil, changesReferences: changesReferences)
         await cache.invalidate(grant.workspace, references: changesReferences)
         // The request was checked whole and saved in one transaction: every record of it is stored.
-        return Response.json("{\"stored\":\(records.count)}")
+        return Response.json("{\"stored\":\(count)}")
     }
 
-    /// 422 with every problem, each located as `kind[element]: column: reason` (element 0 is the first record).
+    /// 422 with every problem, each located as `kind[element].field: reason` (element 0 is the first record).
     static func rejection(_ error: DatasetLoadError, kind: String) -> APIError {
         let problems = error.issues.map { issue in
-            "\(kind)[\(max(0, issue.line - 2))]: " + (issue.column.map { "\($0): " } ?? "") + issue.reason
+            "\(kind)[\(issue.line)]" + (issue.column.map { ".\($0)" } ?? "") + ": " + issue.reason
         }
         var message = problems.joined(separator: "; ")
         if error.total > problems.count { message += "; and \(error.total - problems.count) more problems" }

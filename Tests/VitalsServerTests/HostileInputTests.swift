@@ -63,7 +63,7 @@ import VitalsStore
             try await client.execute(uri: "/api/v1/subscriptions", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: body)) {
                 response in
                 #expect(response.status == .unprocessableContent)
-                #expect(String(buffer: response.body).contains("subscriptions[0]: amount: amount × quantity is more than one subscription item may bill per interval (10000000000000.00 USD)"))
+                #expect(String(buffer: response.body).contains("subscriptions[0].amount: amount × quantity is more than one subscription item may bill per interval (10000000000000.00 USD)"))
             }
             // One amount alone past 10^15 minor units: 10,000,000,000,000.01 dollars.
             let alone = body.replacingOccurrences(of: #""1000000000""#, with: #""10000000000000.01""#)
@@ -71,7 +71,7 @@ import VitalsStore
             try await client.execute(uri: "/api/v1/subscriptions", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: alone)) {
                 response in
                 #expect(response.status == .unprocessableContent)
-                #expect(String(buffer: response.body).contains("subscriptions[0]: amount: '10000000000000.01' is too large (the largest amount a record may carry is 10000000000000.00 USD)"))
+                #expect(String(buffer: response.body).contains("subscriptions[0].amount: '10000000000000.01' is too large (the largest amount a record may carry is 10000000000000.00 USD)"))
             }
             // At the bound exactly (10^13 dollars = 10^15 cents, one unit) it is accepted.
             let edge = alone.replacingOccurrences(of: "10000000000000.01", with: "10000000000000")

@@ -173,9 +173,9 @@ import VitalsConnectors
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 let message = String(buffer: response.body)
-                #expect(message.contains("tickets[1]: account_id: unknown account 'zz'"))
-                #expect(message.contains("tickets[2]: account_id: unknown account 'yy'"))
-                #expect(message.contains("tickets[2]: opened_at: 'nope' is not an ISO 8601 date"))
+                #expect(message.contains("tickets[1].account_id: unknown account 'zz'"))
+                #expect(message.contains("tickets[2].account_id: unknown account 'yy'"))
+                #expect(message.contains("tickets[2].opened_at: 'nope' is not an ISO 8601 date"))
             }
             // Too large: 413.
             try await client.execute(

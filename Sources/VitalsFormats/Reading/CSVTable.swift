@@ -1,7 +1,8 @@
 import VitalsCore
 
-/// Reads one canonical CSV file row by row, decoding typed values and logging every bad one with its location.
-struct CSVTable {
+/// Reads one canonical CSV file row by row, decoding typed values (`RecordRow`) and logging every bad one with its
+/// location.
+struct CSVTable: RecordRow {
     let file: String
     private var parser: CSVParser
     /// Every known column (present or not) and every header column, with its position (-1 when absent). Looked up
@@ -20,12 +21,8 @@ struct CSVTable {
     /// Whether the current row has a problem (it is then skipped).
     private(set) var rowFailed = false
 
-    /// For input converted to CSV (NDJSON): the source line of each data row.
-    var sourceLines: [Int]?
-    private var rowIndex = -1
-
-    /// The line of the current row in the source file.
-    var line: Int { sourceLines.map { rowIndex < $0.count ? $0[rowIndex] : 0 } ?? parser.line }
+    /// The line of the current row in the file.
+    var line: Int { parser.line }
 
     /// Opens `bytes` as `file`, checking that the header has every `required` column.
     init?(file: String, bytes: [UInt8], required: [String], known: [String], log: IssueLog) {
@@ -76,7 +73,6 @@ struct CSVTable {
     /// Advances to the next data row; false at the end or on malformed CSV (which is logged).
     mutating func next() -> Bool {
         rowFailed = false
-        rowIndex += 1
         do {
             return try parser.nextRow(into: &fields)
         } catch {
@@ -93,12 +89,6 @@ struct CSVTable {
     mutating func fail(_ column: String?, _ reason: String) {
         rowFailed = true
         log.add(file, line, column, reason)
-    }
-
-    /// The raw text of a column in this row, `nil` if the column is absent or the field empty.
-    func text(_ column: String) -> String? {
-        guard let field = field(column) else { return nil }
-        return parser.string(field)
     }
 
     /// The position of a column in the header, if present.
@@ -125,9 +115,6 @@ struct CSVTable {
         withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
     }
 
-    /// The trimmed, non-empty field of a column in this row.
-    private func field(_ column: String) -> CSVParser.Field? { field(at: position(of: column)) }
-
     private func field(at position: Int?) -> CSVParser.Field? {
         guard let position, position < fields.count else { return nil }
         let field = parser.trimmed(fields[position])
@@ -145,151 +132,14 @@ struct CSVTable {
         return parser.withBytes(field) { body($0) }
     }
 
-    /// Logs "a value is required" when the field at `position` is absent or empty.
-    mutating func require(at position: Int?, _ column: String) {
-        if field(at: position) == nil { fail(column, "a value is required") }
-    }
+    func hasValue(at position: Int?) -> Bool { field(at: position) != nil }
 
-    /// The text of the field at `position`, for messages.
     func text(at position: Int?) -> String? { field(at: position).map { parser.string($0) } }
-
-    /// The timestamp in the field at `position`; logs a bad one under `column`.
-    mutating func timestamp(at position: Int?, column: String) -> Timestamp? {
-        let result: Result<Timestamp, Timestamp.ParseError>? = withField(at: position) { bytes in
-            bytes.map { b in Result { () throws(Timestamp.ParseError) in try Timestamp.parse(utf8: b) } }
-        }
-        switch result {
-        case .none: return nil
-        case .success(let timestamp): return timestamp
-        case .failure(let error):
-            fail(column, error.description)
-            return nil
-        }
-    }
 
     func extraText(at index: Int) -> String? {
         guard index < fields.count, fields[index].end > fields[index].start else { return nil }
         let value = parser.string(fields[index])
         return value.isEmpty ? nil : value
-    }
-
-    func extras() -> [String: String] {
-        var values: [String: String] = [:]
-        for (name, index) in extraColumns {
-            if let value = extraText(at: index) { values[name] = value }
-        }
-        return values
-    }
-
-    mutating func required(_ column: String) -> String { required(column, at: position(of: column)) }
-
-    /// `required(column)` with the column's position looked up already (readers of large files look up once).
-    mutating func required(_ column: String, at position: Int?) -> String {
-        guard let value = text(at: position) else {
-            fail(column, "a value is required")
-            return ""
-        }
-        return value
-    }
-
-    mutating func timestamp(_ column: String, required: Bool = false) -> Timestamp? {
-        timestamp(column, at: position(of: column), required: required)
-    }
-
-    mutating func timestamp(_ column: String, at position: Int?, required: Bool = false) -> Timestamp? {
-        guard field(at: position) != nil else {
-            if required { _ = self.required(column, at: position) }
-            return nil
-        }
-        return timestamp(at: position, column: column)
-    }
-
-    mutating func currency(_ column: String = "currency", required: Bool = true) -> CurrencyCode? {
-        guard let value = required ? self.required(column) : text(column), !value.isEmpty else { return nil }
-        guard let code = CurrencyCode(value) else {
-            fail(column, "'\(value)' is not an ISO 4217 currency code")
-            return nil
-        }
-        return code
-    }
-
-    mutating func money(_ column: String, currency: CurrencyCode?, required: Bool = true) -> Money? {
-        guard let value = required ? self.required(column) : text(column), !value.isEmpty, let currency else { return nil }
-        do {
-            return try Money.parse(value, currency: currency)
-        } catch {
-            fail(column, error.description)
-            return nil
-        }
-    }
-
-    mutating func integer(_ column: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) -> Int? {
-        integer(column, at: position(of: column), default: fallback, range: range)
-    }
-
-    mutating func integer(
-        _ column: String, at position: Int?, default fallback: Int? = nil, range: ClosedRange<Int>? = nil
-    ) -> Int? {
-        // Parsed from the bytes: most fields are plain numbers, and no string need be made for them.
-        let parsed = withField(at: position) { bytes in
-            bytes.map { FastNumber.parse($0).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
-        }
-        guard let parsed else { return fallback }
-        guard let number = parsed else {
-            fail(column, "'\(text(at: position) ?? "")' is not a whole number")
-            return fallback
-        }
-        if let range, !range.contains(number) {
-            fail(column, "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
-            return fallback
-        }
-        return number
-    }
-
-    mutating func decimal(_ column: String, required: Bool = false) -> Double? {
-        decimal(column, at: position(of: column), required: required)
-    }
-
-    mutating func decimal(_ column: String, at position: Int?, required: Bool = false) -> Double? {
-        let parsed = withField(at: position) { bytes in bytes.map(FastNumber.parse) }
-        guard let parsed else {
-            if required { fail(column, "a value is required") }
-            return nil
-        }
-        guard let number = parsed else {
-            fail(column, "'\(text(at: position) ?? "")' is not a number")
-            return nil
-        }
-        return number
-    }
-
-    mutating func boolean(_ column: String) -> Bool? { boolean(column, at: position(of: column)) }
-
-    mutating func boolean(_ column: String, at position: Int?) -> Bool? {
-        guard let value = text(at: position) else { return nil }
-        guard let flag = FastCSVRows.boolean(value) else {
-            fail(column, "'\(value)' is not true or false")
-            return nil
-        }
-        return flag
-    }
-
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, default fallback: E? = nil) -> E?
-    where E.RawValue == String {
-        choice(column, at: position(of: column), default: fallback)
-    }
-
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ column: String, at position: Int?, default fallback: E? = nil)
-        -> E?
-    where E.RawValue == String {
-        guard let value = fallback == nil ? required(column, at: position) : text(at: position), !value.isEmpty else {
-            return fallback
-        }
-        guard let parsed = E(rawValue: value) ?? E(rawValue: value.lowercased()) else {
-            fail(column, "'\(value)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
-            return nil
-        }
-        return parsed
     }
 }
 

@@ -67,6 +67,37 @@ public enum DatasetLoader {
         }
     }
 
+    /// What a request body of records can fail with.
+    public enum RecordsError: Error, Sendable {
+        /// Not JSON of the expected shape (400): nothing was read.
+        case malformed(String)
+        /// Records that fail the checks (422), each problem at its element (`LoadIssue.line`, from 0) and column.
+        case invalid(DatasetLoadError)
+    }
+
+    /// Loads records of `kind` sent as JSON (`ndjson`: one object a line; else an array of objects), with the checks
+    /// and messages of an import of the kind's file; problems are located by element (0 is the first).
+    public static func load(
+        json body: [UInt8], kind: RecordKind, ndjson: Bool, reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
+        ratedCurrencies: Set<CurrencyCode> = []
+    ) throws(RecordsError) -> (dataset: Dataset, count: Int) {
+        let log = IssueLog()
+        var table: JSONTable
+        do {
+            table = try JSONTable(file: kind.file, kind: kind, bytes: body, layout: ndjson ? .ndjsonBody : .array, log: log)
+        } catch {
+            throw .malformed(error.description)
+        }
+        var reader = RecordReader(
+            log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
+        reader.elementNumbered = true
+        reader.read(&table, kind: kind)
+        reader.checkUsageEventIDs()
+        reader.checkSubscriptionOverlaps()
+        if let error = log.error { throw .invalid(error) }
+        return (reader.dataset, table.count)
+    }
+
     enum Input {
         case absent
         case bytes([UInt8])
@@ -128,7 +159,10 @@ public enum DatasetLoader {
                 bytes = read
             }
             if file.hasSuffix(".ndjson") {
-                reader.readUsageEventsNDJSON(file: file, bytes: bytes)
+                // Lines that are not objects are logged by the table, which reads the others.
+                guard var table = try? JSONTable(file: file, kind: .usageEvents, bytes: bytes, layout: .ndjsonFile, log: reader.log)
+                else { return }
+                reader.read(&table, kind: .usageEvents)
             } else {
                 reader.read(file: file, bytes: bytes)
             }

@@ -3,7 +3,7 @@
 struct SurveyColumns {
     let id, account, survey, score, scaleMin, scaleMax, respondedAt, contact, comment: Int?
 
-    init(_ table: CSVTable) {
+    init(_ table: some RecordRow) {
         id = table.position(of: "response_id")
         account = table.position(of: "account_id")
         survey = table.position(of: "survey")
@@ -20,7 +20,7 @@ struct SurveyColumns {
 struct TicketColumns {
     let id, account, openedAt, resolvedAt, agentReplies, reopens, firstContactResolution, channel: Int?
 
-    init(_ table: CSVTable) {
+    init(_ table: some RecordRow) {
         id = table.position(of: "ticket_id")
         account = table.position(of: "account_id")
         openedAt = table.position(of: "opened_at")
@@ -36,7 +36,7 @@ struct TicketColumns {
 struct UsageColumns {
     let id, account, user, event, occurredAt, duration: Int?
 
-    init(_ table: CSVTable) {
+    init(_ table: some RecordRow) {
         id = table.position(of: "event_id")
         account = table.position(of: "account_id")
         user = table.position(of: "user_id")

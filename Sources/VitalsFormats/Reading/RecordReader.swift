@@ -9,6 +9,8 @@ struct RecordReader {
     var dataset = Dataset()
     /// Whether accounts.csv was given; if not, accounts are implied by the ids other files use.
     var accountsDeclared = false
+    /// Whether records are numbered as the elements of a request body (from 0) rather than by their lines.
+    var elementNumbered = false
     private var ratedCurrencies: Set<CurrencyCode> = []
     /// The line of each subscription version, and the account (and first line) of each subscription id; the fast
     /// path for subscriptions.csv (`SubscriptionsFastCSV.swift`) keeps them too.
@@ -52,46 +54,54 @@ struct RecordReader {
     static let columns: [String: (required: [String], optional: [String])] = Dictionary(
         uniqueKeysWithValues: RecordKind.all.map { ($0.file, ($0.requiredColumns, $0.optionalColumns)) })
 
-    mutating func read(file: String, bytes: [UInt8], sourceLines: [Int]? = nil) {
-        guard let spec = Self.columns[file.replacingOccurrences(of: ".ndjson", with: ".csv")],
+    /// Reads the canonical CSV file `file` from `bytes`.
+    mutating func read(file: String, bytes: [UInt8]) {
+        guard let kind = RecordKind.named(file),
             var table = CSVTable(
-                file: file, bytes: bytes, required: spec.required, known: spec.required + spec.optional, log: log)
+                file: file, bytes: bytes, required: kind.requiredColumns, known: kind.requiredColumns + kind.optionalColumns,
+                log: log)
         else { return }
-        table.sourceLines = sourceLines
-        if file == "accounts.csv" { accountsDeclared = true }
+        reserve(kind.id, rows: Self.estimatedRows(bytes))
+        read(&table, kind: kind)
+    }
+
+    /// Reads every record of `rows` as a record of `kind`.
+    mutating func read<Row: RecordRow>(_ rows: inout Row, kind: RecordKind) {
+        if kind.id == .accounts { accountsDeclared = true }
         fileIDs = IDRegistry()
         pendingIDs = PendingIDs()
-        if file.hasPrefix("usage_events.") {
-            usageColumns = UsageColumns(table)
-            usageSources.append((file, LineMap()))
+        if kind.id == .usageEvents {
+            usageColumns = UsageColumns(rows)
+            usageSources.append((rows.file, LineMap()))
         }
-        // The file is matched once, not on each of its (millions of) rows.
-        guard let kind = RecordKind.named(file)?.id else { return }
-        if kind == .surveyResponses { surveyColumns = SurveyColumns(table) }
-        if kind == .tickets { ticketColumns = TicketColumns(table) }
-        reserve(kind, rows: Self.estimatedRows(bytes))
-        while table.next() {
-            switch kind {
-            case .fxRates: readFxRate(&table)
-            case .accounts: readAccount(&table)
-            case .subscriptions: readSubscription(&table)
-            case .orders: readOrder(&table)
-            case .trials: readTrial(&table)
-            case .acquisitionCosts: readAcquisitionCost(&table)
-            case .surveyResponses: readSurveyResponse(&table)
-            case .tickets: readTicket(&table)
-            case .usageEvents: readUsageEvent(&table)
-            case .onboarding: readOnboarding(&table)
-            case .leads: readLead(&table)
-            case .successGoals: readSuccessGoal(&table)
-            case .csmPulse: readCsmPulse(&table)
+        if kind.id == .surveyResponses { surveyColumns = SurveyColumns(rows) }
+        if kind.id == .tickets { ticketColumns = TicketColumns(rows) }
+        // The kind is matched once, not on each of its (millions of) rows.
+        while rows.next() {
+            switch kind.id {
+            case .fxRates: readFxRate(&rows)
+            case .accounts: readAccount(&rows)
+            case .subscriptions: readSubscription(&rows)
+            case .orders: readOrder(&rows)
+            case .trials: readTrial(&rows)
+            case .acquisitionCosts: readAcquisitionCost(&rows)
+            case .surveyResponses: readSurveyResponse(&rows)
+            case .tickets: readTicket(&rows)
+            case .usageEvents: readUsageEvent(&rows)
+            case .onboarding: readOnboarding(&rows)
+            case .leads: readLead(&rows)
+            case .successGoals: readSuccessGoal(&rows)
+            case .csmPulse: readCsmPulse(&rows)
             }
         }
-        if file == "accounts.csv" { checkReferrals() }
+        if kind.id == .accounts { checkReferrals() }
         for (line, column, id, first) in pendingIDs.repeats() {
-            log.add(file, line, column, "duplicate \(column) '\(id)' (first on line \(first))")
+            log.add(rows.file, line, column, "duplicate \(column) '\(id)' (first on \(place(first)))")
         }
     }
+
+    /// Where a record is, in messages that point at another one: "line 3", or "element 1" of a request body.
+    func place(_ line: Int) -> String { elementNumbered ? "element \(line)" : "line \(line)" }
 
     /// About how many rows `bytes` holds, from the length of the lines of its first 64 KB.
     static func estimatedRows(_ bytes: [UInt8]) -> Int {
@@ -130,23 +140,23 @@ struct RecordReader {
     /// Records the first line of `id` in `file`; a repeated id is an error naming that line.
     /// Checks that `id` is not repeated in the file. Accounts are checked at once (a repeated account must not take
     /// an index); other files' ids are checked together once the file is read, which is much faster for millions.
-    mutating func unique(_ id: String, column: String, _ table: inout CSVTable) {
+    mutating func unique<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
         guard !id.isEmpty else { return }
         guard table.file == "accounts.csv" else {
             pendingIDs.add(id, column: column, line: table.line)
             return
         }
         if let first = fileIDs.firstLine(of: id, line: table.line) {
-            table.fail(column, "duplicate \(column) '\(id)' (first on line \(first))")
+            table.fail(column, "duplicate \(column) '\(id)' (first on \(place(first)))")
         }
     }
 
     /// The account a row belongs to: it must be in accounts.csv when that file is given.
-    mutating func account(_ table: inout CSVTable, column: String = "account_id", required: Bool = true) -> AccountIndex? {
+    mutating func account<Row: RecordRow>(_ table: inout Row, column: String = "account_id", required: Bool = true) -> AccountIndex? {
         account(&table, at: table.position(of: column), column: column, required: required)
     }
 
-    mutating func account(_ table: inout CSVTable, at position: Int?, column: String, required: Bool = true)
+    mutating func account<Row: RecordRow>(_ table: inout Row, at position: Int?, column: String, required: Bool = true)
         -> AccountIndex?
     {
         let found = table.withField(at: position) { bytes in bytes.map { find(account: $0) } }
@@ -214,7 +224,7 @@ struct RecordReader {
     }
 
     /// A currency is usable if it is the reporting currency or fx_rates.csv has a rate for it.
-    mutating func convertible(_ currency: CurrencyCode?, _ table: inout CSVTable, column: String = "currency") -> CurrencyCode? {
+    mutating func convertible<Row: RecordRow>(_ currency: CurrencyCode?, _ table: inout Row, column: String = "currency") -> CurrencyCode? {
         guard let currency else { return nil }
         guard isConvertible(currency) else {
             table.fail(column, "no rate for \(currency) in fx_rates.csv (the reporting currency is \(reportingCurrency))")
@@ -233,13 +243,13 @@ struct RecordReader {
         return { $0 == reporting || rated.contains($0) }
     }
 
-    mutating func ordered(_ first: Timestamp?, _ then: Timestamp?, _ column: String, _ reason: String, _ table: inout CSVTable) {
+    mutating func ordered<Row: RecordRow>(_ first: Timestamp?, _ then: Timestamp?, _ column: String, _ reason: String, _ table: inout Row) {
         if let first, let then, then < first { table.fail(column, reason) }
     }
 
     // MARK: - Files
 
-    mutating func readFxRate(_ t: inout CSVTable) {
+    mutating func readFxRate<Row: RecordRow>(_ t: inout Row) {
         let date = t.timestamp("date", required: true)
         let currency = t.currency()
         let rate = t.decimal("rate", required: true)
@@ -250,7 +260,7 @@ struct RecordReader {
         dataset.fxRates.append(FxRate(date: date, currency: currency, rate: rate))
     }
 
-    mutating func readAccount(_ t: inout CSVTable) {
+    mutating func readAccount<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("account_id")
         unique(id, column: "account_id", &t)
         let name = t.required("name")
@@ -277,7 +287,7 @@ struct RecordReader {
         }
     }
 
-    mutating func readSubscription(_ t: inout CSVTable) {
+    mutating func readSubscription<Row: RecordRow>(_ t: inout Row) {
         let id = SubscriptionID(t.required("subscription_id"))
         let account = account(&t)
         let product = t.required("product")
@@ -302,7 +312,7 @@ struct RecordReader {
             if let owner = subscriptionOwner[id], owner.account != account {
                 t.fail(
                     "account_id",
-                    "subscription '\(id)' belongs to account '\(dataset[owner.account].id)' (line \(owner.line))")
+                    "subscription '\(id)' belongs to account '\(dataset[owner.account].id)' (\(place(owner.line)))")
             } else if subscriptionOwner[id] == nil {
                 subscriptionOwner[id] = (account, t.line)
             }
@@ -327,13 +337,13 @@ struct RecordReader {
             if a.validTo == nil || a.validTo! > b.validFrom {
                 log.add(
                     "subscriptions.csv", subscriptionLines[current], "valid_from",
-                    "version of '\(b.subscriptionID)' / '\(b.product)' starting \(b.validFrom) overlaps the one on line "
-                        + "\(subscriptionLines[previous]) (valid \(a.validFrom) to \(a.validTo?.description ?? "open"))")
+                    "version of '\(b.subscriptionID)' / '\(b.product)' starting \(b.validFrom) overlaps the one on "
+                        + "\(place(subscriptionLines[previous])) (valid \(a.validFrom) to \(a.validTo?.description ?? "open"))")
             }
         }
     }
 
-    mutating func readOrder(_ t: inout CSVTable) {
+    mutating func readOrder<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("order_id")
         unique(id, column: "order_id", &t)
         let account = account(&t)
@@ -343,7 +353,7 @@ struct RecordReader {
         dataset.orders.append(Order(id: OrderID(id), account: account, orderedAt: at, amount: amount))
     }
 
-    mutating func readTrial(_ t: inout CSVTable) {
+    mutating func readTrial<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("trial_id")
         unique(id, column: "trial_id", &t)
         let account = account(&t)
@@ -359,7 +369,7 @@ struct RecordReader {
             Trial(id: TrialID(id), account: account, startedAt: started, endsAt: ends, convertedAt: converted, canceledAt: canceled))
     }
 
-    mutating func readAcquisitionCost(_ t: inout CSVTable) {
+    mutating func readAcquisitionCost<Row: RecordRow>(_ t: inout Row) {
         let start = t.timestamp("period_start", required: true)
         let end = t.timestamp("period_end", required: true)
         ordered(start, end, "period_end", "must not be before period_start", &t)
@@ -368,7 +378,7 @@ struct RecordReader {
         dataset.acquisitionCosts.append(AcquisitionCost(periodStart: start, periodEnd: end, amount: amount, channel: t.text("channel")))
     }
 
-    mutating func readSurveyResponse(_ t: inout CSVTable) {
+    mutating func readSurveyResponse<Row: RecordRow>(_ t: inout Row) {
         let c = surveyColumns!
         let id = t.required("response_id", at: c.id)
         unique(id, column: "response_id", &t)
@@ -389,7 +399,7 @@ struct RecordReader {
                 respondedAt: at, contact: t.text(at: c.contact), comment: t.text(at: c.comment)))
     }
 
-    mutating func readTicket(_ t: inout CSVTable) {
+    mutating func readTicket<Row: RecordRow>(_ t: inout Row) {
         let c = ticketColumns!
         let id = t.required("ticket_id", at: c.id)
         unique(id, column: "ticket_id", &t)
@@ -410,7 +420,7 @@ struct RecordReader {
     /// Usage events are the bulk of most datasets (tens of millions of rows), so they take a fast path: fields are
     /// read as bytes, users and event names are interned from them, and ids are checked for repeats once the files
     /// are read (`checkUsageEventIDs`), not row by row.
-    mutating func readUsageEvent(_ t: inout CSVTable) {
+    mutating func readUsageEvent<Row: RecordRow>(_ t: inout Row) {
         let c = usageColumns!
         let account = account(&t, at: c.account, column: "account_id")
         t.require(at: c.occurredAt, "occurred_at")
@@ -462,14 +472,14 @@ struct RecordReader {
         for (duplicate, first) in duplicates {
             let at = locate(duplicate)
             let was = locate(first)
-            let place = was.file == at.file ? "line \(was.line)" : "\(was.file) line \(was.line)"
+            let place = was.file == at.file ? place(was.line) : "\(was.file) \(place(was.line))"
             log.add(
                 at.file, at.line, "event_id",
                 "duplicate event_id '\(events.id(at: duplicate))' (first on \(place))")
         }
     }
 
-    mutating func readOnboarding(_ t: inout CSVTable) {
+    mutating func readOnboarding<Row: RecordRow>(_ t: inout Row) {
         let account = account(&t)
         let milestone = t.required("milestone")
         if let account { unique("\(dataset[account].id)\u{1F}\(milestone)", column: "milestone", &t) }
@@ -485,7 +495,7 @@ struct RecordReader {
                 completedAt: completed))
     }
 
-    mutating func readLead(_ t: inout CSVTable) {
+    mutating func readLead<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("lead_id")
         unique(id, column: "lead_id", &t)
         let account = account(&t, required: false)
@@ -503,7 +513,7 @@ struct RecordReader {
             Lead(id: LeadID(id), account: account, source: source, createdAt: created, status: status, closedAt: closed, amount: amount))
     }
 
-    mutating func readSuccessGoal(_ t: inout CSVTable) {
+    mutating func readSuccessGoal<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("goal_id")
         unique(id, column: "goal_id", &t)
         let account = account(&t)
@@ -515,7 +525,7 @@ struct RecordReader {
             SuccessGoal(id: SuccessGoalID(id), account: account, name: name, targetDate: target, achievedAt: achieved))
     }
 
-    mutating func readCsmPulse(_ t: inout CSVTable) {
+    mutating func readCsmPulse<Row: RecordRow>(_ t: inout Row) {
         let account = account(&t)
         let at = t.timestamp("recorded_at", required: true)
         let rating = t.integer("rating", range: 1...5)

@@ -5,7 +5,7 @@ import VitalsCore
 /// or the million after usage events (survey_responses.csv, tickets.csv, subscriptions.csv): no `CSVTable`, no column
 /// lookup by name, no per-row arrays.
 ///
-/// It only reads well-formed files. Every accessor throws `GiveUp` where the general reader (`CSVTable` and
+/// It only reads well-formed files. Every accessor throws `GiveUp` where the general reader (`RecordRow` and
 /// `RecordReader`) would log a problem or take a path this one does not (an account not in accounts.csv, an id that
 /// is not strictly greater than the one before, so possibly repeated): the caller then drops what it read and lets
 /// the general reader take the whole file, so messages, their order and their lines are those of the general reader.
@@ -92,7 +92,7 @@ struct FastCSVRows {
         return linesBefore + 1
     }
 
-    /// The trimmed field at `position`, `nil` when the column or the value is absent (as `CSVTable`).
+    /// The trimmed field at `position`, `nil` when the column or the value is absent (as `RecordRow`).
     @inline(__always)
     fileprivate func field(_ position: Int?) -> CSVParser.Field? {
         guard let position, position < fieldCount else { return nil }
@@ -102,7 +102,7 @@ struct FastCSVRows {
 
     func text(_ position: Int?) -> String? { field(position).map { scanner.string($0) } }
 
-    /// The field at `position` as it stands, spaces kept (`CSVTable.extraText`, for custom attributes); `nil` when
+    /// The field at `position` as it stands, spaces kept (`RecordRow.extraText`, for custom attributes); `nil` when
     /// absent or empty.
     func untrimmedText(_ position: Int) -> String? {
         guard position < fieldCount, fields[position].end > fields[position].start else { return nil }
@@ -121,13 +121,13 @@ struct FastCSVRows {
         return value
     }
 
-    /// A required amount in `currency` (`CSVTable.money`).
+    /// A required amount in `currency` (`RecordRow.money`).
     func money(_ position: Int?, currency: CurrencyCode) throws(GiveUp) -> Money {
         guard let money = try optionalMoney(position, currency: currency) else { throw GiveUp() }
         return money
     }
 
-    /// An amount in `currency` (`CSVTable.money`), `nil` when absent: read from the field's bytes.
+    /// An amount in `currency` (`RecordRow.money`), `nil` when absent: read from the field's bytes.
     func optionalMoney(_ position: Int?, currency: CurrencyCode) throws(GiveUp) -> Money? {
         guard let field = field(position) else { return nil }
         guard let parsed = scanner.withBytes(field, { try? Money.parse(utf8: $0, currency: currency) }) else {
@@ -136,7 +136,7 @@ struct FastCSVRows {
         return parsed
     }
 
-    /// A whole number in `range` (`CSVTable.integer`), `nil` when absent.
+    /// A whole number in `range` (`RecordRow.integer`), `nil` when absent.
     func integer(_ position: Int?, range: ClosedRange<Int>) throws(GiveUp) -> Int? {
         guard let value = try decimal(position) else { return nil }
         guard value == value.rounded(), let number = Int(exactly: value), range.contains(number) else { throw GiveUp() }
@@ -156,7 +156,7 @@ struct FastCSVRows {
     /// Whether the field at `position` has a value.
     func has(_ position: Int?) -> Bool { field(position) != nil }
 
-    /// The flag `text` stands for (`CSVTable.boolean`), `nil` if none.
+    /// The flag `text` stands for (`RecordRow.boolean`), `nil` if none.
     static func boolean(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "1", "yes", "y", "t": true
@@ -208,14 +208,14 @@ struct FastCSVRows {
 }
 
 extension FastCSVRows {
-    /// An enumeration's case by its raw value or, failing that, the lower-cased one (`CSVTable.choice`).
+    /// An enumeration's case by its raw value or, failing that, the lower-cased one (`RecordRow.choice`).
     static func choice<E: RawRepresentable>(_ text: String) -> E? where E.RawValue == String {
         E(rawValue: text) ?? E(rawValue: text.lowercased())
     }
 }
 
 /// The values of an enumeration-like column met so far, by their bytes: a file names a handful, and matching the
-/// bytes is cheaper than making each row's text and parsing it (`CSVTable.choice`, `CSVTable.currency`). Only the
+/// bytes is cheaper than making each row's text and parsing it (`RecordRow.choice`, `RecordRow.currency`). Only the
 /// first `kept` are kept: a column with more (plan names, say) has the rest parsed row by row.
 struct KnownValues<Value> {
     private var known: [(bytes: [UInt8], value: Value)] = []
