@@ -21,9 +21,7 @@ public struct WorkspaceView: Sendable {
         let dataset = calculator.dataset
         self.dataset = dataset
         builtAt = now
-        var known = Set(Account.builtInAttributes)
-        for account in dataset.accounts { known.formUnion(account.attributes.keys) }
-        knownAttributes = known
+        knownAttributes = dataset.knownAttributes
         latestActivity = dataset.latestActivity
         self.health = HealthEngine(index: HealthIndex(calculator: calculator, settings: health), accounts: dataset.accounts)
     }

@@ -94,3 +94,13 @@ public struct Dataset: Sendable {
         return earliest
     }
 }
+
+extension Dataset {
+    /// The account attributes a segment filter or a breakdown may name: the built-in columns of accounts.csv and
+    /// every custom attribute some account has.
+    public var knownAttributes: Set<String> {
+        var known = Set(Account.builtInAttributes)
+        for account in accounts { known.formUnion(account.attributes.keys) }
+        return known
+    }
+}

@@ -3,7 +3,7 @@
 public enum IDOrder {
     /// Whether `x` sorts strictly before `y` byte by byte (the shorter first on a common prefix), eight bytes at a time.
     @inlinable @inline(__always)
-    public static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = Swift.min(x.count, y.count)
         guard common > 0 else { return x.count < y.count }
         let a = UnsafeRawPointer(x.baseAddress!)
@@ -34,7 +34,7 @@ public enum IDOrder {
     /// word first: ids of one kind share their start (`u_acc_000123_1`, `u_acc_000123_2`), so it tells most apart at
     /// once. For the readers' short ids and codes, where a library call would cost more than the comparison.
     @inlinable @inline(__always)
-    public static func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = x.count
         guard n == y.count else { return false }
         guard n >= 8 else {

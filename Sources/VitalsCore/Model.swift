@@ -39,7 +39,7 @@ public struct Account: Sendable, Equatable {
         }
     }
 
-    public static let builtInAttributes = ["account_id", "name", "created_at", "csm", "industry", "country", "referred_by"]
+    public static let builtInAttributes = RecordKind.accounts.columns.map(\.name)
 }
 
 /// How often a subscription bills.

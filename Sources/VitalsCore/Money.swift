@@ -48,7 +48,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `parse` of UTF-8 bytes, with no string made unless they are not an amount: for readers of large files.
-    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, currency: CurrencyCode) throws(ParseError) -> Money {
+    package static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, currency: CurrencyCode) throws(ParseError) -> Money {
         func text() -> String { String(decoding: bytes, as: UTF8.self) }
         let exponent = currency.minorUnitExponent
         var utf8 = bytes[...]

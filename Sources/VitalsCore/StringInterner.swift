@@ -92,7 +92,7 @@ public struct StringInterner: Sendable {
     }
 
     /// The index of `(tag, bytes)` (UTF-8), assigning the next one if it is new; a `String` is made only then.
-    public mutating func index(of bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32 {
+    package mutating func index(of bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32 {
         if slots.isEmpty, let index = indexInOrder(bytes, tag: tag) { return index }
         indexIfNeeded()
         let (found, slot, key) = probe(bytes, tag: tag)
@@ -106,7 +106,7 @@ public struct StringInterner: Sendable {
     }
 
     /// The index of `(tag, bytes)` if it was interned, else `nil`.
-    public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32? {
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0) -> Int32? {
         guard !slots.isEmpty else {
             if texts.count <= Self.runSearched {
                 return texts.indices.first { tags[$0] == tag && Self.sameBytes(texts[$0], bytes) }.map(Int32.init)
@@ -123,7 +123,7 @@ public struct StringInterner: Sendable {
     /// `find`, trying index `hint` first: a reader of a file that lists accounts in the order of accounts.csv finds
     /// the next one there, with no hashing and no probe of a large table. (The pairs are distinct, as `index(of:)`
     /// keeps them, so the hint's index is the one `find` gives.)
-    public func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0, hint: Int32) -> Int32? {
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>, tag: Int32 = 0, hint: Int32) -> Int32? {
         let k = Int(hint)
         if k >= 0 && k < texts.count && tags[k] == tag && StringInterner.sameBytes(texts[k], bytes) { return hint }
         return find(bytes, tag: tag)
@@ -148,7 +148,7 @@ public struct StringInterner: Sendable {
     }
 
     /// A 64-bit hash of the bytes (for sets of byte strings kept elsewhere).
-    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let key = key(bytes)
         return finalize((key.0 &* 0x9E37_79B9_7F4A_7C15) ^ key.1)
     }

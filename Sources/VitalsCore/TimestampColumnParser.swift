@@ -16,7 +16,7 @@ public struct TimestampColumnParser: Sendable {
 
     /// `Timestamp.parseCommonForm(bytes)`.
     @inlinable
-    public mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    package mutating func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         let n = b.count
         guard n == 10 || n == 20 else { return nil }
         let word = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: UInt64.self))

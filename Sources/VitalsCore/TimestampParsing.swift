@@ -26,7 +26,7 @@ extension Timestamp {
 
     /// Parses ISO 8601 from UTF-8 bytes (see `parse(_:)`).
     @inlinable
-    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
+    package static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
         if let common = parseCommonForm(bytes) { return common }
         return try parseGeneral(utf8: bytes)
     }
@@ -97,7 +97,7 @@ extension Timestamp {
     /// `nil` for anything else (including invalid dates), which the general parser then reads or rejects. Inlinable:
     /// the importers call it for every timestamp of tens of millions of rows.
     @inlinable @inline(__always)
-    public static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    package static func parseCommonForm(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         let n = b.count
         guard n == 10 || n == 20, b[4] == 0x2D, b[7] == 0x2D else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int { Int(b[i] &- 48) }

@@ -77,7 +77,7 @@ struct GoalsShowCommand: ParsableCommand {
             goals = try GoalsConfiguration.load(file: file).map { (nil, $0, false, nil) }
         }
 
-        let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        let known = dataset.knownAttributes
         let plan = GoalSeriesPlan(
             goals: goals.map(\.definition), dataStart: dataset.earliestActivity?.date, asOf: asOf, knownAttributes: known)
         let calculator = KPICalculator(dataset: dataset, settings: settings)

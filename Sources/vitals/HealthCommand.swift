@@ -55,7 +55,7 @@ struct HealthScoresCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(out.utf8))
             return
         }
-        let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        let known = dataset.knownAttributes
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
         let wanted = try band.map { text -> HealthBand in
             guard let b = HealthBand(rawValue: text) else { throw ValidationError("--band: '\(text)' is not red, yellow or green") }

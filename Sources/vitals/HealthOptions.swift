@@ -77,7 +77,7 @@ struct HealthOptions: ParsableArguments {
         let raw = try dataset(settings)
         let instant = at ?? Self.defaultInstant(raw)
         let tagged = TouchModel.tagged(raw, settings: configuration.health, at: instant)
-        let known = Set(Account.builtInAttributes).union(tagged.accounts.flatMap { $0.attributes.keys })
+        let known = tagged.knownAttributes
         for problem in configuration.unknownAttributes(known: known) {
             FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
         }

@@ -112,8 +112,7 @@ struct ReportCommand: ParsableCommand {
         let calculator = KPICalculator(
             dataset: consume dataset, settings: settings, touchTiers: health.health, at: Timestamp(last.adding(days: 1)))
         clock.step("tag touch tiers, index usage and revenue")
-        var known = Set(Account.builtInAttributes)
-        for account in calculator.dataset.accounts { known.formUnion(account.attributes.keys) }
+        let known = calculator.dataset.knownAttributes
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
         if let by, !known.contains(by) {
             throw Failure(description: "--by: unknown attribute '\(by)' (known: \(known.sorted().joined(separator: ", ")))")

@@ -20,7 +20,7 @@ extension HealthIndex {
     }
 
     /// Writes the components of `account` as of `t` into `out` (HealthComponent.count values, NaN when missing).
-    public func measure(_ account: AccountIndex, at t: Timestamp, into out: UnsafeMutableBufferPointer<Double>) {
+    package func measure(_ account: AccountIndex, at t: Timestamp, into out: UnsafeMutableBufferPointer<Double>) {
         let a = account.int
         let s = t.seconds
         let day = Int32(clamping: floorDiv(s, 86_400))

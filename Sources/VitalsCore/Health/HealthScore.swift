@@ -59,7 +59,7 @@ extension HealthModel {
     }
 
     /// The score alone, without allocating the parts (the hot path of scoring every account).
-    public func quickScore(_ values: UnsafeBufferPointer<Double>) -> Double? {
+    package func quickScore(_ values: UnsafeBufferPointer<Double>) -> Double? {
         var total = 0.0
         var weightWithData = 0.0
         for k in 0..<HealthComponent.count {

@@ -58,7 +58,7 @@ public struct LifetimeReport {
     /// signup_year, signup_quarter or signup_month; `nil` when `by` is nil.
     public static func segmenter(_ dataset: Dataset, by: String?) throws(LifetimeReportError) -> ((AccountIndex, AccountTenure?) -> String)? {
         guard let by else { return nil }
-        let known = Set(Account.builtInAttributes).union(dataset.accounts.flatMap { $0.attributes.keys })
+        let known = dataset.knownAttributes
         if !known.contains(by), let grain = ["signup_year": Grain.year, "signup_quarter": .quarter, "signup_month": .month][by] {
             // A customer's signup is its first paying instant (subscriptions) or, without a tenure, its first order.
             var firstOrder: [AccountIndex: Timestamp] = [:]

@@ -91,7 +91,7 @@ struct DashboardController: Sendable {
             let scoped = scores.filter { query.segment?.matches(view.dataset.accounts[$0.account.int]) ?? true }
             let risk = RevenueAtRisk.compute(scoped, engine: view.health, at: healthAt)
             overview.healthTiles = OverviewPage.healthTiles(scores: scoped, risk: risk, currency: report.currency, at: healthAt)
-            return overview.render(layout: layout(page, title: "Overview", section: .overview))
+            return overview.render()
         }
         return .html(layout(page, title: "Overview", section: .overview).render(body))
     }
@@ -116,7 +116,7 @@ struct DashboardController: Sendable {
                     drivers: drivers, accounts: view.dataset.accounts))
         }
         if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
-        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render(layout: layout(page, title: kpi.title, section: .overview))))
+        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render()))
     }
 
     func revenue(_ request: Request, _ context: VitalsContext) async throws -> Response {

@@ -101,7 +101,7 @@ struct KPIPage {
         }
     }
 
-    func render(layout: PageLayout) -> HTML {
+    func render() -> HTML {
         let q = query.queryString
         let labels = shownRows.map(\.period.label)
         let values = shownRows.map { Display.chartValue(kpi, $0[kpi], currency: currency) }

@@ -89,7 +89,7 @@ struct OverviewPage {
     }
 
     /// - Parameter standalone: for a report file: tiles are not links and there is no filter form.
-    func render(layout: PageLayout, standalone: Bool = false) -> HTML {
+    func render(standalone: Bool = false) -> HTML {
         let q = query.queryString
         let sections = groups.map { group -> HTML in
             let tiles = group.tiles.map { tile -> HTML in
