@@ -26,7 +26,7 @@ public actor HealthService {
     public typealias ConditionProvider = @Sendable (_ workspace: Int64, _ at: Timestamp) async throws -> [String: [ExternalCondition]]
 
     public let configuration: HealthConfiguration
-    package let store: Store
+    package let store: any VitalsStorage
     package nonisolated let cache: WorkspaceCache
     package nonisolated let clock: @Sendable () -> Timestamp
     package let dispatcher: WebhookDispatcher
@@ -36,7 +36,7 @@ public actor HealthService {
     private let logger: Logger
 
     public init(
-        store: Store, settings: ReportSettings, configuration: HealthConfiguration = HealthConfiguration(),
+        store: any VitalsStorage, settings: ReportSettings, configuration: HealthConfiguration = HealthConfiguration(),
         clock: @escaping @Sendable () -> Timestamp = { .now }, transport: any WebhookTransport = URLSessionTransport(),
         logger: Logger = Logger(label: "vitals.health")
     ) {

@@ -25,12 +25,12 @@ package final class IngestWriter: Sendable {
         var draining = false
     }
 
-    private let store: Store
+    private let store: any VitalsStorage
     private let journal: AppendJournal
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "vitals.ingest-writer")
 
-    package init(store: Store, journal: AppendJournal = AppendJournal()) {
+    package init(store: any VitalsStorage, journal: AppendJournal = AppendJournal()) {
         self.store = store
         self.journal = journal
     }

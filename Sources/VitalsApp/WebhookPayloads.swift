@@ -77,7 +77,7 @@ package enum WebhookPayloads {
 /// Delivers queued webhook bodies: signs each attempt, retries 5xx answers, 429, timeouts and connection failures
 /// with exponential back-off, and gives up on other 4xx answers or after the webhook's `max_attempts`.
 package struct WebhookDispatcher: Sendable {
-    package let store: Store
+    package let store: any VitalsStorage
     package let webhooks: [String: WebhookTarget]
     package let transport: any WebhookTransport
 

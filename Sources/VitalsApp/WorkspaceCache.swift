@@ -41,7 +41,7 @@ public struct WorkspaceView: Sendable {
 /// The dataset a view was built from is kept too. When the writes since are all saves of new usage events by this
 /// server (`AppendJournal`), the next view appends them to it; any other change loads the workspace from the store.
 package actor WorkspaceCache {
-    private let store: Store
+    private let store: any VitalsStorage
     private let settings: ReportSettings
     private let health: HealthSettings
     private let clock: @Sendable () -> Timestamp
@@ -128,7 +128,7 @@ package actor WorkspaceCache {
         return written
     }
 
-    package init(store: Store, settings: ReportSettings, health: HealthSettings = HealthSettings(),
+    package init(store: any VitalsStorage, settings: ReportSettings, health: HealthSettings = HealthSettings(),
          clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
         self.settings = settings

@@ -95,7 +95,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
 
     /// Appends an event given as raw UTF-8 fields, interning the user and event name without building strings for
     /// the ones already seen: the importer's fast path.
-    public mutating func append(
+    package mutating func append(
         id: UnsafeBufferPointer<UInt8>, account: AccountIndex, user: UnsafeBufferPointer<UInt8>,
         event: UnsafeBufferPointer<UInt8>, occurredAt: Timestamp, durationSeconds: Double?,
         properties: [String: String] = [:]
@@ -161,7 +161,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
     /// instant `times[k]`, duration `durations[k]` (NaN when absent) and the id bytes ending at `idEnds[k]` in
     /// `idBytes`. For a reader that decodes parts of a file in parallel into columns of its own.
     /// `ids` is `nil` for a reader that keeps no ids, which only an empty log or one without ids takes.
-    public mutating func append(
+    package mutating func append(
         accounts: UnsafeBufferPointer<Int32>, users: UnsafeBufferPointer<Int32>, userInterner other: StringInterner,
         names: UnsafeBufferPointer<Int32>, nameInterner otherNames: StringInterner, times: UnsafeBufferPointer<Int64>,
         durations: UnsafeBufferPointer<Double>, ids: (bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>)?
@@ -234,7 +234,7 @@ public struct UsageLog: Sendable, RandomAccessCollection, MutableCollection {
 
     /// Calls `body` with every id's UTF-8 bytes back to back and where each ends: event `i`'s id is
     /// `bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]`. No copy and no string per id, for writers of many events.
-    public func withIDBytes<R>(
+    package func withIDBytes<R>(
         _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int>) throws -> R
     ) rethrows -> R {
         requireIDs()

@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
 /// - Parameter health: the health service (`vitals serve` runs its schedule beside the server); by default one with
 ///   the default health settings and no alerts.
 public func buildApplication(
-    configuration: ServerConfiguration, store: Store, settings: ReportSettings,
+    configuration: ServerConfiguration, store: any VitalsStorage, settings: ReportSettings,
     health: HealthService? = nil, logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
 ) -> some ApplicationProtocol {
     let router = Router(context: VitalsContext.self)

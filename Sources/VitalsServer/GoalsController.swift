@@ -10,7 +10,7 @@ import VitalsStore
 /// Goal trees (KGI -> KSF -> KPI targets): read evaluated (scope read), created, edited and archived (scope admin),
 /// with each goal's history, the targets due for review and their review notes. docs/goals.md defines the fields.
 struct GoalsController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let cache: WorkspaceCache
     /// The largest goal body accepted.
     static let maxBodyBytes = 1 << 20

@@ -9,7 +9,7 @@ import VitalsStore
 /// The health, revenue-at-risk, alert, task and digest routes (`docs/health.md`, `docs/alerts.md`).
 struct HealthController: Sendable {
     let service: HealthService
-    let store: Store
+    let store: any VitalsStorage
     let clock: @Sendable () -> Timestamp
 
     func register(on group: RouterGroup<VitalsContext>) {
@@ -32,7 +32,7 @@ struct HealthController: Sendable {
             let status = q.get("status") ?? "all"
             guard ["open", "all"].contains(status) else { throw APIError.badRequest("status: '\(status)' is not open or all") }
             let alerts = try store.alerts(
-                workspace: grant.workspace, openOnly: status == "open", account: q.get("account").map { AccountID($0) },
+                workspace: grant.workspace, openOnly: status == "open", account: q.get("account").map { AccountID($0) }, since: nil,
                 limit: try int(q.get("limit"), "limit", 100, 1...1000), offset: try int(q.get("offset"), "offset", 0, 0...Int.max))
             return Response.json(HealthJSON.alerts(alerts))
         }

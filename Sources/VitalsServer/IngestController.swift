@@ -13,7 +13,7 @@ import VitalsStore
 /// one transaction (or a savepoint of one shared with concurrent requests: `IngestWriter`), and answered only once it
 /// is committed to disk, or not stored at all.
 struct IngestController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     /// Saves the records of concurrent requests in shared transactions (group commit).
     let writer: IngestWriter
     let cache: WorkspaceCache

@@ -12,7 +12,7 @@ import VitalsStore
 /// redelivery changes nothing); 400 for a bad, missing or stale signature and for a body that is not an event;
 /// 404 for an unknown workspace; 422 for an event that cannot be mapped (Stripe then retries it).
 struct StripeWebhookController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let cache: WorkspaceCache
     let settings: ReportSettings
     let maxBodyBytes: Int

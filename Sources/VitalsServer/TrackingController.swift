@@ -17,7 +17,7 @@ import VitalsStore
 /// 400 for a malformed message, 401 for a missing or unknown key, 403 for a read-only key. Otherwise it is stored in
 /// one transaction and answered 200 once durable.
 struct TrackingController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let cache: WorkspaceCache
 
     /// The clock for messages without a timestamp.

@@ -30,7 +30,7 @@ public struct VitalsContext: RequestContext {
 /// Checks `Authorization: Bearer <key>` (or `X-API-Key: <key>`) against the store's keys. A missing or wrong key is
 /// answered 401 here; the scope is checked by each route.
 struct APIKeyMiddleware: RouterMiddleware {
-    let store: Store
+    let store: any VitalsStorage
 
     func handle(
         _ request: Request, context: VitalsContext, next: (Request, VitalsContext) async throws -> Response

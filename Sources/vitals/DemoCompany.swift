@@ -99,7 +99,7 @@ enum DemoCompany {
 
     /// Generates about 2,000 accounts over three years ending today, if the workspace has no accounts yet.
     /// Returns the demo password (new each start, printed once).
-    static func prepare(store: Store, workspace: Int64, today: CivilDate, log: (String) -> Void) throws -> String {
+    static func prepare(store: any VitalsStorage, workspace: Int64, today: CivilDate, log: (String) -> Void) throws -> String {
         if try store.accounts(workspace: workspace).isEmpty {
             let started = Date()
             var options = GeneratorOptions()

@@ -65,7 +65,7 @@ struct ImportCommand: ParsableCommand {
         clock.step("load the files")
         let versionBefore = try store.dataVersion(workspace: workspace)
         let progress = Progress("writing")
-        let summary = try store.save(dataset, workspace: workspace) { progress.update($0, of: $1) }
+        let summary = try store.save(dataset, workspace: workspace, storedAccounts: nil) { progress.update($0, of: $1) }
         clock.step("write the records")
         // Into an empty workspace, the records just saved are the whole workspace: their snapshot lets the next
         // report or server start skip reading the rows. (Otherwise the next reader of the rows writes one.) The save
@@ -77,7 +77,7 @@ struct ImportCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         for (kind, rows) in summary.counts where rows > 0 { print("\(kind): \(rows)") }
         let rate = seconds > 0 ? Int(Double(summary.total) / seconds) : summary.total
-        print("imported \(summary.total) records into \(store.path) (workspace \(self.store.workspace)) in "
+        print("imported \(summary.total) records into \(store.location) (workspace \(self.store.workspace)) in "
             + String(format: "%.2f", seconds) + " s, \(rate) records/s")
     }
 }

@@ -17,7 +17,7 @@ struct StoreOptions: ParsableArguments {
     var path: String { db ?? ProcessInfo.processInfo.environment["VITALS_DB"] ?? Store.defaultPath }
 
     /// Opens the store and the workspace (creating it only if `create`).
-    func open(create: Bool) throws -> (store: Store, workspace: Int64) {
+    func open(create: Bool) throws -> (store: any VitalsStorage, workspace: Int64) {
         let store = try Store(path: path)
         return (store, try store.workspace(workspace, create: create))
     }

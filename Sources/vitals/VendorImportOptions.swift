@@ -40,7 +40,7 @@ struct VendorOptions: ParsableArguments {
     }
 
     /// Imports the vendor file `path` into the workspace: all or nothing.
-    func run(_ format: VendorFormat, path: String, store: Store, workspace: Int64, label: String, settings: ReportSettings) throws {
+    func run(_ format: VendorFormat, path: String, store: any VitalsStorage, workspace: Int64, label: String, settings: ReportSettings) throws {
         guard let bytes = FileManager.default.contents(atPath: path) else { throw Failure(description: "\(path): cannot be read") }
         let started = Date()
         let now = Timestamp(seconds: Int64(started.timeIntervalSince1970))
@@ -64,7 +64,7 @@ struct VendorOptions: ParsableArguments {
             let result = try store.applyStripe(changes, workspace: workspace, event: nil, source: "csv@\(now.seconds)", receivedAt: now)
             print("\(format.rawValue): \(result.customers) customers, \(result.subscriptions) subscriptions changed (\(result.versions) versions)")
         }
-        print("imported \(path) into \(store.path) (workspace \(label)) in " + String(format: "%.2f", Date().timeIntervalSince(started)) + " s")
+        print("imported \(path) into \(store.location) (workspace \(label)) in " + String(format: "%.2f", Date().timeIntervalSince(started)) + " s")
     }
 }
 

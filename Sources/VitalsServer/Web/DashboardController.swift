@@ -9,7 +9,7 @@ import VitalsStore
 /// The dashboard's pages. Each handler reads the person's workspace view, builds the page's model from the core,
 /// and renders it; the models are kept in the workspace cache until the next write, so a warm page is only a render.
 struct DashboardController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let cache: WorkspaceCache
     let now: @Sendable () -> Date
     var goalsController: GoalsController { GoalsController(store: store, cache: cache) }

@@ -10,7 +10,7 @@ import VitalsStore
 /// edited as its JSON definition (the format of `POST /api/v1/goals`, docs/goals.md); every problem is listed with
 /// its path, and nothing is stored until the whole definition is valid.
 struct GoalEditor: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let cache: WorkspaceCache
     let now: @Sendable () -> Date
 

@@ -12,7 +12,7 @@ import VitalsStore
 /// cookie (Secure when the request came over TLS). The sign-in form carries a CSRF token bound to a cookie
 /// (double submit); signed-in forms carry the session's own token.
 struct LoginController: Sendable {
-    let store: Store
+    let store: any VitalsStorage
     let secureCookies: Bool
     let now: @Sendable () -> Date
     static let sessionLifetime: TimeInterval = 14 * 86_400
@@ -20,7 +20,7 @@ struct LoginController: Sendable {
     /// Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
     let decoyHash: String
 
-    init(store: Store, secureCookies: Bool, now: @escaping @Sendable () -> Date) {
+    init(store: any VitalsStorage, secureCookies: Bool, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.secureCookies = secureCookies
         self.now = now

@@ -9,7 +9,7 @@ import VitalsStore
 /// Lets a request to a dashboard page through only with a live session cookie; otherwise redirects to the sign-in
 /// page, remembering where the person was going.
 struct SessionMiddleware: RouterMiddleware {
-    let store: Store
+    let store: any VitalsStorage
     let now: @Sendable () -> Date
 
     static let cookie = "vitals_session"

@@ -36,17 +36,6 @@ extension Schema {
 extension Store {
     public static let snapshotPartSize = 64 << 20
 
-    /// A workspace's records as loaded, and where they came from.
-    public struct LoadedDataset: Sendable {
-        public var dataset: Dataset
-        /// The workspace's `dataVersion` the records are as of.
-        public var dataVersion: Int64
-        /// Whether they came from the snapshot (else from the rows, and a fresh snapshot would speed the next load).
-        public var fromSnapshot: Bool
-        /// The row ids of `dataset.accounts`, in the same order (what `accountRowIDs(workspace:)` gives).
-        public var accountRows: [Int64]
-    }
-
     /// Everything `workspace` holds: from its snapshot when that is current, else from the rows (`rowDataset`), in
     /// one read transaction either way. The usage events come without their ids (`UsageLog.hasIDs`): nothing computed
     /// needs them, and they would be a third of the events' memory.
@@ -74,8 +63,14 @@ extension Store {
     /// written so far are then unreadable leftovers that the next snapshot replaces.
     /// - Parameter partSize: the most bytes one row holds (tests make it small to exercise several parts).
     @discardableResult
+    public func writeSnapshot(_ dataset: Dataset, workspace: Int64, dataVersion: Int64) throws(StoreError) -> Bool {
+        try writeSnapshot(dataset, workspace: workspace, dataVersion: dataVersion, partSize: Store.snapshotPartSize)
+    }
+
+    /// `writeSnapshot` with parts of at most `partSize` bytes (tests make it small to exercise several parts).
+    @discardableResult
     public func writeSnapshot(
-        _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int = Store.snapshotPartSize
+        _ dataset: Dataset, workspace: Int64, dataVersion: Int64, partSize: Int
     ) throws(StoreError) -> Bool {
         let (bytes, boundaries) = DatasetSnapshot.encodeWithBoundaries(dataset)
         /// Runs `body` in a transaction of its own, committed if it returns true.
@@ -157,14 +152,6 @@ extension Store {
             try db.execute(sql: "PRAGMA secure_delete = FAST")
             defer { try? db.execute(sql: "PRAGMA secure_delete = \(previous == 0 ? "OFF" : previous == 2 ? "FAST" : "ON")") }
             return try body(db)
-        }
-    }
-
-    /// Drops `workspace`'s snapshot (the records are then read from the rows until a new one is written).
-    public func dropSnapshot(workspace: Int64) throws(StoreError) {
-        try write("dropping the dataset snapshot") { db in
-            try db.execute(sql: "DELETE FROM dataset_snapshot WHERE workspace_id = ?", arguments: [workspace])
-            try db.execute(sql: "DELETE FROM dataset_snapshot_part WHERE workspace_id = ?", arguments: [workspace])
         }
     }
 

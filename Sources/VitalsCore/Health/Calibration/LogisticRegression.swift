@@ -14,7 +14,7 @@ public enum LogisticRegression {
     }
 
     /// Fits on `rows` rows of `features` columns stored row by row in `x` (`x[i * features + j]`), labels `y` 0 or 1.
-    public static func fit(
+    package static func fit(
         x: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<UInt8>, features: Int, lambda: Double,
         maxIterations: Int = 25, tolerance: Double = 1e-8
     ) -> Fit {

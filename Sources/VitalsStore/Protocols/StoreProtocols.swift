@@ -1,0 +1,157 @@
+import Foundation
+import VitalsCore
+
+/// The workspaces and their records (docs/store.md): what imports and the HTTP API write and every report reads.
+///
+/// The SQLite store (`Store`) implements this and the other store protocols; the application, the server and the
+/// command line see only the protocols (`VitalsStorage`, with the connectors' `ConnectorStore`), so that another engine can stand behind them. One test
+/// suite (`StoreConformanceTests`) checks every implementation against them.
+public protocol RecordStore: Sendable {
+    /// Where the store is, for messages: a file's path, a database's address without its password.
+    var location: String { get }
+    /// The id of the workspace named `slug`, made if `create` and there is none.
+    func workspace(_ slug: String, create: Bool) throws(StoreError) -> Int64
+    func workspaceIDs() throws(StoreError) -> [Int64]
+    func workspaceSlug(_ id: Int64) throws(StoreError) -> String
+    /// A number that grows with every write to a workspace's records.
+    func dataVersion(workspace: Int64) throws(StoreError) -> Int64
+
+    /// Everything the workspace holds, and the data version it is as of.
+    func load(workspace: Int64) throws(StoreError) -> LoadedDataset
+    func dataset(workspace: Int64) throws(StoreError) -> Dataset
+    func accounts(workspace: Int64) throws(StoreError) -> [Account]
+    func accountRowIDs(workspace: Int64) throws(StoreError) -> [Int64]
+    func ratedCurrencies(workspace: Int64) throws(StoreError) -> Set<CurrencyCode>
+    /// Keeps `dataset` as the fast-load form of the workspace's records at `dataVersion`; false when the records
+    /// moved on meanwhile.
+    @discardableResult
+    func writeSnapshot(_ dataset: Dataset, workspace: Int64, dataVersion: Int64) throws(StoreError) -> Bool
+
+    /// Upserts the records of `dataset` in one transaction (an import).
+    func save(
+        _ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]?, progress: ((_ written: Int, _ total: Int) -> Void)?
+    ) throws(StoreError) -> SaveSummary
+    /// Saves several requests' records together (group commit), each whole or not at all.
+    func save(_ requests: [SaveRequest]) -> [Result<SaveSummary, StoreError>]
+    /// Deletes one record by its id; nil for a kind named by several fields.
+    func delete(kind: RecordKind, id: String, workspace: Int64) throws(StoreError) -> Int?
+    func delete(kind: RecordKind, fields: [String: String], workspace: Int64) throws(StoreError) -> Int
+}
+
+extension RecordStore {
+    public func workspace(_ slug: String) throws(StoreError) -> Int64 { try workspace(slug, create: true) }
+
+    public func save(_ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]? = nil) throws(StoreError) -> SaveSummary {
+        try save(dataset, workspace: workspace, storedAccounts: storedAccounts, progress: nil)
+    }
+}
+
+/// Who may use a workspace: people who sign in to the dashboard, their sessions, and API keys.
+public protocol AccessStore: Sendable {
+    func createKey(workspace: Int64, scope: APIScope, at now: Date) throws(StoreError) -> String
+    func grant(forKey key: String) throws(StoreError) -> APIGrant?
+    func createUser(workspace: Int64, email: String, name: String, passwordHash: String, at now: Date) throws(StoreError) -> Int64
+    func setPassword(email: String, passwordHash: String) throws(StoreError) -> Bool
+    func userForSignIn(email: String) throws(StoreError) -> (user: User, passwordHash: String)?
+    func hasUsers(workspace: Int64) throws(StoreError) -> Bool
+    func createSession(user: Int64, at now: Date, lifetime: TimeInterval) throws(StoreError) -> String
+    func session(token: String, at now: Date) throws(StoreError) -> UserSession?
+    func endSession(token: String) throws(StoreError)
+}
+
+/// Goals (KGI -> KSF -> KPI targets) with their history and reviews (docs/goals.md).
+public protocol GoalStore: Sendable {
+    func goals(workspace: Int64, includeArchived: Bool) throws(GoalStoreError) -> [StoredGoal]
+    func goal(_ id: Int64, workspace: Int64) throws(GoalStoreError) -> StoredGoal?
+    func createGoal(_ definition: GoalDefinition, workspace: Int64, actor: String, at now: Timestamp) throws(GoalStoreError) -> StoredGoal
+    func updateGoal(_ id: Int64, _ definition: GoalDefinition, workspace: Int64, actor: String, at now: Timestamp)
+        throws(GoalStoreError) -> StoredGoal
+    func upsertGoal(_ definition: GoalDefinition, workspace: Int64, actor: String, at now: Timestamp)
+        throws(GoalStoreError) -> (goal: StoredGoal, created: Bool)
+    func setArchived(_ id: Int64, _ archived: Bool, workspace: Int64, actor: String, at now: Timestamp)
+        throws(GoalStoreError) -> StoredGoal
+    func goalHistory(_ id: Int64, workspace: Int64) throws(GoalStoreError) -> [GoalChange]
+    func addReview(targetID: Int64, workspace: Int64, reviewer: String, note: String, at now: Timestamp)
+        throws(GoalStoreError) -> TargetReview
+    func reviews(targetID: Int64, workspace: Int64) throws(GoalStoreError) -> [TargetReview]
+    func latestReviews(workspace: Int64) throws(GoalStoreError) -> [Int64: TargetReview]
+    func seedGoals(
+        _ goals: [GoalDefinition], reviews: [TargetReviewSeed], workspace: Int64, actor: String, at now: Timestamp
+    ) throws(GoalStoreError) -> [StoredGoal]
+}
+
+extension GoalStore {
+    public func goals(workspace: Int64) throws(GoalStoreError) -> [StoredGoal] {
+        try goals(workspace: workspace, includeArchived: false)
+    }
+}
+
+/// What the health service keeps (docs/health.md, docs/alerts.md): daily scores, alerts, playbook tasks, digests and
+/// the webhook deliveries of all of them.
+public protocol HealthStore: Sendable {
+    func saveHealth(_ records: [HealthRecord], workspace: Int64) throws(StoreError) -> Int
+    func healthHistory(workspace: Int64, account: AccountID, from: CivilDate?) throws(StoreError) -> [HealthRecord]
+    func healthDays(workspace: Int64, limit: Int) throws(StoreError) -> [CivilDate]
+
+    func openAlertKeys(workspace: Int64) throws(StoreError) -> Set<AlertKey>
+    /// Records one evaluation at once: the alerts fired and cleared, the tasks and the deliveries they make.
+    func recordEvaluation(
+        workspace: Int64, at now: Timestamp, fired: [NewAlert], cleared: [AlertKey], tasks: [NewTask],
+        deliveries: (StoredAlert) -> [NewDelivery]
+    ) throws(StoreError) -> RecordedEvaluation
+    func alerts(workspace: Int64, openOnly: Bool, account: AccountID?, since: Timestamp?, limit: Int, offset: Int)
+        throws(StoreError) -> [StoredAlert]
+
+    func tasks(workspace: Int64, owner: String?, status: TaskStatus?, account: AccountID?, limit: Int)
+        throws(StoreError) -> [StoredTask]
+    func closeTask(workspace: Int64, id: Int64, status: TaskStatus, by: String, note: String?, at now: Timestamp)
+        throws(StoreError) -> TaskClosing
+
+    func saveDigest(
+        workspace: Int64, grain: Grain, period: Period, at now: Timestamp, body: String, text: String,
+        deliveries: (Int64) -> [NewDelivery]
+    ) throws(StoreError) -> StoredDigest?
+    func digests(workspace: Int64, limit: Int) throws(StoreError) -> [StoredDigest]
+
+    func dueDeliveries(at now: Timestamp, limit: Int) throws(StoreError) -> [StoredDelivery]
+    func nextDeliveryAttempt() throws(StoreError) -> Timestamp?
+    func deliveries(workspace: Int64, limit: Int) throws(StoreError) -> [StoredDelivery]
+    func recordAttempt(_ id: Int64, at now: Timestamp, outcome: DeliveryOutcome) throws(StoreError)
+}
+
+extension HealthStore {
+    public func healthHistory(workspace: Int64, account: AccountID) throws(StoreError) -> [HealthRecord] {
+        try healthHistory(workspace: workspace, account: account, from: nil)
+    }
+
+    public func healthDays(workspace: Int64) throws(StoreError) -> [CivilDate] { try healthDays(workspace: workspace, limit: 30) }
+
+    public func alerts(
+        workspace: Int64, openOnly: Bool = false, account: AccountID? = nil, since: Timestamp? = nil, limit: Int = 100
+    ) throws(StoreError) -> [StoredAlert] {
+        try alerts(workspace: workspace, openOnly: openOnly, account: account, since: since, limit: limit, offset: 0)
+    }
+
+    public func tasks(
+        workspace: Int64, owner: String? = nil, status: TaskStatus? = nil, account: AccountID? = nil
+    ) throws(StoreError) -> [StoredTask] {
+        try tasks(workspace: workspace, owner: owner, status: status, account: account, limit: 500)
+    }
+
+    public func closeTask(
+        workspace: Int64, id: Int64, status: TaskStatus, by: String, at now: Timestamp
+    ) throws(StoreError) -> TaskClosing {
+        try closeTask(workspace: workspace, id: id, status: status, by: by, note: nil, at: now)
+    }
+
+    public func digests(workspace: Int64) throws(StoreError) -> [StoredDigest] { try digests(workspace: workspace, limit: 20) }
+    public func dueDeliveries(at now: Timestamp) throws(StoreError) -> [StoredDelivery] { try dueDeliveries(at: now, limit: 100) }
+    public func deliveries(workspace: Int64) throws(StoreError) -> [StoredDelivery] { try deliveries(workspace: workspace, limit: 100) }
+}
+
+/// The store protocols of this module together.
+public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore
+
+extension Store: RecordStore, AccessStore, GoalStore, HealthStore {
+    public var location: String { path }
+}
