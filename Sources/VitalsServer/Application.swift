@@ -34,6 +34,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: FormQueryMiddleware())
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/api/v1/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }
     let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }

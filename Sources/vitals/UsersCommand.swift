@@ -39,9 +39,10 @@ struct UsersCommand: ParsableCommand {
         }
 
         func run() throws {
-            guard let password = readLine(strippingNewline: true), password.count >= 8 else {
-                throw Failure(description: "give a password of at least 8 characters on standard input")
+            guard let password = readLine(strippingNewline: true) else {
+                throw Failure(description: "give the password on standard input (one line)")
             }
+            if let problem = Passwords.problem(password) { throw Failure(description: problem) }
             let (opened, workspace) = try store.open(create: true)
             try opened.createUser(workspace: workspace, email: email, name: name, passwordHash: Passwords.hash(password), at: Date())
             print("added \(email.lowercased()) to workspace \(store.workspace)")

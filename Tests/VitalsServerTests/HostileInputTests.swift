@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VitalsCore
-import VitalsServer
+@testable import VitalsServer
 import VitalsApp
 import VitalsConnectors
 import VitalsFormats
@@ -150,5 +150,75 @@ import VitalsStore
             }
         }
         #expect(try f.store.dataset(workspace: f.a).index(of: "c") == nil)
+    }
+}
+
+/// Defects 4, 5, 8 and 9 of the security probe.
+@Suite struct HostileFormTests {
+    /// Defect 4: the formula guard was skipped for any value with a comma, quote or line break, and a leading tab or
+    /// carriage return was not guarded at all.
+    @Test func downloadsNeutraliseFormulasWhateverElseTheValueHolds() {
+        #expect(DataTable.field(#"=HYPERLINK("http://evil.example","Open")"#) == #""'=HYPERLINK(""http://evil.example"",""Open"")""#)
+        #expect(DataTable.field("=1+2") == "'=1+2")
+        #expect(DataTable.field("\t=1+2") == "'\t=1+2")
+        #expect(DataTable.field("\r=1") == "\"'\r=1\"")
+        #expect(DataTable.field("@SUM(A1)") == "'@SUM(A1)")
+        #expect(DataTable.field("-12.5") == "-12.5")
+        #expect(DataTable.field("-cmd") == "'-cmd")
+        #expect(DataTable.field("Acme, Inc.") == "\"Acme, Inc.\"")
+    }
+
+    /// Defect 5: `/<TAB>/evil.example` was taken as a same-site path; browsers read it as `//evil.example`.
+    @Test func signInSendsPeopleOnlyToPathsOfThisSite() {
+        #expect(LoginController.safeNext("/\t/evil.example") == "/")
+        #expect(LoginController.safeNext("/\n/evil.example") == "/")
+        #expect(LoginController.safeNext("//evil.example") == "/")
+        #expect(LoginController.safeNext("/\\evil.example") == "/")
+        #expect(LoginController.safeNext("https://evil.example") == "/")
+        #expect(LoginController.safeNext("/accounts?segment=csm%3Dana") == "/accounts?segment=csm%3Dana")
+    }
+
+    /// Defect 9: weak passwords were accepted, and bcrypt ignores what follows the 72nd byte.
+    @Test func passwordsAreLongEnoughAndNoLongerThanBcryptReads() {
+        #expect(Passwords.problem("aaaaaaaaaa") == "a password must not be one character repeated")
+        #expect(Passwords.problem(String(repeating: " ", count: 12)) == "a password must not be only spaces")
+        #expect(Passwords.problem("1234567890") == "a password must not be a run of neighbouring characters")
+        #expect(Passwords.problem("short1") == "a password needs at least 10 characters")
+        #expect(Passwords.problem(String(repeating: "ab", count: 37)) == "a password may have at most 72 bytes (UTF-8)")
+        #expect(Passwords.problem("correct horse battery") == nil)
+        #expect(Passwords.problem(String(repeating: "ab", count: 36)) == nil)
+    }
+
+    /// Defect 8: forms send spaces as `+`, which reached the segment parser as is; a literal plus is `%2B`.
+    @Test func aFormsPlusIsASpaceInQueriesOfPagesAndTheAPI() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-01&segment=industry+in+(Retail,+Media)", method: .get, headers: headers(f.readA)) {
+                response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                #expect(String(buffer: response.body).contains(#""segment":"industry in (Retail, Media)""#))
+            }
+            // Only Retail: a (100) of the two accounts.
+            try await client.execute(uri: "/api/v1/kpis?from=2024-01&to=2024-01&segment=industry+%3D+Retail", method: .get, headers: headers(f.readA)) {
+                response in
+                let mrr = try periods(response.body).map { $0["mrr"] as? Double }
+                #expect(mrr == [100])
+            }
+        }
+    }
+
+    /// Defect 9: a NUL byte was accepted in ids, and the JSON API's messages spoke of CSV files.
+    @Test func idsWithControlCharactersAreRefusedAndAPIMessagesSpeakOfTheWorkspace() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            let body = #"[{"ticket_id":"t\u0000x","account_id":"a","opened_at":"2024-02-03"},{"ticket_id":"t2","account_id":"zz","opened_at":"2024-02-03"}]"#
+            try await client.execute(uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .unprocessableContent)
+                let message = String(buffer: response.body)
+                #expect(message.contains("tickets[0].ticket_id: must not contain control characters"))
+                #expect(message.contains("tickets[1].account_id: unknown account 'zz' (not in this workspace)"))
+                #expect(!message.contains(".csv"))
+            }
+        }
     }
 }

@@ -140,6 +140,15 @@ struct RecordReader {
     /// Records the first line of `id` in `file`; a repeated id is an error naming that line.
     /// Checks that `id` is not repeated in the file. Accounts are checked at once (a repeated account must not take
     /// an index); other files' ids are checked together once the file is read, which is much faster for millions.
+    mutating func uniqueID<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
+        // A NUL or another control character in an id would be cut or misread by the tools ids go on to.
+        if id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            table.fail(column, "must not contain control characters")
+            return
+        }
+        unique(id, column: column, &table)
+    }
+
     mutating func unique<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
         guard !id.isEmpty else { return }
         guard table.file == "accounts.csv" else {
@@ -168,7 +177,7 @@ struct RecordReader {
         case .some(.none):
             let raw = table.text(at: position) ?? ""
             if accountsDeclared {
-                table.fail(column, "unknown account '\(raw)' (not in accounts.csv)")
+                table.fail(column, "unknown account '\(raw)' (" + (elementNumbered ? "not in this workspace)" : "not in accounts.csv)"))
                 return nil
             }
             return add(Account(id: AccountID(raw), name: raw))
@@ -227,7 +236,11 @@ struct RecordReader {
     mutating func convertible<Row: RecordRow>(_ currency: CurrencyCode?, _ table: inout Row, column: String = "currency") -> CurrencyCode? {
         guard let currency else { return nil }
         guard isConvertible(currency) else {
-            table.fail(column, "no rate for \(currency) in fx_rates.csv (the reporting currency is \(reportingCurrency))")
+            table.fail(
+                column,
+                elementNumbered
+                    ? "no rate for \(currency) in this workspace (the reporting currency is \(reportingCurrency); send its rates to /api/v1/fx_rates)"
+                    : "no rate for \(currency) in fx_rates.csv (the reporting currency is \(reportingCurrency))")
             return nil
         }
         return currency
@@ -262,7 +275,7 @@ struct RecordReader {
 
     mutating func readAccount<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("account_id")
-        unique(id, column: "account_id", &t)
+        uniqueID(id, column: "account_id", &t)
         let name = t.required("name")
         let createdAt = t.timestamp("created_at")
         guard !t.rowFailed else { return }
@@ -289,6 +302,9 @@ struct RecordReader {
 
     mutating func readSubscription<Row: RecordRow>(_ t: inout Row) {
         let id = SubscriptionID(t.required("subscription_id"))
+        if id.rawValue.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            t.fail("subscription_id", "must not contain control characters")
+        }
         let account = account(&t)
         let product = t.required("product")
         let currency = convertible(t.currency(), &t)
@@ -345,7 +361,7 @@ struct RecordReader {
 
     mutating func readOrder<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("order_id")
-        unique(id, column: "order_id", &t)
+        uniqueID(id, column: "order_id", &t)
         let account = account(&t)
         let at = t.timestamp("ordered_at", required: true)
         let amount = t.money("amount", currency: convertible(t.currency(), &t))
@@ -355,7 +371,7 @@ struct RecordReader {
 
     mutating func readTrial<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("trial_id")
-        unique(id, column: "trial_id", &t)
+        uniqueID(id, column: "trial_id", &t)
         let account = account(&t)
         let started = t.timestamp("started_at", required: true)
         let ends = t.timestamp("ends_at", required: true)
@@ -381,7 +397,7 @@ struct RecordReader {
     mutating func readSurveyResponse<Row: RecordRow>(_ t: inout Row) {
         let c = surveyColumns!
         let id = t.required("response_id", at: c.id)
-        unique(id, column: "response_id", &t)
+        uniqueID(id, column: "response_id", &t)
         let account = account(&t, at: c.account, column: "account_id")
         let survey: SurveyKind? = t.choice("survey", at: c.survey)
         let score = t.decimal("score", at: c.score, required: true)
@@ -402,7 +418,7 @@ struct RecordReader {
     mutating func readTicket<Row: RecordRow>(_ t: inout Row) {
         let c = ticketColumns!
         let id = t.required("ticket_id", at: c.id)
-        unique(id, column: "ticket_id", &t)
+        uniqueID(id, column: "ticket_id", &t)
         let account = account(&t, at: c.account, column: "account_id")
         let opened = t.timestamp("opened_at", at: c.openedAt, required: true)
         let resolved = t.timestamp("resolved_at", at: c.resolvedAt)
@@ -497,7 +513,7 @@ struct RecordReader {
 
     mutating func readLead<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("lead_id")
-        unique(id, column: "lead_id", &t)
+        uniqueID(id, column: "lead_id", &t)
         let account = account(&t, required: false)
         let source: LeadSource? = t.choice("source")
         let created = t.timestamp("created_at", required: true)
@@ -515,7 +531,7 @@ struct RecordReader {
 
     mutating func readSuccessGoal<Row: RecordRow>(_ t: inout Row) {
         let id = t.required("goal_id")
-        unique(id, column: "goal_id", &t)
+        uniqueID(id, column: "goal_id", &t)
         let account = account(&t)
         let name = t.required("name")
         let target = t.timestamp("target_date")

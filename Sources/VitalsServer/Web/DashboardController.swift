@@ -61,7 +61,7 @@ struct DashboardController: Sendable {
     /// The report behind the overview, KPI and revenue pages: the shown periods and the one before, for the segment.
     func report(_ page: Page) async throws -> KPIReport {
         let query = page.query
-        return try await cache.derived(page.session.user.workspace, key: "report|\(query.queryString)") { view in
+        return try await cache.derived(page.session.user.workspace, key: "report|\(query.cacheKey)") { view in
             view.calculator.report(ReportScope(periods: query.periodsWithPrevious, segment: query.segment))
         }
     }
@@ -85,7 +85,7 @@ struct DashboardController: Sendable {
         let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.status)" }.joined(separator: ",")
         let scores = try await healthScores(page)
         let healthAt = page.healthAt
-        let body = try await cache.derived(workspace, key: "overview|\(query.queryString)|\(badgeKey)|\(healthAt.seconds)") { view -> HTML in
+        let body = try await cache.derived(workspace, key: "overview|\(query.cacheKey)|\(badgeKey)|\(healthAt.seconds)") { view -> HTML in
             let inScope = query.segment.map { s in view.dataset.accounts.lazy.filter { s.matches($0) }.count } ?? view.dataset.accounts.count
             var overview = OverviewPage(report: report, query: query, accountsInScope: inScope, targets: targets)
             let scoped = scores.filter { query.segment?.matches(view.dataset.accounts[$0.account.int]) ?? true }
@@ -106,7 +106,7 @@ struct DashboardController: Sendable {
         let query = page.query
         let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
         let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
-        let model = try await cache.derived(workspace, key: "kpi|\(kpi.id)|\(by ?? "")|\(query.queryString)") { view -> KPIPageModel in
+        let model = try await cache.derived(workspace, key: "kpi|\(kpi.id)|\(by ?? "")|\(query.cacheKey)") { view -> KPIPageModel in
             let include = Self.includer(query.segment, view)
             let groups = by.map { view.calculator.reports(ReportScope(periods: [query.current], segment: query.segment), by: $0) } ?? []
             let drivers = KPIDrivers.drivers(of: kpi, in: query.current, calculator: view.calculator, include: include)
@@ -127,7 +127,7 @@ struct DashboardController: Sendable {
         let asOf = page.asOf
         let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
         let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
-        let model = try await cache.derived(workspace, key: "revenue|\(by ?? "")|\(query.queryString)|\(asOf.seconds)") { view in
+        let model = try await cache.derived(workspace, key: "revenue|\(by ?? "")|\(query.cacheKey)|\(asOf.seconds)") { view in
             RevenuePageModel(page: RevenuePage.build(view: view, query: query, report: report, asOf: asOf, by: by))
         }
         if let response = try csv(page, name: "revenue", tables: { model.page.tables() }) { return response }

@@ -83,6 +83,10 @@ struct DashboardQuery {
         ])
     }
 
+    /// What a page built from this query is cached under: its query string, and what was wrong with the request (a
+    /// bad segment leaves no trace in the query string, but its warning is on the page).
+    var cacheKey: String { queryString + "|" + (problem ?? "") }
+
     /// The filter form shown at the top of dashboard pages.
     func form(action: String, extra: [(String, String)] = []) -> HTML {
         let options = Self.grains.map { g -> HTML in

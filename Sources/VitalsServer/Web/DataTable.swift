@@ -56,12 +56,15 @@ struct DataTable {
         return out
     }
 
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-            // A leading =, +, - or @ would be run as a formula by spreadsheets; neutralise it unless it is a number.
-            if let first = s.first, "=+@".contains(first) || first == "-" && Double(s) == nil { return "'" + s }
-            return s
+    static func field(_ value: String) -> String {
+        var s = value
+        // A leading =, +, -, @, tab or carriage return makes a spreadsheet read the cell as a formula (OWASP, "CSV
+        // injection"): neutralised with a leading ' unless the value is a plain number. Checked before quoting, so
+        // that a value with a comma or quote is guarded too.
+        if let first = s.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) || first == "-" && Double(s) == nil {
+            s = "'" + s
         }
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -55,7 +55,9 @@ struct LoginController: Sendable {
         }
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
-        let found = try store.userForSignIn(email: email)
+        // No stored password is longer than bcrypt reads (`Passwords.problem`): a longer one cannot be right, and
+        // must not match on its first 72 bytes.
+        let found = password.utf8.count <= Passwords.maximumBytes ? try store.userForSignIn(email: email) : nil
         let hash = found?.passwordHash ?? decoyHash
         // bcrypt is slow by design: run it off the event loop.
         let valid = await withCheckedContinuation { continuation in
@@ -82,9 +84,13 @@ struct LoginController: Sendable {
         return "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Lax" + (tls ? "; Secure" : "")
     }
 
-    /// Only same-site paths: an absolute URL or `//host` would send the person elsewhere after signing in.
+    /// Only same-site paths: an absolute URL or `//host` would send the person elsewhere after signing in, and so
+    /// would `/<TAB>/host`, which browsers read as `//host` once they drop the control character; a backslash is a
+    /// slash to some of them.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
+        else { return "/" }
         return next
     }
 
@@ -132,5 +138,30 @@ struct LoginController: Sendable {
 
 /// Passwords are hashed with bcrypt (cost 12) for the store.
 public enum Passwords {
+    /// bcrypt reads at most this many bytes of a password and ignores the rest, so a longer one is refused rather
+    /// than cut short (two passwords that share their first 72 bytes would both sign in).
+    public static let maximumBytes = 72
+    public static let minimumCharacters = 10
+
     public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: 12) }
+
+    /// Runs of neighbouring characters: the alphabet, the digits (1234567890 as typed), the keyboard's rows.
+    private static let runs = ["abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiopasdfghjklzxcvbnm"]
+
+    /// What is wrong with `password` as a new password, or nil when it will do: at least 10 characters, at most 72
+    /// bytes, not only spaces, not one character repeated, and more than a run of neighbouring characters
+    /// (`abcdefghij`, `1234567890`), after NIST SP 800-63B, 5.1.1.2.
+    public static func problem(_ password: String) -> String? {
+        let scalars = Array(password.unicodeScalars)
+        if password.count < minimumCharacters { return "a password needs at least \(minimumCharacters) characters" }
+        if password.utf8.count > maximumBytes { return "a password may have at most \(maximumBytes) bytes (UTF-8)" }
+        if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "a password may not hold control characters" }
+        if password.allSatisfy(\.isWhitespace) { return "a password must not be only spaces" }
+        if Set(scalars).count == 1 { return "a password must not be one character repeated" }
+        let lowered = password.lowercased()
+        if runs.contains(where: { $0.contains(lowered) || String($0.reversed()).contains(lowered) }) {
+            return "a password must not be a run of neighbouring characters"
+        }
+        return nil
+    }
 }
