@@ -13,6 +13,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.seconds < rhs.seconds }
 
+    /// The years a record's instants may fall in (docs/data-format.md, "Limits"): every period count, every span and
+    /// every sum of seconds over them then fits, and no date typed as "forever" (9999-12-31) stretches a report.
+    public static let supportedYears = 1900...2199
+    /// `supportedYears` as instants: 1900-01-01T00:00:00Z up to, not including, 2200-01-01T00:00:00Z.
+    public static let supported = Timestamp(year: 1900, month: 1, day: 1).seconds..<Timestamp(year: 2200, month: 1, day: 1).seconds
+
+    /// The instant `seconds` after the epoch, or nil outside `supported` (for instants from other systems' integers).
+    public init?(checkedSeconds seconds: Int64) {
+        guard Timestamp.supported.contains(seconds) else { return nil }
+        self.init(seconds: seconds)
+    }
+
     public static let distantPast = Timestamp(seconds: Int64.min / 2)
     public static let distantFuture = Timestamp(seconds: Int64.max / 2)
 

@@ -3,6 +3,7 @@ extension Timestamp {
         case malformed(String)
         case invalidDate(String)
         case missingOffset(String)
+        case outOfRange(String)
 
         public var description: String {
             switch self {
@@ -11,6 +12,8 @@ extension Timestamp {
             case .invalidDate(let text): "'\(text)' is not a real calendar date or time"
             case .missingOffset(let text):
                 "'\(text)' has a time but no UTC offset (add Z or +hh:mm)"
+            case .outOfRange(let text):
+                "'\(text)' is outside the years \(Timestamp.supportedYears.lowerBound)-\(Timestamp.supportedYears.upperBound) that records may fall in"
             }
         }
     }
@@ -57,6 +60,7 @@ extension Timestamp {
         }
         let date = CivilDate(year: year, month: month, day: day)
         guard date.isValid else { throw .invalidDate(String(text)) }
+        guard supportedYears.contains(year) else { throw .outOfRange(String(text)) }
         var seconds = Int64(date.daysSinceEpoch) * 86_400
         if i == bytes.count { return Timestamp(seconds: seconds) }
         guard expect("T") || expect("t") || expect(" ") else { throw .malformed(String(text)) }
@@ -105,7 +109,9 @@ extension Timestamp {
         let bad = (digit(0) + 6) | (digit(1) + 6) | (digit(2) + 6) | (digit(3) + 6) | (digit(5) + 6) | (digit(6) + 6)
         let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
         let month = digit(5) * 10 + digit(6)
-        guard bad & ~0xF == 0, month >= 1, month <= 12, let (day, secondOfDay) = commonDayAndTime(b) else { return nil }
+        guard bad & ~0xF == 0, month >= 1, month <= 12, year >= 1900, year <= 2199,
+            let (day, secondOfDay) = commonDayAndTime(b)
+        else { return nil }
         // `CivilDate`'s checks and day count, written out here for a four-digit year: this runs for every timestamp
         // of tens of millions of rows, and the calls to the general ones cost more than the arithmetic.
         let isLeap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)

@@ -25,6 +25,11 @@ struct KPIController: Sendable {
 
 /// The period and segment parameters shared by the report routes.
 struct ReportQuery {
+    /// The most periods one report computes.
+    static let maximumPeriods = 5000
+    /// The most periods a report without `from` holds (the last ones): 50 years of months.
+    static let defaultPeriods = 600
+
     var first: CivilDate
     var last: CivilDate
     var grain: Grain
@@ -45,12 +50,19 @@ struct ReportQuery {
             guard let text = value(name) else { return nil }
             do { return try CivilDate.parseBound(text) } catch { throw APIError.badRequest("\(name): \(error.description)") }
         }
-        guard let first = try bound("from")?.first ?? view.dataset.earliestActivity?.date,
+        let from = try bound("from")?.first
+        guard var first = from ?? view.dataset.earliestActivity?.date,
             let last = try bound("to")?.last ?? view.dataset.latestActivity?.date
         else {
             throw APIError.badRequest("the workspace has no dated records: give from and to")
         }
         guard first <= last else { throw APIError.badRequest("from is after to") }
+        // Without `from`, the report starts at the earliest record, but holds at most `defaultPeriods`: one old
+        // record (or a store written before dates were bounded) must not make every default read fail or crawl.
+        if from == nil, Period.range(from: first, through: last, grain: grain).count > Self.defaultPeriods {
+            first = Period(grain: grain, containing: last).startDate
+            for _ in 1..<Self.defaultPeriods { first = Period(grain: grain, containing: first).previous.startDate }
+        }
         self.first = first
         self.last = last
         segment = try Self.segment(value("segment"), view: view)
@@ -74,7 +86,7 @@ struct ReportQuery {
 
     func scope() throws -> ReportScope {
         let periods = Period.range(from: first, through: last, grain: grain)
-        guard periods.count <= 5000 else {
+        guard periods.count <= Self.maximumPeriods else {
             throw APIError.badRequest("too many periods (\(periods.count)); use a longer grain")
         }
         return ReportScope(periods: periods, segment: segment)

@@ -5,7 +5,7 @@ enum OpenAPIDocument {
         let error = ##"{"description":"%@","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}"##
         func failure(_ text: String) -> String { error.replacingOccurrences(of: "%@", with: text) }
         let period = #"""
-            {"name":"from","in":"query","schema":{"type":"string"},"description":"first period: 2024, 2024-Q1, 2024-01 or 2024-01-15"},
+            {"name":"from","in":"query","schema":{"type":"string"},"description":"first period: 2024, 2024-Q1, 2024-01 or 2024-01-15 (default: the period of the earliest record, at most 600 periods before the last)"},
             {"name":"to","in":"query","schema":{"type":"string"},"description":"last period, included"},
             {"name":"grain","in":"query","schema":{"type":"string","enum":["day","week","month","quarter","year"]}},
             {"name":"segment","in":"query","schema":{"type":"string"},"description":"e.g. industry in (Retail, Media) and csm=ana"}

@@ -222,3 +222,65 @@ import VitalsStore
         }
     }
 }
+
+/// Defect 7: a record dated 0000-01-01 or 9999-12-31 was accepted, after which every default read of the KPIs and of
+/// the accounts answered 400 "too many periods".
+@Suite struct DateBoundTests {
+    @Test func datesOutsideTheSupportedYearsAreRefusedNamingTheField() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            for (day, field) in [("0000-01-01", "opened_at"), ("9999-12-31T00:00:00Z", "opened_at"), ("2200-01-01", "opened_at")] {
+                let body = #"[{"ticket_id":"t1","account_id":"a","\#(field)":"\#(day)"}]"#
+                try await client.execute(uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: body)) {
+                    response in
+                    #expect(response.status == .unprocessableContent)
+                    #expect(String(buffer: response.body) == #"{"error":"tickets[0].opened_at: '\#(day)' is outside the years 1900-2199 that records may fall in"}"#)
+                }
+            }
+            // The first and last days of the range are records' days like any other.
+            let edges = #"[{"ticket_id":"t1","account_id":"a","opened_at":"1900-01-01"},{"ticket_id":"t2","account_id":"a","opened_at":"2199-12-31T23:59:59Z"}]"#
+            try await client.execute(uri: "/api/v1/tickets", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: edges)) {
+                response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            // Now the records span 300 years (3,600 months): without from, the report holds the last 600 months.
+            try await client.execute(uri: "/api/v1/kpis", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                let rows = try periods(response.body)
+                #expect(rows.count == 600)
+                #expect(rows.first?["period"] as? String == "2150-01")
+                #expect(rows.last?["period"] as? String == "2199-12")
+            }
+        }
+    }
+
+    @Test func aStoreWithARecordFromYearZeroIsStillRead() async throws {
+        let f = try APIFixture()
+        // Written past the checks, as by a version before them.
+        var d = try f.store.dataset(workspace: f.a)
+        d.tickets = [Ticket(id: "old", account: AccountIndex(0), openedAt: Timestamp(year: 0, month: 1, day: 1), resolvedAt: nil, agentReplies: nil, reopens: nil, firstContactResolution: nil, channel: nil)]
+        _ = try f.store.save(d, workspace: f.a)
+        try await f.app().test(.router) { client in
+            // Without from, the default report holds the last 600 months up to the latest record (February 2024 here).
+            try await client.execute(uri: "/api/v1/kpis", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+                let rows = try periods(response.body)
+                #expect(rows.count == 600)
+                #expect(rows.last?["period"] as? String == "2024-02")
+                #expect(rows.first?["period"] as? String == "1974-03")
+            }
+            try await client.execute(uri: "/api/v1/accounts/a", method: .get, headers: headers(f.readA)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func timestampsParseOnlyInsideTheSupportedYears() throws {
+        #expect(try Timestamp.parse("1900-01-01") == Timestamp(year: 1900, month: 1, day: 1))
+        #expect(try Timestamp.parse("2199-12-31T23:59:59Z").seconds == Timestamp(year: 2200, month: 1, day: 1).seconds - 1)
+        #expect(throws: Timestamp.ParseError.outOfRange("1899-12-31")) { try Timestamp.parse("1899-12-31") }
+        #expect(throws: Timestamp.ParseError.outOfRange("9999-12-31T00:00:00+01:00")) { try Timestamp.parse("9999-12-31T00:00:00+01:00") }
+        #expect(Timestamp(checkedSeconds: -9_223_372_036_854_775_808) == nil)
+        #expect(Timestamp(checkedSeconds: 0) == Timestamp(seconds: 0))
+    }
+}

@@ -127,7 +127,7 @@ struct VendorTime {
             }
         }
         let date = CivilDate(year: year, month: month, day: day)
-        guard date.isValid, (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second) else { return nil }
+        guard date.isValid, Timestamp.supportedYears.contains(year), (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second) else { return nil }
         let local = Timestamp(date).seconds + Int64(hour * 3600 + minute * 60 + second)
         // The zone's offset at that local time (checked at the instant it would be in UTC, then corrected).
         let guess = Date(timeIntervalSince1970: TimeInterval(local))

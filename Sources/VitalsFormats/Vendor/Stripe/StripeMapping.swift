@@ -12,7 +12,11 @@ public enum StripeMapping {
         guard let id = event.string("id"), let type = event.string("type") else {
             throw StripeMappingError(description: "not a Stripe event (no id or type)")
         }
-        let created = Timestamp(seconds: event.int("created") ?? 0)
+        // Instants from another system's integers are checked like the records' (Timestamp.supported): one far off
+        // would stretch every report, or overflow a span computed from it.
+        guard let created = Timestamp(checkedSeconds: event.int("created") ?? 0) else {
+            throw StripeMappingError(description: "event \(id): created is not an instant of the years \(Timestamp.supportedYears)")
+        }
         guard let object = event.object("data")?.object("object") else {
             throw StripeMappingError(description: "event \(id) has no data.object")
         }
@@ -46,7 +50,7 @@ public enum StripeMapping {
         let country = c.object("address")?.string("country") ?? c.object("shipping")?.object("address")?.string("country")
         let account = c.object("metadata")?.string("vitals_account_id").flatMap { $0.isEmpty ? nil : $0 }
         return StripeCustomer(
-            id: id, accountID: account, name: name ?? id, createdAt: c.int("created").map { Timestamp(seconds: $0) },
+            id: id, accountID: account, name: name ?? id, createdAt: c.int("created").flatMap(Timestamp.init(checkedSeconds:)),
             country: country.flatMap { $0.isEmpty ? nil : $0 }, attributes: attributes)
     }
 
@@ -55,7 +59,7 @@ public enum StripeMapping {
         guard let id = s.string("id"), let customer = s.id("customer") else {
             throw StripeMappingError(description: "a subscription without an id or customer")
         }
-        func time(_ key: String) -> Timestamp? { s.int(key).map { Timestamp(seconds: $0) } }
+        func time(_ key: String) -> Timestamp? { s.int(key).flatMap(Timestamp.init(checkedSeconds:)) }
         var itemObjects = s.object("items")?.objects("data") ?? []
         if itemObjects.isEmpty, s.object("plan") != nil || s.object("price") != nil {
             itemObjects = [["plan": s["plan"] ?? NSNull(), "price": s["price"] ?? NSNull(), "quantity": s["quantity"] ?? 1]]
@@ -85,7 +89,7 @@ public enum StripeMapping {
         default: throw StripeMappingError(description: "subscription \(id): unknown status '\(status)'")
         }
         // A scheduled cancellation: cancel_at, or the end of the current period when cancel_at_period_end.
-        let periodEnd = time("current_period_end") ?? itemObjects.compactMap { $0.int("current_period_end") }.max().map { Timestamp(seconds: $0) }
+        let periodEnd = time("current_period_end") ?? itemObjects.compactMap { $0.int("current_period_end") }.max().flatMap(Timestamp.init(checkedSeconds:))
         var endsAt = time("cancel_at") ?? ((s.bool("cancel_at_period_end") ?? false) ? periodEnd : nil)
         if state == .ended { endsAt = time("ended_at") ?? time("cancel_at") ?? time("canceled_at") ?? observedAt }
         let started = time("start_date") ?? time("created") ?? observedAt
@@ -194,10 +198,11 @@ public enum StripeMapping {
             switch coupon.string("duration") ?? "forever" {
             case "forever": until = nil
             case "repeating":
-                if let end = d.int("end") {
-                    until = Timestamp(seconds: end)
-                } else if let start = d.int("start"), let months = coupon.int("duration_in_months") {
-                    let s = Timestamp(seconds: start)
+                if let end = d.int("end").flatMap(Timestamp.init(checkedSeconds:)) {
+                    until = end
+                } else if let s = d.int("start").flatMap(Timestamp.init(checkedSeconds:)),
+                    let months = coupon.int("duration_in_months"), (0...1200).contains(months)
+                {
                     until = Timestamp(seconds: Timestamp(s.date.adding(months: Int(months))).seconds + s.seconds % 86_400)
                 } else {
                     until = nil
@@ -221,7 +226,7 @@ public enum StripeMapping {
         guard let id = i.string("id"), let customer = i.id("customer") else {
             throw StripeMappingError(description: "an invoice without an id or customer")
         }
-        let paidAt = i.object("status_transitions")?.int("paid_at").map { Timestamp(seconds: $0) } ?? eventTime
+        let paidAt = i.object("status_transitions")?.int("paid_at").flatMap(Timestamp.init(checkedSeconds:)) ?? eventTime
         let subscription = i.object("parent")?.object("subscription_details")?.id("subscription") ?? i.id("subscription")
         guard let currency = i.string("currency")?.uppercased(), CurrencyCode(currency) != nil else {
             throw StripeMappingError(description: "invoice \(id) has no known currency")
@@ -239,7 +244,7 @@ public enum StripeMapping {
             let proration = (line.bool("proration") ?? false) || (parent?.object("subscription_item_details")?.bool("proration") ?? false)
             guard isSubscriptionLine, !proration else { continue }
             let period = line.object("period")
-            if let start = period?.int("start") { started = min(started, Timestamp(seconds: start)) }
+            if let start = period?.int("start").flatMap(Timestamp.init(checkedSeconds:)) { started = min(started, start) }
             let quantity = line.int("quantity") ?? 1
             if line.object("price") != nil || line.object("plan") != nil {
                 if let item = try item(line, quantity: quantity, subscription: subscription), !items.contains(where: { $0.product == item.product }) {
@@ -249,8 +254,9 @@ public enum StripeMapping {
             }
             // The current layout prices a line by ids and a unit amount; the interval follows from its period.
             let details = line.object("pricing")?.object("price_details")
-            guard let start = period?.int("start"), let end = period?.int("end"),
-                let (interval, count) = interval(from: Timestamp(seconds: start), to: Timestamp(seconds: end))
+            guard let start = period?.int("start").flatMap(Timestamp.init(checkedSeconds:)),
+                let end = period?.int("end").flatMap(Timestamp.init(checkedSeconds:)),
+                let (interval, count) = interval(from: start, to: end)
             else { continue }
             let unit = line.object("pricing")?.double("unit_amount_decimal")
                 ?? (quantity > 0 ? Double(line.int("amount") ?? 0) / Double(quantity) : 0)
