@@ -12,9 +12,12 @@ public struct VitalsContext: RequestContext {
     public var grant: APIGrant?
     /// Set by `SessionMiddleware` for the dashboard's pages: the signed-in person.
     public var session: UserSession?
+    /// The client's address as the connection gives it (a proxy's, behind one), for per-address limits.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The grant, if it allows `scope`: otherwise 401 (no valid key) or 403 (a key of the wrong scope).

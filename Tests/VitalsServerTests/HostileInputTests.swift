@@ -284,3 +284,71 @@ import VitalsStore
         #expect(Timestamp(checkedSeconds: 0) == Timestamp(seconds: 0))
     }
 }
+
+/// Defect 6: 40 wrong passwords and then the right one signed in, and a flood of attempts queued bcrypt without bound.
+@Suite struct SignInLimitTests {
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = Date(timeIntervalSince1970: 1_800_000_000)
+        var now: Date { lock.withLock { value } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { value += seconds } }
+    }
+
+    func post(_ client: some TestClientProtocol, email: String, password: String) async throws -> (HTTPResponse.Status, String?) {
+        let csrf = "t0k3n"
+        let body = "csrf=\(csrf)&next=%2F&email=\(email)&password=\(password.replacingOccurrences(of: " ", with: "+"))"
+        return try await client.execute(
+            uri: "/login", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "vitals_csrf=\(csrf)"],
+            body: ByteBuffer(string: body)
+        ) { ($0.status, $0.headers[.retryAfter]) }
+    }
+
+    @Test func anAccountIsLockedAfterFiveFailuresWhateverThePasswordThen() async throws {
+        let f = try DashboardTests.fixture()
+        let clock = Clock()
+        let app = buildApplication(configuration: .init(port: 0), store: f.store, settings: ReportSettings(), now: { clock.now })
+        try await app.test(.router) { client in
+            for _ in 0..<5 {
+                #expect(try await post(client, email: "ana@a.example", password: "wrong password").0 == .unauthorized)
+            }
+            // The sixth attempt is refused before any password is checked, the right one included: 15 minutes.
+            let locked = try await post(client, email: "ana@a.example", password: DashboardTests.password)
+            #expect(locked.0 == .tooManyRequests)
+            #expect(locked.1 == "900")
+            clock.advance(600)
+            #expect(try await post(client, email: "ANA@a.example", password: DashboardTests.password).1 == "300")
+            // Once the first failure leaves the 15-minute window, one more attempt is let through: the right one.
+            clock.advance(301)
+            #expect(try await post(client, email: "ana@a.example", password: DashboardTests.password).0 == .seeOther)
+            // Another account is not locked by ana's failures.
+            #expect(try await post(client, email: "bo@b.example", password: DashboardTests.password).0 == .seeOther)
+        }
+    }
+
+    @Test func oneAddressIsLockedAfterTwentyFailuresOverAnyAccounts() async {
+        let limits = SignInLimits()
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        for i in 0..<20 { await limits.recordFailure(email: "user\(i)@x.example", address: "203.0.113.9", at: t) }
+        #expect(await limits.lockedUntil(email: "new@x.example", address: "203.0.113.9", at: t) == t.addingTimeInterval(900))
+        #expect(await limits.lockedUntil(email: "new@x.example", address: "203.0.113.10", at: t) == nil)
+        await limits.recordSuccess(email: "user0@x.example")
+        #expect(await limits.lockedUntil(email: "user0@x.example", address: "198.51.100.1", at: t) == nil)
+    }
+
+    @Test func hashingRunsOnBoundedWorkersAndRefusesPastItsQueue() async throws {
+        let gate = HashingGate(workers: 1, queue: 1)
+        let started = Date()
+        async let first = gate.run { Thread.sleep(forTimeInterval: 0.3); return 1 }
+        try await Task.sleep(for: .milliseconds(50))
+        async let second = gate.run { 2 }
+        try await Task.sleep(for: .milliseconds(50))
+        // One running, one waiting: a third is refused at once.
+        await #expect(throws: HashingGate.Busy.self) { try await gate.run { 3 } }
+        #expect(try await first == 1)
+        #expect(try await second == 2)
+        // The second waited for the first.
+        #expect(Date().timeIntervalSince(started) >= 0.3)
+        #expect(try await gate.run { 4 } == 4)
+    }
+}

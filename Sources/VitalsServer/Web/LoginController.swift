@@ -19,11 +19,18 @@ struct LoginController: Sendable {
     static let csrfCookie = "vitals_csrf"
     /// Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
     let decoyHash: String
+    let limits: SignInLimits
+    let hashing: HashingGate
 
-    init(store: any VitalsStorage, secureCookies: Bool, now: @escaping @Sendable () -> Date) {
+    init(
+        store: any VitalsStorage, secureCookies: Bool, now: @escaping @Sendable () -> Date,
+        limits: SignInLimits = SignInLimits(), hashing: HashingGate = HashingGate()
+    ) {
         self.store = store
         self.secureCookies = secureCookies
         self.now = now
+        self.limits = limits
+        self.hashing = hashing
         decoyHash = Passwords.hash(Self.randomToken())
     }
 
@@ -57,15 +64,30 @@ struct LoginController: Sendable {
         let password = form["password"] ?? ""
         // No stored password is longer than bcrypt reads (`Passwords.problem`): a longer one cannot be right, and
         // must not match on its first 72 bytes.
+        let address = context.remoteAddress ?? "unknown"
+        let at = now()
+        if let until = await limits.lockedUntil(email: email, address: address, at: at) {
+            let wait = max(1, Int(until.timeIntervalSince(at).rounded(.up)))
+            var response = retry(
+                request, next: next, error: "Too many failed sign-ins. Try again in \((wait + 59) / 60) minutes.",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         let found = password.utf8.count <= Passwords.maximumBytes ? try store.userForSignIn(email: email) : nil
         let hash = found?.passwordHash ?? decoyHash
-        // bcrypt is slow by design: run it off the event loop.
-        let valid = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) }
+        // bcrypt is slow by design: run it off the event loop, on a bounded number of threads.
+        let valid: Bool
+        do {
+            valid = try await hashing.run { Bcrypt.verify(password, hash: hash) }
+        } catch {
+            return retry(request, next: next, error: "Too many people are signing in. Please try again in a moment.", status: .serviceUnavailable)
         }
         guard let user = found?.user, valid else {
+            await limits.recordFailure(email: email, address: address, at: at)
             return retry(request, next: next, error: "Wrong email or password.", status: .unauthorized)
         }
+        await limits.recordSuccess(email: email)
         let token = try store.createSession(user: user.id, at: now(), lifetime: Self.sessionLifetime)
         var response = Response.redirect(to: next, type: .normal)
         response.headers[.setCookie] = cookie(SessionMiddleware.cookie, token, request: request, maxAge: Int(Self.sessionLifetime), path: "/")
