@@ -338,17 +338,26 @@ import VitalsStore
 
     @Test func hashingRunsOnBoundedWorkersAndRefusesPastItsQueue() async throws {
         let gate = HashingGate(workers: 1, queue: 1)
-        let started = Date()
-        async let first = gate.run { Thread.sleep(forTimeInterval: 0.3); return 1 }
-        try await Task.sleep(for: .milliseconds(50))
+        let release = DispatchSemaphore(value: 0)
+        /// Waits (at most 10 s) until the gate holds `running` and `waiting` hashes.
+        func until(_ running: Int, _ waiting: Int) async throws {
+            var tries = 0
+            while await gate.load != (running, waiting), tries < 2000 {
+                try await Task.sleep(for: .milliseconds(5))
+                tries += 1
+            }
+            #expect(await gate.load == (running, waiting))
+        }
+        async let first = gate.run { release.wait(); return 1 }
+        try await until(1, 0)
         async let second = gate.run { 2 }
-        try await Task.sleep(for: .milliseconds(50))
+        try await until(1, 1)
         // One running, one waiting: a third is refused at once.
         await #expect(throws: HashingGate.Busy.self) { try await gate.run { 3 } }
+        release.signal()
         #expect(try await first == 1)
         #expect(try await second == 2)
-        // The second waited for the first.
-        #expect(Date().timeIntervalSince(started) >= 0.3)
+        try await until(0, 0)
         #expect(try await gate.run { 4 } == 4)
     }
 }

@@ -75,6 +75,9 @@ actor HashingGate {
 
     struct Busy: Error {}
 
+    /// How many hashes run and how many wait.
+    var load: (running: Int, waiting: Int) { (running, waiting.count) }
+
     /// `work` on a thread of its own once a worker is free; `Busy` when the queue is full.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         if running >= workers {
