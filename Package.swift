@@ -91,6 +91,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A bounded, seeded fuzzer of the parsers that take untrusted text (scripts/fuzz).
+        .executableTarget(
+            name: "vitals-fuzz", dependencies: ["VitalsCore", "VitalsFormats"], path: "Sources/vitals-fuzz",
+            swiftSettings: strict),
         .testTarget(name: "VitalsCoreTests", dependencies: ["VitalsCore"], swiftSettings: strict),
         .testTarget(name: "VitalsFormatsTests", dependencies: ["VitalsFormats", "VitalsGenerator"], swiftSettings: strict),
         .testTarget(

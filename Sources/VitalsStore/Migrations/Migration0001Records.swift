@@ -1,44 +1,11 @@
 import GRDB
 
-/// The store's schema, as append-only numbered migrations. A shipped migration is never edited: change the schema
-/// with a new one.
-///
-/// Every record belongs to a workspace and carries its external id (the id in the source system) under a unique key
-/// per workspace, so imports and API writes upsert by it. Instants are seconds since 1970-01-01 UTC; money is integer
-/// minor units beside its ISO 4217 currency; codes (interval, status, survey, source) are checked text.
-enum Schema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+extension Schema {
+    static func registerRecords(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("0001 workspaces and the canonical records") { db in
             try db.execute(sql: v1)
         }
-        migrator.registerMigration("0002 api keys") { db in
-            try db.execute(sql: v2)
-        }
-        registerUsers(&migrator)
-        registerHealth(&migrator)
-        registerGoals(&migrator)
-        registerConnectors(&migrator)
-        registerDataVersion(&migrator)
-        registerSnapshot(&migrator)
-        registerUsageKey(&migrator)
-        registerUsageAccountIndex(&migrator)
-        return migrator
     }
-
-    /// API keys are stored as the SHA-256 of the whole key (never the key itself), found by their public prefix.
-    private static let v2 = """
-        CREATE TABLE api_key (
-            id INTEGER PRIMARY KEY,
-            workspace_id INTEGER NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
-            prefix TEXT NOT NULL UNIQUE,
-            sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
-            scope TEXT NOT NULL CHECK (scope IN ('ingest', 'read', 'admin')),
-            created_at INTEGER NOT NULL,
-            revoked_at INTEGER
-        ) STRICT;
-        CREATE INDEX api_key_workspace ON api_key(workspace_id);
-        """
 
     private static let v1 = """
         CREATE TABLE workspace (
