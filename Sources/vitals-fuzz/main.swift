@@ -62,6 +62,18 @@ struct Mutator {
     }
 }
 
+/// Writes a line at once (unbuffered), so that what was said before a crash is not lost with the process.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+/// VITALS_FUZZ_SHOW=N prints input N (of each target) before trying it: to see the one a crash named.
+let show = ProcessInfo.processInfo.environment["VITALS_FUZZ_SHOW"].flatMap { Int($0) }
+func shown(_ i: Int, _ bytes: [UInt8]) -> [UInt8] {
+    if i == show {
+        say("input \(i): \(String(reflecting: String(decoding: bytes, as: UTF8.self)))")
+    }
+    return bytes
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let count = arguments.first.flatMap { Int($0) } ?? 1_000_000
 let seed = arguments.dropFirst().first.flatMap { UInt64($0) } ?? 1
@@ -122,34 +134,34 @@ for target in targets {
     var mutator = Mutator(rng: SplitMix64(state: seed &+ UInt64(target.utf8.reduce(0) { $0 &* 31 &+ Int($1) })))
     var rejected = 0
     let started = Date()
-    print("\(target): seed \(seed)")
+    say("\(target): seed \(seed)")
     for i in 0..<count {
         current = i
         switch target {
         case "csv":
             let pick = csvSeeds[mutator.int(csvSeeds.count)]
-            let bytes = mutator.input(from: [Array(pick.text.utf8)])
+            let bytes = shown(i, mutator.input(from: [Array(pick.text.utf8)]))
             do { _ = try DatasetLoader.load(files: [pick.file: bytes], reportingCurrency: .usd, knownAccounts: accounts) } catch { rejected += 1 }
         case "json":
             let pick = jsonSeeds[mutator.int(jsonSeeds.count)]
-            let bytes = mutator.input(from: [Array(pick.text.utf8)])
+            let bytes = shown(i, mutator.input(from: [Array(pick.text.utf8)]))
             do {
                 _ = try DatasetLoader.load(json: bytes, kind: pick.kind, ndjson: pick.ndjson, reportingCurrency: .usd, knownAccounts: accounts)
             } catch { rejected += 1 }
         case "segment":
-            let text = String(decoding: mutator.input(from: segmentSeeds.map { Array($0.utf8) }), as: UTF8.self)
+            let text = String(decoding: shown(i, mutator.input(from: segmentSeeds.map { Array($0.utf8) })), as: UTF8.self)
             do { _ = try SegmentFilter.parse(text, knownAttributes: ["industry", "csm", "tier", "country", "mrr"]) } catch { rejected += 1 }
         case "timestamp":
-            let text = String(decoding: mutator.input(from: timestampSeeds.map { Array($0.utf8) }), as: UTF8.self)
+            let text = String(decoding: shown(i, mutator.input(from: timestampSeeds.map { Array($0.utf8) })), as: UTF8.self)
             do { _ = try Timestamp.parse(text) } catch { rejected += 1 }
         default:
-            print("vitals-fuzz: unknown target '\(target)' (csv, json, segment, timestamp)")
+            say("vitals-fuzz: unknown target '\(target)' (csv, json, segment, timestamp)")
             exit(2)
         }
         current = i
-        if i > 0 && i % 250_000 == 0 { print("  \(target): \(i) inputs") }
+        if i > 0 && i % 250_000 == 0 { say("  \(target): \(i) inputs") }
     }
     let seconds = Date().timeIntervalSince(started)
-    print(String(format: "%@: %d inputs, %d refused with a message, none crashed, %.1f s (%.0f inputs/s)", target, count, rejected, seconds, Double(count) / seconds))
+    say(String(format: "%@: %d inputs, %d refused with a message, none crashed, %.1f s (%.0f inputs/s)", target, count, rejected, seconds, Double(count) / seconds))
 }
 exit(0)

@@ -361,3 +361,20 @@ import VitalsStore
         #expect(try await gate.run { 4 } == 4)
     }
 }
+
+/// Found by scripts/fuzz: a survey answer whose scale_min is above its scale_max (11 on an NPS question, whose maximum
+/// defaults to 10) was reported, and then the score's check built the range 11...10, which traps: one request took the
+/// server down.
+@Suite struct FuzzFindingsTests {
+    @Test func aScaleWithItsEndsOutOfOrderIsAnErrorNotACrash() async throws {
+        let f = try APIFixture()
+        try await f.app().test(.router) { client in
+            let body = #"[{"response_id":"r1","account_id":"a","survey":"nps","score":9,"scale_min":11,"responded_at":"2024-02-01"}]"#
+            try await client.execute(uri: "/api/v1/survey_responses", method: .post, headers: headers(f.ingestA), body: ByteBuffer(string: body)) {
+                response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body) == #"{"error":"survey_responses[0].scale_max: must be greater than scale_min (11)"}"#)
+            }
+        }
+    }
+}

@@ -405,7 +405,8 @@ struct RecordReader {
         let high = t.decimal("scale_max", at: c.scaleMax) ?? survey?.defaultScale.upperBound
         let at = t.timestamp("responded_at", at: c.respondedAt, required: true)
         if let low, let high, low >= high { t.fail("scale_max", "must be greater than scale_min (\(low.compact))") }
-        if let score, let low, let high, !(low...high).contains(score) {
+        // Only a scale whose ends are in order is a range (a bad one is reported above, and `low...high` would trap).
+        if let score, let low, let high, low < high, !(low...high).contains(score) {
             t.fail("score", "\(score.compact) is outside the scale \(low.compact)-\(high.compact)")
         }
         guard !t.rowFailed, let account, let survey, let score, let at else { return }

@@ -38,11 +38,11 @@ enum SurveyAnswersCSV {
                 kind = SurveyKind(rawValue: text.lowercased())
                 if kind == nil { fail(surveyColumn, "'\(text)' is not nps, csat or ces") }
             }
-            let value = csv.value(row, score).flatMap { Double($0) }
+            let value = csv.value(row, score).flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
             if value == nil { fail(score, "'\(csv.value(row, score) ?? "")' is not a number") }
             func number(_ column: Int?) -> Double? {
                 guard let text = csv.value(row, column) else { return nil }
-                guard let n = Double(text) else {
+                guard let n = Double(text), n.isFinite else {
                     fail(column, "'\(text)' is not a number")
                     return nil
                 }
@@ -50,8 +50,9 @@ enum SurveyAnswersCSV {
             }
             let low = number(scaleMin) ?? kind?.defaultScale.lowerBound ?? 0
             let high = number(scaleMax) ?? kind?.defaultScale.upperBound ?? 10
-            if high <= low { fail(scaleMax, "the scale's maximum must be greater than its minimum") }
-            if let value, ok, !(low...high).contains(value) { fail(score, "\(csv.value(row, score)!) is outside the scale \(formatted(low))-\(formatted(high))") }
+            if !(low < high) { fail(scaleMax, "the scale's maximum must be greater than its minimum") }
+            // Only ends in order make a range (`low...high` would trap otherwise).
+            if let value, ok, low < high, !(low...high).contains(value) { fail(score, "\(csv.value(row, score)!) is outside the scale \(formatted(low))-\(formatted(high))") }
             let when = csv.value(row, at).flatMap(time.parse)
             if when == nil { fail(at, "'\(csv.value(row, at) ?? "")' is not a date and time") }
             let index = Self.account(csv, row, account, line, &matcher, &ok)
