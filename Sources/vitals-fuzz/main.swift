@@ -11,17 +11,6 @@ import VitalsFormats
 ///
 /// Usage: vitals-fuzz [COUNT] [SEED] [TARGET...]   (targets: csv json segment timestamp; default all)
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Pieces that parsers tend to trip on.
 let tokens: [[UInt8]] = [
     "\"", "\"\"", ",", "\n", "\r\n", "\r", "\t", " ", "\0", "\u{7F}", "-", "+", ".", "e", "E", "9223372036854775807",

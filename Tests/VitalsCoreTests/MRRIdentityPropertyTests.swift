@@ -1,18 +1,6 @@
 import Testing
 import VitalsCore
 
-/// A small deterministic PRNG for property tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Property: for every period and every segment, MRR_end = MRR_start + new + expansion + reactivation - contraction -
 /// churn, and each period starts where the previous one ended.
 @Suite struct MRRIdentityPropertyTests {
