@@ -35,6 +35,7 @@ public func buildApplication(
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: FormQueryMiddleware())
+    router.add(middleware: MethodMiddleware())
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/api/v1/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }
     let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }

@@ -23,6 +23,10 @@ struct GoalsController: Sendable {
             guard ["exclude", "include", "only"].contains(archived) else {
                 throw APIError.badRequest("archived: '\(archived)' is not one of exclude, include, only")
             }
+            let series = query.get("series") ?? "false"
+            guard series == "true" || series == "false" else {
+                throw APIError.badRequest("series: '\(series)' is not true or false")
+            }
             let asOf = try Self.asOf(query.get("as_of"))
             var goals = try run { () throws(GoalStoreError) in
                 try store.goals(workspace: grant.workspace, includeArchived: archived != "exclude")
@@ -30,7 +34,7 @@ struct GoalsController: Sendable {
             if archived == "only" { goals = goals.filter(\.archived) }
             let evaluated = try await evaluate(goals, workspace: grant.workspace, asOf: asOf)
             return Response.json(
-                GoalJSON.goals(Array(zip(evaluated, goals.map { Optional($0) })), asOf: asOf, series: query.get("series") == "true"))
+                GoalJSON.goals(Array(zip(evaluated, goals.map { Optional($0) })), asOf: asOf, series: series == "true"))
         }
         group.post("goals") { request, context in
             let grant = try context.require(.admin)

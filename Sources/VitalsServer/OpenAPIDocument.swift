@@ -34,7 +34,7 @@ enum OpenAPIDocument {
                  \##(recordCollectionOperations(.accounts, failure))},
                "/api/v1/accounts/{id}":{"get":{"operationId":"getAccount","summary":"One account with its KPIs (scope read)",
                  "parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}},\##(period)],
-                 "responses":{"200":{"description":"the account and its report","content":{"application/json":{"schema":{"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},"kpis":{"$ref":"#/components/schemas/Report"}}}}}},"404":\##(failure("no such account in the key's workspace")),"401":\##(failure("no valid key")),"403":\##(failure("a key without the read scope"))}},
+                 "responses":{"200":{"description":"the account and its report","content":{"application/json":{"schema":{"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},"kpis":{"$ref":"#/components/schemas/Report"}}}}}},"400":\##(failure("a bad parameter")),"404":\##(failure("no such account in the key's workspace")),"401":\##(failure("no valid key")),"403":\##(failure("a key without the read scope"))}},
                  \##(recordItemOperations(.accounts, failure))},
                "/api/v1/lifetime":{"get":{"operationId":"lifetime","summary":"Customer lifetime (scope read): BG/NBD + Gamma-Gamma CLV per customer from orders, and Kaplan-Meier survival of subscription tenure with median, CI, log-rank and survival CLV per segment; the JSON of vitals clv --json --survival (docs/lifetime.md)",
                  "parameters":[{"name":"as_of","in":"query","schema":{"type":"string"},"description":"last day of the calibration period (default: the day of the latest data)"},

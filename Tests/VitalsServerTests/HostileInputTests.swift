@@ -144,6 +144,16 @@ import VitalsStore
                 #expect(response.status == .notFound)
                 #expect(String(buffer: response.body).contains("no record kind 'widgets'"))
             }
+            // A method the document does not list for a path it lists: 405 naming those it does (schemathesis, ST204).
+            try await client.execute(uri: "/api/v1/accounts", method: .put, headers: headers(f.ingestA), body: ByteBuffer(string: "[]")) {
+                response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD, POST")
+            }
+            try await client.execute(uri: "/api/v1/kpis", method: HTTPRequest.Method("TRACE")!, headers: headers(f.readA)) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+            }
             try await client.execute(uri: "/api/v1/onboarding/x", method: .delete, headers: headers(f.ingestA)) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("onboarding have no id to delete by"))

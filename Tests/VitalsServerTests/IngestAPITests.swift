@@ -70,8 +70,10 @@ import VitalsConnectors
             try await client.execute(uri: "/api/v1/onboarding?account_id=a", method: .delete, headers: headers(f.ingestA)) { response in
                 #expect(response.status == .badRequest)
             }
+            // Tickets are deleted by id: DELETE is not a method of /api/v1/tickets.
             try await client.execute(uri: "/api/v1/tickets", method: .delete, headers: headers(f.ingestA)) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
             }
         }
         #expect(try f.store.dataset(workspace: f.a).onboarding.map(\.milestone) == ["kickoff"])
