@@ -162,3 +162,26 @@ import VitalsCore
         ])
     }
 }
+
+/// Ids with a control character are refused by every reader, the fast paths of large files included (issue 26,
+/// defect 9: a NUL byte was accepted in ids).
+@Suite struct ControlCharacterIDTests {
+    func problems(_ file: String, _ text: String) -> [String] {
+        let accounts = [Account(id: "a", name: "A"), Account(id: "b", name: "B")]
+        do {
+            _ = try DatasetLoader.load(files: [file: Array(text.utf8)], reportingCurrency: .usd, knownAccounts: accounts)
+        } catch { return error.issues.map(\.description) }
+        return []
+    }
+
+    @Test func everyKindsIDsRefuseControlCharacters() {
+        #expect(problems("tickets.csv", "ticket_id,account_id,opened_at\nt1,a,2024-02-03\nt\u{0}2,a,2024-02-04\n")
+            == ["tickets.csv:3: ticket_id: must not contain control characters"])
+        #expect(problems("subscriptions.csv", "subscription_id,account_id,product,amount,currency,interval,valid_from\ns\u{1}1,a,Core,10,USD,month,2024-01-01\n")
+            == ["subscriptions.csv:2: subscription_id: must not contain control characters"])
+        #expect(problems("usage_events.csv", "event_id,account_id,user_id,event,occurred_at\ne1,a,u1,login,2024-03-04\ne\u{7F}2,b,u2,login,2024-03-05\n")
+            == ["usage_events.csv:3: event_id: must not contain control characters"])
+        #expect(problems("leads.csv", "lead_id,source,created_at,status\nl\u{0}1,referral,2024-01-01,open\n")
+            == ["leads.csv:2: lead_id: must not contain control characters"])
+    }
+}

@@ -142,7 +142,7 @@ struct RecordReader {
     /// an index); other files' ids are checked together once the file is read, which is much faster for millions.
     mutating func uniqueID<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
         // A NUL or another control character in an id would be cut or misread by the tools ids go on to.
-        if id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        if hasControlCharacter(id) {
             table.fail(column, "must not contain control characters")
             return
         }
@@ -302,7 +302,7 @@ struct RecordReader {
 
     mutating func readSubscription<Row: RecordRow>(_ t: inout Row) {
         let id = SubscriptionID(t.required("subscription_id"))
-        if id.rawValue.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        if hasControlCharacter(id.rawValue) {
             t.fail("subscription_id", "must not contain control characters")
         }
         let account = account(&t)
@@ -449,6 +449,9 @@ struct RecordReader {
             t.fail("duration_seconds", "must not be negative")
         }
         t.require(at: c.id, "event_id")
+        if t.withField(at: c.id, { $0.map(hasControlCharacter) ?? false }) {
+            t.fail("event_id", "must not contain control characters")
+        }
         t.require(at: c.user, "user_id")
         t.require(at: c.event, "event")
         guard !t.rowFailed, let account, let at else { return }

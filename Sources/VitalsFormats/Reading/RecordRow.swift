@@ -27,6 +27,15 @@ protocol RecordRow {
     func extraText(at index: Int) -> String?
 }
 
+/// Whether an id holds a control character (a NUL among them), which ids may not: the tools they go on to would cut
+/// or misread them. One rule for every reader, fast or general.
+func hasControlCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for byte in bytes where byte < 0x20 || byte == 0x7F { return true }
+    return false
+}
+
+func hasControlCharacter(_ text: String) -> Bool { text.utf8.contains { $0 < 0x20 || $0 == 0x7F } }
+
 extension RecordRow {
     /// The raw text of a column in this record, `nil` if the column is absent or the field empty.
     func text(_ column: String) -> String? { text(at: position(of: column)) }

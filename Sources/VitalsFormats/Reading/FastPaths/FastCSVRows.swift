@@ -192,7 +192,8 @@ struct FastCSVRows {
         let previous = previousID
         var count = previousCount
         let id = scanner.withBytes(field) { bytes -> String? in
-            guard bytes.count <= previous.count, IDOrder.precedes(UnsafeBufferPointer(rebasing: previous[..<count]), bytes)
+            guard bytes.count <= previous.count, IDOrder.precedes(UnsafeBufferPointer(rebasing: previous[..<count]), bytes),
+                !hasControlCharacter(bytes)
             else { return nil }
             previous.baseAddress!.update(from: bytes.baseAddress!, count: bytes.count)
             count = bytes.count

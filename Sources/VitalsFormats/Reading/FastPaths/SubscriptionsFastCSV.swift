@@ -35,6 +35,7 @@ extension RecordReader {
             while try rows.next() {
                 let line = rows.line()
                 let subscription = try rows.required(id)
+                if hasControlCharacter(subscription) { throw FastCSVRows.GiveUp() }
                 let account = try rows.account(account)
                 let product = try rows.requiredKnown(product, in: &names.products) { $0 }
                 let currency = try rows.requiredKnown(currencyColumn, in: &currencies) {

@@ -191,6 +191,7 @@ struct UsageEventsFastCSV {
             let user = text(layout.user)
             let event = text(layout.event)
             if id == nil { fail("event_id", "a value is required") }
+            if let id, hasControlCharacter(id) { fail("event_id", "must not contain control characters") }
             if user == nil { fail("user_id", "a value is required") }
             if event == nil { fail("event", "a value is required") }
             guard !failed, let id, let user, let event else { continue }
