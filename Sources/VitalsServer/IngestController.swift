@@ -22,8 +22,9 @@ struct IngestController: Sendable {
     let maxBodyBytes: Int
 
     func register(on group: RouterGroup<VitalsContext>) {
-        // Every kind's routes by name, so that no other route on the same path (GET /accounts) shadows them; the
-        // catch-alls after them answer for names that are no kind.
+        // Every kind's routes by name, so that no other route on the same path (GET /accounts) shadows them. A method a
+        // kind's path does not take is answered 405 before routing (MethodMiddleware); the catch-alls answer for
+        // names that are no kind, and for an id given to a kind named by its key fields.
         for kind in RecordKind.all {
             group.post(RouterPath(kind.name)) { request, context in
                 try await upsert(request, kind: kind, grant: try context.require(.ingest))
@@ -33,14 +34,11 @@ struct IngestController: Sendable {
             case .fields: group.delete(RouterPath(kind.name)) { request, context in try await delete(kind, request, context) }
             }
         }
-        group.post("{kind}") { _, context -> Response in
-            _ = try context.require(.ingest)
-            throw Self.unknown(try context.parameters.require("kind"))
-        }
-        group.delete("{kind}") { _, context -> Response in
-            _ = try context.require(.ingest)
-            let kind = try Self.kind(context.parameters.require("kind"))
-            throw APIError(status: .notFound, message: "\(kind) are deleted by id: DELETE /api/v1/\(kind)/{id}")
+        for method in [HTTPRequest.Method.post, .delete] {
+            group.on("{kind}", method: method) { _, context -> Response in
+                _ = try context.require(.ingest)
+                throw Self.unknown(try context.parameters.require("kind"))
+            }
         }
         group.delete("{kind}/{id}") { _, context -> Response in
             _ = try context.require(.ingest)

@@ -147,7 +147,6 @@ for target in targets {
             say("vitals-fuzz: unknown target '\(target)' (csv, json, segment, timestamp)")
             exit(2)
         }
-        current = i
         if i > 0 && i % 250_000 == 0 { say("  \(target): \(i) inputs") }
     }
     let seconds = Date().timeIntervalSince(started)

@@ -50,16 +50,10 @@ struct RecordReader {
         accountsDeclared = !knownAccounts.isEmpty
     }
 
-    /// The required and optional columns of each canonical file, from the kinds' descriptions.
-    static let columns: [String: (required: [String], optional: [String])] = Dictionary(
-        uniqueKeysWithValues: RecordKind.all.map { ($0.file, ($0.requiredColumns, $0.optionalColumns)) })
-
     /// Reads the canonical CSV file `file` from `bytes`.
     mutating func read(file: String, bytes: [UInt8]) {
         guard let kind = RecordKind.named(file),
-            var table = CSVTable(
-                file: file, bytes: bytes, required: kind.requiredColumns, known: kind.requiredColumns + kind.optionalColumns,
-                log: log)
+            var table = CSVTable(file: file, bytes: bytes, required: kind.requiredColumns, known: kind.columns.map(\.name), log: log)
         else { return }
         reserve(kind.id, rows: Self.estimatedRows(bytes))
         read(&table, kind: kind)
@@ -137,9 +131,7 @@ struct RecordReader {
 
     // MARK: - Shared checks
 
-    /// Records the first line of `id` in `file`; a repeated id is an error naming that line.
-    /// Checks that `id` is not repeated in the file. Accounts are checked at once (a repeated account must not take
-    /// an index); other files' ids are checked together once the file is read, which is much faster for millions.
+    /// `unique` for a record's own id, which may also not hold a control character.
     mutating func uniqueID<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
         // A NUL or another control character in an id would be cut or misread by the tools ids go on to.
         if hasControlCharacter(id) {
@@ -149,6 +141,9 @@ struct RecordReader {
         unique(id, column: column, &table)
     }
 
+    /// Checks that `id` is not repeated in the file; a repeated id is an error naming the first one's line. Accounts
+    /// are checked at once (a repeated account must not take an index); other files' ids are checked together once the
+    /// file is read, which is much faster for millions.
     mutating func unique<Row: RecordRow>(_ id: String, column: String, _ table: inout Row) {
         guard !id.isEmpty else { return }
         guard table.file == "accounts.csv" else {

@@ -8,10 +8,11 @@ import VitalsCore
 extension RecordReader {
     /// Reads accounts.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readAccountsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard dataset.accounts.isEmpty, let spec = Self.columns["accounts.csv"] else { return false }
+        guard dataset.accounts.isEmpty else { return false }
+        let spec = RecordKind.accounts
         let expected = Self.estimatedRows(bytes)
-        let known = Set(spec.required + spec.optional)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+        let known = Set(spec.columns.map(\.name))
+        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) -> [Account] in
             let c = rows.columns
             let (id, name, createdAt, csm) = (c["account_id"], c["name"], c["created_at"], c["csm"])

@@ -33,9 +33,9 @@ extension RecordReader {
         _ file: String, _ bytes: UnsafeBufferPointer<UInt8>, into records: WritableKeyPath<Dataset, [Record]>,
         _ body: (inout FastCSVRows, _ expectedRows: Int) throws(FastCSVRows.GiveUp) -> [Record]
     ) -> Bool {
-        guard accountsDeclared, let spec = Self.columns[file] else { return false }
+        guard accountsDeclared, let spec = RecordKind.named(file) else { return false }
         let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) in try body(&rows, expected)
         }
         guard let read else { return false }

@@ -7,9 +7,10 @@ import VitalsCore
 extension RecordReader {
     /// Reads subscriptions.csv from `bytes`; false (having added nothing) when the general reader must.
     mutating func readSubscriptionsFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard accountsDeclared, let spec = Self.columns["subscriptions.csv"] else { return false }
+        guard accountsDeclared else { return false }
+        let spec = RecordKind.subscriptions
         let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.required, accounts: accountKeys) {
+        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) -> (versions: [SubscriptionVersion], lines: [Int], owner: Owners) in
             let c = rows.columns
             let (id, account, product, plan) = (c["subscription_id"], c["account_id"], c["product"], c["plan"])
