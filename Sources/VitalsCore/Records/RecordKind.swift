@@ -35,13 +35,45 @@ public struct RecordKind: Sendable, Hashable, Identifiable, CustomStringConverti
     /// What one record is.
     public let summary: String
     public let columns: [RecordColumn]
+    /// The columns with the way to read and write each in a record: what the stores, the snapshot and the writers go
+    /// through.
+    public let layout: any RecordLayoutProtocol
     public let key: Key
+    /// The columns that name one stored record, when they are not the key's (a subscription's versions).
+    public let unique: [String]?
     /// What columns outside `columns` mean, when the kind keeps them (custom attributes, event properties); `nil`
     /// when they are ignored.
     public let otherColumns: String?
 
     /// The name of the kind everywhere it is spelled as a word: `usage_events` (the file's stem, the API's path, the
     /// JSON's `kind`).
+    public init<Layout: RecordLayoutProtocol>(
+        id: ID, table: String, label: String, summary: String, layout: Layout, key: Key, unique: [String]? = nil,
+        otherColumns: String?
+    ) {
+        self.id = id
+        self.table = table
+        self.label = label
+        self.summary = summary
+        self.columns = layout.fields.map(\.column)
+        self.layout = layout
+        self.key = key
+        self.unique = unique
+        self.otherColumns = otherColumns
+    }
+
+    public static func == (a: RecordKind, b: RecordKind) -> Bool { a.id == b.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    /// The columns that name one record: the id column, or the key's fields (`unique` when given).
+    public var uniqueColumns: [String] {
+        if let unique { return unique }
+        switch key {
+        case .id(let column): return [column]
+        case .fields(let columns, _): return columns
+        }
+    }
+
     public var name: String { id.rawValue }
     /// The canonical CSV file: `usage_events.csv`.
     public var file: String { name + ".csv" }
