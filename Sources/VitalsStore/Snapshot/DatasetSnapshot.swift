@@ -4,7 +4,8 @@ import VitalsCore
 /// A dataset as one block of bytes: what the store keeps beside its rows so that a report or a server's first load
 /// reads a workspace in a fraction of a second instead of stepping through tens of millions of rows.
 ///
-/// The bytes hold a header (format, byte order) and one section per table. Usage events, by far the largest table,
+/// The bytes hold a header (format, byte order), a head (currencies, and the fields of each record kind) and one
+/// section per record kind (`SnapshotTables`). Usage events, by far the largest table,
 /// are stored by column (`UsageLog.Columns`), each column copied whole, without the events' ids (a dataset read from
 /// the store has none: `UsageLog.hasIDs`); the other tables record by record. Sections decode independently, on
 /// every core.
@@ -16,53 +17,32 @@ public enum DatasetSnapshot {
 
     static let magic: UInt64 = 0x5053_4E53_4C54_4956  // "VITLSNSP" read as little-endian
     /// Bumped whenever the layout below changes; an older snapshot is then simply not used.
-    static let format: UInt32 = 5
+    static let format: UInt32 = 6
     static let byteOrderMark: UInt32 = 0x0102_0304
 
     public static func encode(_ dataset: Dataset) -> [UInt8] { encodeWithBoundaries(dataset).bytes }
 
     /// The bytes of `dataset` and the offsets where a reader starts reading on its own (`SnapshotWriter.boundaries`).
     static func encodeWithBoundaries(_ dataset: Dataset) -> (bytes: [UInt8], boundaries: [Int]) {
-        // Every currency money is kept in, listed once: records name theirs by position in the list.
-        var codes = Set(dataset.subscriptions.map(\.amount.currency.code))
-        codes.formUnion(dataset.orders.map(\.amount.currency.code))
-        codes.formUnion(dataset.acquisitionCosts.map(\.amount.currency.code))
-        codes.formUnion(dataset.leads.compactMap(\.amount?.currency.code))
-        let currencies = codes.sorted()
-        precondition(currencies.count < 256, "more than 255 currencies in one dataset")
-        let index = Dictionary(uniqueKeysWithValues: currencies.enumerated().map { ($1, UInt8($0)) })
-        func currency(_ money: Money) -> UInt8 { index[money.currency.code]! }
+        let currencies = SnapshotTables.currencies(dataset)
+        let index = Dictionary(uniqueKeysWithValues: currencies.enumerated().map { ($1, $0) })
 
         // About the size of the usage columns, which dominate: one allocation for most datasets.
-        var w = SnapshotWriter(capacity: 1 << 16 + dataset.usageEvents.count * 48 + dataset.surveyResponses.count * 80
-            + dataset.tickets.count * 64 + dataset.subscriptions.count * 96)
+        var w = SnapshotWriter(capacity: 1 << 16 + dataset.usageEvents.count * 48
+            + (dataset.recordCount - dataset.usageEvents.count) * 64)
         w.put(magic)
         w.put(format)
         w.put(byteOrderMark)
         w.section { w in
             w.count(currencies.count)
             for code in currencies { w.put(code) }
-            w.count(SnapshotTables.codeTables.count)
-            for table in SnapshotTables.codeTables {
-                w.count(table.count)
-                for name in table { w.put(name) }
-            }
+            let signature = SnapshotTables.signature
+            w.count(signature.count)
+            for kind in signature { w.put(kind) }
         }
-        w.section { w in SnapshotTables.writeAccounts(dataset.accounts, &w) }
-        w.section { w in
-            w.count(dataset.fxRates.count)
-            for r in dataset.fxRates {
-                w.put(r.date.seconds)
-                w.put(r.currency.code)
-                w.put(r.rate)
-            }
+        for kind in RecordKind.all {
+            w.section { w in SnapshotTables.write(kind, dataset, currencies: index, &w) }
         }
-        w.section { w in SnapshotTables.writeSubscriptions(dataset.subscriptions, currency, &w) }
-        w.section { w in SnapshotTables.writeRevenueRecords(dataset, currency, &w) }
-        w.section { w in SnapshotTables.writeSurveyResponses(dataset.surveyResponses, &w) }
-        w.section { w in SnapshotTables.writeTickets(dataset.tickets, &w) }
-        w.section { w in SnapshotTables.writeUsage(dataset.usageEvents.columns, &w) }
-        w.section { w in SnapshotTables.writeSuccessRecords(dataset, currency, &w) }
         return (w.bytes, w.boundaries)
     }
 
