@@ -18,116 +18,6 @@ public enum FieldStorage: String, Sendable, Hashable {
     case text, integer, number, flag, time, account, money
 }
 
-/// A type a record's property can have when a field reads and writes it through a key path.
-public protocol FieldRepresentable: Sendable {
-    static var storage: FieldStorage { get }
-    var fieldValue: FieldValue { get }
-    /// The value held in `fieldValue`; `nil` when it is not one of this type.
-    init?(fieldValue: FieldValue)
-}
-
-extension String: FieldRepresentable {
-    public static var storage: FieldStorage { .text }
-    public var fieldValue: FieldValue { .text(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .text(let text) = fieldValue else { return nil }
-        self = text
-    }
-}
-
-extension Int: FieldRepresentable {
-    public static var storage: FieldStorage { .integer }
-    public var fieldValue: FieldValue { .integer(Int64(self)) }
-    public init?(fieldValue: FieldValue) {
-        guard case .integer(let n) = fieldValue, let value = Int(exactly: n) else { return nil }
-        self = value
-    }
-}
-
-extension Double: FieldRepresentable {
-    public static var storage: FieldStorage { .number }
-    public var fieldValue: FieldValue { .number(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .number(let x) = fieldValue else { return nil }
-        self = x
-    }
-}
-
-extension Bool: FieldRepresentable {
-    public static var storage: FieldStorage { .flag }
-    public var fieldValue: FieldValue { .flag(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .flag(let flag) = fieldValue else { return nil }
-        self = flag
-    }
-}
-
-extension Timestamp: FieldRepresentable {
-    public static var storage: FieldStorage { .time }
-    public var fieldValue: FieldValue { .time(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .time(let t) = fieldValue else { return nil }
-        self = t
-    }
-}
-
-extension AccountIndex: FieldRepresentable {
-    public static var storage: FieldStorage { .account }
-    public var fieldValue: FieldValue { .account(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .account(let a) = fieldValue else { return nil }
-        self = a
-    }
-}
-
-extension Money: FieldRepresentable {
-    public static var storage: FieldStorage { .money }
-    public var fieldValue: FieldValue { .money(self) }
-    public init?(fieldValue: FieldValue) {
-        guard case .money(let m) = fieldValue else { return nil }
-        self = m
-    }
-}
-
-extension CurrencyCode: FieldRepresentable {
-    public static var storage: FieldStorage { .text }
-    public var fieldValue: FieldValue { .text(code) }
-    public init?(fieldValue: FieldValue) {
-        guard case .text(let code) = fieldValue else { return nil }
-        self.init(code)
-    }
-}
-
-/// Ids and the enumerations of fixed words are kept as their text.
-extension FieldRepresentable where Self: RawRepresentable, RawValue == String {
-    public static var storage: FieldStorage { .text }
-    public var fieldValue: FieldValue { .text(rawValue) }
-    public init?(fieldValue: FieldValue) {
-        guard case .text(let text) = fieldValue else { return nil }
-        self.init(rawValue: text)
-    }
-}
-
-extension ID: FieldRepresentable {}
-extension BillingInterval: FieldRepresentable {}
-extension SubscriptionStatus: FieldRepresentable {}
-extension SurveyKind: FieldRepresentable {}
-extension LeadSource: FieldRepresentable {}
-extension LeadStatus: FieldRepresentable {}
-
-extension Optional: FieldRepresentable where Wrapped: FieldRepresentable {
-    public static var storage: FieldStorage { Wrapped.storage }
-    public var fieldValue: FieldValue { self?.fieldValue ?? .null }
-    public init?(fieldValue: FieldValue) {
-        if case .null = fieldValue {
-            self = .none
-            return
-        }
-        guard let value = Wrapped(fieldValue: fieldValue) else { return nil }
-        self = .some(value)
-    }
-}
-
 /// One column of a record kind with the way to read it from a record and write it into one.
 public struct RecordField<Record>: Sendable {
     public let column: RecordColumn
@@ -135,6 +25,12 @@ public struct RecordField<Record>: Sendable {
     public let get: @Sendable (Record) -> FieldValue
     /// Sets the column's value of a record; false when the value is not one the column holds.
     public let set: @Sendable (inout Record, FieldValue) -> Bool
+    /// The column's values of `records[range]`, in order.
+    public let gather: @Sendable (_ records: [Record], _ range: Range<Int>) -> [FieldValue]
+    /// Sets the column of every record from `source`, in order (a column `writeColumn` wrote).
+    public let readColumn: @Sendable (_ records: inout [Record], _ source: any FieldSource) throws -> Void
+    /// Writes the column of every record to `sink`, in order.
+    public let writeColumn: @Sendable (_ records: [Record], _ sink: any FieldSink) -> Void
     /// Which values the column holds.
     public let storage: FieldStorage
     /// Whether the column may hold no value (`FieldValue.null`).
@@ -156,6 +52,46 @@ public struct RecordField<Record>: Sendable {
             record[keyPath: keyPath] = typed
             return true
         }
+        // A stored property is reached at its offset in the record, as `MemoryLayout.offset(of:)` documents: a
+        // whole column is read or written in one loop, not through the key path (a call into the runtime) per value.
+        if let offset = MemoryLayout<Record>.offset(of: keyPath) {
+            let stride = MemoryLayout<Record>.stride
+            gather = { records, range in
+                records.withUnsafeBufferPointer { buffer in
+                    let base = UnsafeRawPointer(buffer.baseAddress!)
+                    return range.map { i in
+                        (base + i * stride + offset).assumingMemoryBound(to: Value.self).pointee.fieldValue
+                    }
+                }
+            }
+            readColumn = { records, source in
+                try records.withUnsafeMutableBufferPointer { buffer in
+                    guard let address = buffer.baseAddress else { return }
+                    let base = UnsafeMutableRawPointer(address)
+                    for i in buffer.indices {
+                        (base + i * stride + offset).assumingMemoryBound(to: Value.self).pointee =
+                            try Value.read(from: source)
+                    }
+                }
+            }
+            writeColumn = { records, sink in
+                records.withUnsafeBufferPointer { buffer in
+                    guard let address = buffer.baseAddress else { return }
+                    let base = UnsafeRawPointer(address)
+                    for i in buffer.indices {
+                        (base + i * stride + offset).assumingMemoryBound(to: Value.self).pointee.write(to: sink)
+                    }
+                }
+            }
+        } else {
+            gather = { records, range in range.map { records[$0][keyPath: keyPath].fieldValue } }
+            readColumn = { records, source in
+                for i in records.indices { records[i][keyPath: keyPath] = try Value.read(from: source) }
+            }
+            writeColumn = { records, sink in
+                for record in records { record[keyPath: keyPath].write(to: sink) }
+            }
+        }
     }
 
     /// A column whose value is worked out from the record's properties (a discount in the amount's currency).
@@ -169,10 +105,24 @@ public struct RecordField<Record>: Sendable {
         self.optional = optional
         self.get = get
         self.set = set
+        gather = { records, range in range.map { get(records[$0]) } }
+        readColumn = { records, source in
+            for i in records.indices {
+                let value = try FieldValue.read(storage, optional: optional, from: source)
+                guard set(&records[i], value) else { throw FieldSourceMismatch() }
+            }
+        }
+        writeColumn = { records, sink in
+            for record in records { get(record).write(storage, optional: optional, to: sink) }
+        }
     }
 }
 
 /// A record kind's fields, with where a dataset keeps its records.
+///
+/// The stores, the snapshot and the writers reach a kind's records through `any RecordLayoutProtocol`, where
+/// generic code is not specialised: the loops over records and fields are therefore closures made when the layout is
+/// (`RecordLayout.init`, where the record's type is known), and only values cross the boundary.
 public protocol RecordLayoutProtocol: Sendable {
     associatedtype Record: Sendable
     var fields: [RecordField<Record>] { get }
@@ -181,6 +131,15 @@ public protocol RecordLayoutProtocol: Sendable {
     /// The dataset's array of the kind's records; `nil` for the kinds a dataset keeps otherwise (accounts, with their
     /// index, and usage events, in columns).
     var records: WritableKeyPath<Dataset, [Record]>? { get }
+    /// Calls `body` with each value of each record (`record`, `field`: positions), record by record.
+    func forEachValue(
+        of records: [Record], _ body: (_ record: Int, _ field: Int, _ value: FieldValue) throws -> Void
+    ) throws
+    /// The records there are while `next()` says there is one more (about `expected` of them), each field of each
+    /// set from `value(field)`, record by record. Throws `FieldMismatch` for a value its field cannot hold.
+    func makeRecords(
+        expected: Int, next: () throws -> Bool, _ value: (_ field: Int) throws -> FieldValue
+    ) throws -> [Record]
 }
 
 // A key path is an immutable object, safe to share.
@@ -188,6 +147,8 @@ public struct RecordLayout<Record: Sendable>: RecordLayoutProtocol, @unchecked S
     public let fields: [RecordField<Record>]
     public let blank: Record
     public let records: WritableKeyPath<Dataset, [Record]>?
+    private let visit: @Sendable ([Record], (Int, Int, FieldValue) throws -> Void) throws -> Void
+    private let make: @Sendable (Int, () throws -> Bool, (Int) throws -> FieldValue) throws -> [Record]
 
     public init(
         _ records: WritableKeyPath<Dataset, [Record]>?, blank: Record, _ fields: [RecordField<Record>]
@@ -195,6 +156,42 @@ public struct RecordLayout<Record: Sendable>: RecordLayoutProtocol, @unchecked S
         self.records = records
         self.blank = blank
         self.fields = fields
+        visit = { records, body in
+            // A block of records at a time, column by column (`gather`), then row by row.
+            let block = 1 << 14
+            for start in stride(from: 0, to: records.count, by: block) {
+                let range = start..<min(start + block, records.count)
+                let columns = fields.map { $0.gather(records, range) }
+                for r in range {
+                    for f in columns.indices { try body(r, f, columns[f][r - start]) }
+                }
+            }
+        }
+        make = { expected, next, value in
+            var out: [Record] = []
+            out.reserveCapacity(min(expected, 1 << 24))
+            while try next() {
+                var record = blank
+                for f in fields.indices {
+                    let v = try value(f)
+                    guard fields[f].set(&record, v) else { throw FieldMismatch(column: fields[f].name, value: v) }
+                }
+                out.append(record)
+            }
+            return out
+        }
+    }
+
+    public func forEachValue(of records: [Record], _ body: (Int, Int, FieldValue) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { body in try visit(records, body) }
+    }
+
+    public func makeRecords(
+        expected: Int, next: () throws -> Bool, _ value: (Int) throws -> FieldValue
+    ) throws -> [Record] {
+        try withoutActuallyEscaping(next) { next in
+            try withoutActuallyEscaping(value) { value in try make(expected, next, value) }
+        }
     }
 }
 

@@ -20,146 +20,72 @@ public enum DatasetWriter {
         }
         let ids = AccountIDColumn(dataset.accounts)
         let writer = FileWriter(directory: directory)
-        try writeAccounts(dataset, writer)
-        try writer.file("subscriptions.csv", dataset.subscriptions, header: [
-            "subscription_id", "account_id", "product", "plan", "amount", "currency", "interval", "interval_count",
-            "quantity", "discount_percent", "discount_amount", "status", "valid_from", "valid_to",
-        ]) { out, s in
-            out.field(s.subscriptionID.rawValue)
-            ids.write(s.account, &out)
-            out.field(s.product)
-            out.field(s.plan)
-            out.money(s.amount)
-            out.field(s.amount.currency.code)
-            out.field(s.interval.rawValue)
-            out.int(s.intervalCount)
-            out.int(s.quantity)
-            out.number(s.discountPercent)
-            out.decimal(s.discountAmount, exponent: s.amount.currency.minorUnitExponent)
-            out.field(s.status.rawValue)
-            out.timestamp(s.validFrom)
-            out.timestamp(s.validTo, last: true)
-        }
-        try writer.file("orders.csv", dataset.orders,
-                        header: ["order_id", "account_id", "ordered_at", "amount", "currency"]) { out, o in
-            out.field(o.id.rawValue)
-            ids.write(o.account, &out)
-            out.timestamp(o.orderedAt)
-            out.money(o.amount)
-            out.field(o.amount.currency.code, last: true)
-        }
-        try writer.file("trials.csv", dataset.trials,
-                        header: ["trial_id", "account_id", "started_at", "ends_at", "converted_at", "canceled_at"]) { out, t in
-            out.field(t.id.rawValue)
-            ids.write(t.account, &out)
-            out.timestamp(t.startedAt)
-            out.timestamp(t.endsAt)
-            out.timestamp(t.convertedAt)
-            out.timestamp(t.canceledAt, last: true)
-        }
-        try writer.file("acquisition_costs.csv", dataset.acquisitionCosts,
-                        header: ["period_start", "period_end", "amount", "currency", "channel"]) { out, c in
-            out.timestamp(c.periodStart)
-            out.timestamp(c.periodEnd)
-            out.money(c.amount)
-            out.field(c.amount.currency.code)
-            out.field(c.channel, last: true)
-        }
-        try writer.file("survey_responses.csv", dataset.surveyResponses, header: [
-            "response_id", "account_id", "survey", "score", "scale_min", "scale_max", "responded_at", "contact", "comment",
-        ]) { out, r in
-            out.field(r.id.rawValue)
-            ids.write(r.account, &out)
-            out.field(r.survey.rawValue)
-            out.number(r.score)
-            out.number(r.scaleMin)
-            out.number(r.scaleMax)
-            out.timestamp(r.respondedAt)
-            out.field(r.contact)
-            out.field(r.comment, last: true)
-        }
-        try writer.file("tickets.csv", dataset.tickets, header: [
-            "ticket_id", "account_id", "opened_at", "resolved_at", "agent_replies", "reopens", "first_contact_resolution",
-            "channel",
-        ]) { out, t in
-            out.field(t.id.rawValue)
-            ids.write(t.account, &out)
-            out.timestamp(t.openedAt)
-            out.timestamp(t.resolvedAt)
-            out.int(t.agentReplies)
-            out.int(t.reopens)
-            out.bool(t.firstContactResolution)
-            out.field(t.channel, last: true)
-        }
-        try writeUsageEvents(dataset, ids, writer)
-        try writer.remove("usage_events.ndjson")  // it would load on top of usage_events.csv
-        try writer.file("onboarding.csv", dataset.onboarding, header: [
-            "account_id", "milestone", "required", "started_at", "due_at", "completed_at",
-        ]) { out, m in
-            ids.write(m.account, &out)
-            out.field(m.milestone)
-            out.bool(m.required)
-            out.timestamp(m.startedAt)
-            out.timestamp(m.dueAt)
-            out.timestamp(m.completedAt, last: true)
-        }
-        try writer.file("leads.csv", dataset.leads, header: [
-            "lead_id", "account_id", "source", "created_at", "status", "closed_at", "amount", "currency",
-        ]) { out, l in
-            out.field(l.id.rawValue)
-            if let account = l.account { ids.write(account, &out) } else { out.field(nil) }
-            out.field(l.source.rawValue)
-            out.timestamp(l.createdAt)
-            out.field(l.status.rawValue)
-            out.timestamp(l.closedAt)
-            if let amount = l.amount {
-                out.money(amount)
-                out.field(amount.currency.code, last: true)
-            } else {
-                out.field(nil)
-                out.field(nil, last: true)
+        for kind in RecordKind.all {
+            switch kind.id {
+            case .accounts: try writeAccounts(dataset, ids, writer)
+            case .usageEvents:
+                try writeUsageEvents(dataset, ids, writer)
+                try writer.remove("usage_events.ndjson")  // it would load on top of usage_events.csv
+            default: try writeRecords(kind.layout, of: kind, dataset, ids, writer)
             }
         }
-        try writer.file("success_goals.csv", dataset.successGoals,
-                        header: ["goal_id", "account_id", "name", "target_date", "achieved_at"]) { out, g in
-            out.field(g.id.rawValue)
-            ids.write(g.account, &out)
-            out.field(g.name)
-            out.timestamp(g.targetDate)
-            out.timestamp(g.achievedAt, last: true)
+    }
+
+    /// The canonical file of a kind a dataset keeps in an array: its columns in order.
+    private static func writeRecords<Layout: RecordLayoutProtocol>(
+        _ layout: Layout, of kind: RecordKind, _ dataset: Dataset, _ ids: AccountIDColumn, _ writer: FileWriter
+    ) throws(DatasetWriteError) {
+        guard let records = layout.records else { return }
+        let rows = dataset[keyPath: records]
+        let last = layout.fields.count - 1
+        try writer.file(kind.file, isEmpty: rows.isEmpty, capacity: rows.count * 80, header: layout.fields.map(\.name)) {
+            out, flush throws(DatasetWriteError) in
+            do {
+                try layout.forEachValue(of: rows) { _, field, value in
+                    write(value, &out, ids, last: field == last)
+                    if field == last { try flush(&out) }
+                }
+            } catch let error as DatasetWriteError {
+                throw error
+            } catch {
+                throw .cannotWrite(kind.file, reason: "\(error)")
+            }
         }
-        try writer.file("csm_pulse.csv", dataset.csmPulses, header: ["account_id", "recorded_at", "rating", "note"]) { out, p in
-            ids.write(p.account, &out)
-            out.timestamp(p.recordedAt)
-            out.int(p.rating)
-            out.field(p.note, last: true)
-        }
-        try writer.file("fx_rates.csv", dataset.fxRates, header: ["date", "currency", "rate"]) { out, r in
-            out.timestamp(r.date)
-            out.field(r.currency.code)
-            out.number(r.rate, last: true)
+    }
+
+    /// One value as the canonical files write it.
+    private static func write(_ value: FieldValue, _ out: inout CSVOutput, _ ids: AccountIDColumn, last: Bool) {
+        switch value {
+        case .null: out.field(nil, last: last)
+        case .text(let text): out.field(text, last: last)
+        case .integer(let n): out.int(Int(truncatingIfNeeded: n), last: last)
+        case .number(let x): out.number(x, last: last)
+        case .flag(let flag): out.bool(flag, last: last)
+        case .time(let t): out.timestamp(t, last: last)
+        case .account(let a): ids.write(a, &out, last: last)
+        case .money(let m): out.money(m, last: last)
         }
     }
 
     /// accounts.csv: the built-in columns, then every custom attribute (sorted by name).
-    private static func writeAccounts(_ dataset: Dataset, _ writer: FileWriter) throws(DatasetWriteError) {
+    private static func writeAccounts(
+        _ dataset: Dataset, _ ids: AccountIDColumn, _ writer: FileWriter
+    ) throws(DatasetWriteError) {
+        let fields = Account.layout.fields
         let extra = extraColumns(dataset.accounts.lazy.map(\.attributes), builtIn: Account.builtInAttributes)
         let header = Account.builtInAttributes + extra
-        try writer.file("accounts.csv", dataset.accounts, header: header) { out, a in
-            out.field(a.id.rawValue)
-            out.field(a.name)
-            out.timestamp(a.createdAt)
-            out.field(a.csm)
-            out.field(a.industry)
-            out.field(a.country)
-            out.field(a.referredBy?.rawValue, last: extra.isEmpty)
+        try writer.file(RecordKind.accounts.file, dataset.accounts, header: header) { out, a in
+            for (i, field) in fields.enumerated() {
+                write(field.get(a), &out, ids, last: extra.isEmpty && i == fields.count - 1)
+            }
             for (i, name) in extra.enumerated() { out.field(a.attributes[name], last: i == extra.count - 1) }
         }
     }
 
-    private static let usageColumns = ["event_id", "account_id", "user_id", "event", "occurred_at", "duration_seconds"]
+    private static let usageColumns = RecordKind.usageEvents.columns.map(\.name)
 
-    /// usage_events.csv: the built-in columns, then every property (sorted by name).
+    /// usage_events.csv: the built-in columns, then every property (sorted by name). Written field by field rather
+    /// than through `UsageEvent.layout`: a dataset holds tens of millions of events, in columns.
     private static func writeUsageEvents(
         _ dataset: Dataset, _ ids: AccountIDColumn, _ writer: FileWriter
     ) throws(DatasetWriteError) {
@@ -224,14 +150,14 @@ private struct AccountIDColumn {
         self.offsets = offsets
     }
 
-    /// Appends the account's id and a comma.
+    /// Appends the account's id and a comma (a line end when it is the `last` field).
     @inline(__always)
-    func write(_ account: AccountIndex, _ out: inout CSVOutput) {
+    func write(_ account: AccountIndex, _ out: inout CSVOutput, last: Bool = false) {
         let i = account.int
         bytes.withUnsafeBufferPointer { all in
             out.append(UnsafeBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]]))
         }
-        out.field(nil)
+        out.field(nil, last: last)
     }
 }
 
@@ -243,19 +169,32 @@ private struct FileWriter {
     func file<Row>(
         _ name: String, _ rows: some Collection<Row>, header: [String], rowBytes: Int = 80, row: (inout CSVOutput, Row) -> Void
     ) throws(DatasetWriteError) {
+        try file(name, isEmpty: rows.isEmpty, capacity: rows.count * rowBytes, header: header) {
+            out, flush throws(DatasetWriteError) in
+            for item in rows {
+                row(&out, item)
+                try flush(&out)
+            }
+        }
+    }
+
+    /// Writes file `name` (or removes an old copy when `isEmpty`): the header, then what `body` writes, which calls
+    /// `flush` after each row (it writes out every few megabytes).
+    func file(
+        _ name: String, isEmpty: Bool, capacity: Int, header: [String],
+        _ body: (inout CSVOutput, _ flush: (inout CSVOutput) throws(DatasetWriteError) -> Void) throws(DatasetWriteError)
+            -> Void
+    ) throws(DatasetWriteError) {
         let path = (directory as NSString).appendingPathComponent(name)
-        guard !rows.isEmpty else { return try remove(name) }
+        guard !isEmpty else { return try remove(name) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         let block = 8 << 20
-        var out = CSVOutput(capacity: min(block, rows.count * rowBytes) + 4096)
+        var out = CSVOutput(capacity: min(block, capacity) + 4096)
         for (i, column) in header.enumerated() { out.field(column, last: i == header.count - 1) }
-        for item in rows {
-            row(&out, item)
-            if out.count >= block {
-                try flush(&out, to: descriptor, path: path)
-            }
+        try body(&out) { out throws(DatasetWriteError) in
+            if out.count >= block { try flush(&out, to: descriptor, path: path) }
         }
         try flush(&out, to: descriptor, path: path)
     }

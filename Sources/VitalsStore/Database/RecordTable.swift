@@ -131,13 +131,11 @@ extension Store {
         let table = RecordTable(kind)
         let statement = try db.makeStatement(sql: table.upsertSQL())
         var binder = RowBinder(statement, db, progress: progress)
-        let fields = layout.fields
-        for record in rows {
-            binder.bind(workspace)
-            for (i, field) in fields.enumerated() {
-                table.bind(field.get(record), at: i, &binder, accountRows: accountRows)
-            }
-            try binder.step()
+        let last = layout.fields.count - 1
+        try layout.forEachValue(of: rows) { _, field, value in
+            if field == 0 { binder.bind(workspace) }
+            table.bind(value, at: field, &binder, accountRows: accountRows)
+            if field == last { try binder.step() }
         }
         binder.reportRest()
         summary.counts.append((kind.label, rows.count))
@@ -151,15 +149,19 @@ extension Store {
         guard let records = layout.records else { return }
         let table = RecordTable(kind)
         let storage = layout.fields.map(\.storage)
-        var out: [Layout.Record] = []
         let rows = try Row.fetchCursor(db, sql: table.selectSQL(), arguments: [workspace])
-        while let row = try rows.next() {
-            switch layout.decode(try table.values(row, storage: storage, account: account)) {
-            case .success(let record): out.append(record)
-            case .failure(let mismatch):
-                throw StoreError.failed("reading \(kind.label)", reason: mismatch.description)
-            }
+        var values: [FieldValue] = []
+        do {
+            dataset[keyPath: records] = try layout.makeRecords(
+                expected: 0,
+                next: {
+                    guard let row = try rows.next() else { return false }
+                    values = try table.values(row, storage: storage, account: account)
+                    return true
+                }
+            ) { field in values[field] }
+        } catch let mismatch as FieldMismatch {
+            throw StoreError.failed("reading \(kind.label)", reason: mismatch.description)
         }
-        dataset[keyPath: records] = out
     }
 }

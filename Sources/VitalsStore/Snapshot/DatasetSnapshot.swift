@@ -17,7 +17,7 @@ public enum DatasetSnapshot {
 
     static let magic: UInt64 = 0x5053_4E53_4C54_4956  // "VITLSNSP" read as little-endian
     /// Bumped whenever the layout below changes; an older snapshot is then simply not used.
-    static let format: UInt32 = 6
+    static let format: UInt32 = 8
     static let byteOrderMark: UInt32 = 0x0102_0304
 
     public static func encode(_ dataset: Dataset) -> [UInt8] { encodeWithBoundaries(dataset).bytes }

@@ -38,31 +38,13 @@ enum SnapshotTables {
 
     /// Accounts: their fields, then their custom attributes.
     static func writeAccounts(_ accounts: [Account], _ w: inout SnapshotWriter) {
-        let layout = Account.layout
-        let codecs = layout.snapshotCodecs
-        w.count(accounts.count)
-        for a in accounts {
-            for (field, codec) in zip(layout.fields, codecs) { codec.put(field.get(a), currencies: [:], &w) }
-            w.put(a.attributes)
-        }
+        Account.layout.writeSnapshot(accounts, currencies: [:], &w)
+        for a in accounts { w.put(a.attributes) }
     }
 
     static func readAccounts(_ r: inout SnapshotReader) throws(Damaged) -> [Account] {
-        let layout = Account.layout
-        let codecs = layout.snapshotCodecs
-        let n = try r.count()
-        var accounts: [Account] = []
-        accounts.reserveCapacity(min(n, 1 << 24))
-        for _ in 0..<n {
-            var account = layout.blank
-            for (field, codec) in zip(layout.fields, codecs) {
-                guard field.set(&account, try codec.get(&r, currencies: [], accountCount: 0)) else {
-                    throw Damaged(description: "an account's \(field.name) does not fit")
-                }
-            }
-            account.attributes = try r.map()
-            accounts.append(account)
-        }
+        var accounts = try Account.layout.readSnapshot(&r, currencies: [], accountCount: 0)
+        for i in accounts.indices { accounts[i].attributes = try r.map() }
         return accounts
     }
 

@@ -12,13 +12,13 @@ extension RecordReader {
         let spec = RecordKind.accounts
         let expected = Self.estimatedRows(bytes)
         let known = Set(spec.columns.map(\.name))
-        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
+        let read = FastCSVRows.read(bytes, kind: spec, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) -> [Account] in
             let c = rows.columns
             let (id, name, createdAt, csm) = (c["account_id"], c["name"], c["created_at"], c["csm"])
             let (industry, country, referredBy) = (c["industry"], c["country"], c["referred_by"])
             // Custom attributes in header order, as `CSVTable.extraColumns`.
-            let extras = c.filter { !known.contains($0.key) && !$0.key.isEmpty }.sorted { $0.value < $1.value }
+            let extras = c.positions.filter { !known.contains($0.key) && !$0.key.isEmpty }.sorted { $0.value < $1.value }
             var accounts: [Account] = []
             accounts.reserveCapacity(expected)
             var referrers: [AccountID] = []

@@ -19,7 +19,7 @@ struct FastCSVRows {
     private let fields: UnsafeMutableBufferPointer<CSVParser.Field>
     private var fieldCount = 0
     /// The header's column positions, by lowercased name.
-    let columns: [String: Int]
+    let columns: HeaderColumns
     /// A timestamp parser for each column (`TimestampColumnParser`).
     private var timestampParsers: [TimestampColumnParser]
     private let accounts: StringInterner
@@ -32,9 +32,11 @@ struct FastCSVRows {
     private var linesBefore = 0
 
     /// Reads the header of `bytes` and calls `body` with the rows; `nil` if the header is missing, repeats a column
-    /// or lacks one of `required`, or if `body` gives up.
+    /// or lacks one of `kind`'s required columns, if `body` gives up, or if the header has a column of `kind` that
+    /// `body` never looked up (one added to the kind's description after the fast path was written: the general
+    /// reader reads every column).
     static func read<R>(
-        _ bytes: UnsafeBufferPointer<UInt8>, required: [String], accounts: StringInterner,
+        _ bytes: UnsafeBufferPointer<UInt8>, kind: RecordKind, accounts: StringInterner,
         _ body: (inout FastCSVRows) throws(GiveUp) -> R
     ) -> R? {
         var scanner = CSVRowScanner(bytes)
@@ -49,22 +51,26 @@ struct FastCSVRows {
                 guard columns[name] == nil else { return nil }
                 columns[name] = i
             }
-            guard required.allSatisfy({ columns[$0] != nil }) else { return nil }
+            guard kind.requiredColumns.allSatisfy({ columns[$0] != nil }) else { return nil }
+            let header = HeaderColumns(columns)
             var rows = FastCSVRows(
-                scanner: scanner, fields: fields, columns: columns, accounts: accounts, previousID: previousID)
-            return try? body(&rows)
+                scanner: scanner, fields: fields, columns: header, accounts: accounts, previousID: previousID)
+            guard let result = try? body(&rows),
+                kind.columns.allSatisfy({ columns[$0.name] == nil || header.looked.contains($0.name) })
+            else { return nil }
+            return result
         }
     }
 
     private init(
-        scanner: CSVRowScanner, fields: UnsafeMutableBufferPointer<CSVParser.Field>, columns: [String: Int],
+        scanner: CSVRowScanner, fields: UnsafeMutableBufferPointer<CSVParser.Field>, columns: HeaderColumns,
         accounts: StringInterner, previousID: UnsafeMutableBufferPointer<UInt8>
     ) {
         self.previousID = previousID
         self.scanner = scanner
         self.fields = fields
         self.columns = columns
-        timestampParsers = Array(repeating: TimestampColumnParser(), count: columns.count)
+        timestampParsers = Array(repeating: TimestampColumnParser(), count: columns.positions.count)
         self.accounts = accounts
     }
 
@@ -248,5 +254,18 @@ extension FastCSVRows {
     ) throws(GiveUp) -> Value {
         guard let value = try known(position, in: &values, parse) else { throw GiveUp() }
         return value
+    }
+}
+
+/// The columns of a header by lowercased name, remembering which a fast path looked up.
+final class HeaderColumns {
+    let positions: [String: Int]
+    private(set) var looked: Set<String> = []
+
+    init(_ positions: [String: Int]) { self.positions = positions }
+
+    subscript(name: String) -> Int? {
+        looked.insert(name)
+        return positions[name]
     }
 }

@@ -35,7 +35,7 @@ extension RecordReader {
     ) -> Bool {
         guard accountsDeclared, let spec = RecordKind.named(file) else { return false }
         let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
+        let read = FastCSVRows.read(bytes, kind: spec, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) in try body(&rows, expected)
         }
         guard let read else { return false }

@@ -10,7 +10,7 @@ extension RecordReader {
         guard accountsDeclared else { return false }
         let spec = RecordKind.subscriptions
         let expected = Self.estimatedRows(bytes)
-        let read = FastCSVRows.read(bytes, required: spec.requiredColumns, accounts: accountKeys) {
+        let read = FastCSVRows.read(bytes, kind: spec, accounts: accountKeys) {
             rows throws(FastCSVRows.GiveUp) -> (versions: [SubscriptionVersion], lines: [Int], owner: Owners) in
             let c = rows.columns
             let (id, account, product, plan) = (c["subscription_id"], c["account_id"], c["product"], c["plan"])
