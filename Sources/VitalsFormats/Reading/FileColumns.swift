@@ -16,22 +16,6 @@ struct SurveyColumns {
     }
 }
 
-/// Where the columns of tickets.csv sit in its header (see `SurveyColumns`).
-struct TicketColumns {
-    let id, account, openedAt, resolvedAt, agentReplies, reopens, firstContactResolution, channel: Int?
-
-    init(_ table: some RecordRow) {
-        id = table.position(of: "ticket_id")
-        account = table.position(of: "account_id")
-        openedAt = table.position(of: "opened_at")
-        resolvedAt = table.position(of: "resolved_at")
-        agentReplies = table.position(of: "agent_replies")
-        reopens = table.position(of: "reopens")
-        firstContactResolution = table.position(of: "first_contact_resolution")
-        channel = table.position(of: "channel")
-    }
-}
-
 /// Where the canonical usage columns sit in a usage_events file.
 struct UsageColumns {
     let id, account, user, event, occurredAt, duration: Int?

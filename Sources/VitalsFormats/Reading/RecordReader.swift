@@ -34,7 +34,8 @@ struct RecordReader {
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
     private var surveyColumns: SurveyColumns?
-    private var ticketColumns: TicketColumns?
+    /// Positions of the columns of the kind being read, in the order of its fields (`readFields`).
+    private var fieldPositions: [Int?] = []
 
     /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
     ///   them, and accounts.csv may update them.
@@ -69,7 +70,7 @@ struct RecordReader {
             usageSources.append((rows.file, LineMap()))
         }
         if kind.id == .surveyResponses { surveyColumns = SurveyColumns(rows) }
-        if kind.id == .tickets { ticketColumns = TicketColumns(rows) }
+        fieldPositions = kind.columns.map { rows.position(of: $0.name) }
         // The kind is matched once, not on each of its (millions of) rows.
         while rows.next() {
             switch kind.id {
@@ -355,29 +356,17 @@ struct RecordReader {
     }
 
     mutating func readOrder<Row: RecordRow>(_ t: inout Row) {
-        let id = t.required("order_id")
-        uniqueID(id, column: "order_id", &t)
-        let account = account(&t)
-        let at = t.timestamp("ordered_at", required: true)
-        let amount = t.money("amount", currency: convertible(t.currency(), &t))
-        guard !t.rowFailed, let account, let at, let amount else { return }
-        dataset.orders.append(Order(id: OrderID(id), account: account, orderedAt: at, amount: amount))
+        guard let order = readFields(Order.layout, of: .orders, at: fieldPositions, &t) else { return }
+        dataset.orders.append(order)
     }
 
     mutating func readTrial<Row: RecordRow>(_ t: inout Row) {
-        let id = t.required("trial_id")
-        uniqueID(id, column: "trial_id", &t)
-        let account = account(&t)
-        let started = t.timestamp("started_at", required: true)
-        let ends = t.timestamp("ends_at", required: true)
-        let converted = t.timestamp("converted_at")
-        let canceled = t.timestamp("canceled_at")
-        ordered(started, ends, "ends_at", "must not be before started_at", &t)
-        ordered(started, converted, "converted_at", "must not be before started_at", &t)
-        ordered(started, canceled, "canceled_at", "must not be before started_at", &t)
-        guard !t.rowFailed, let account, let started, let ends else { return }
-        dataset.trials.append(
-            Trial(id: TrialID(id), account: account, startedAt: started, endsAt: ends, convertedAt: converted, canceledAt: canceled))
+        guard let trial = readFields(Trial.layout, of: .trials, at: fieldPositions, &t) else { return }
+        ordered(trial.startedAt, trial.endsAt, "ends_at", "must not be before started_at", &t)
+        ordered(trial.startedAt, trial.convertedAt, "converted_at", "must not be before started_at", &t)
+        ordered(trial.startedAt, trial.canceledAt, "canceled_at", "must not be before started_at", &t)
+        guard !t.rowFailed else { return }
+        dataset.trials.append(trial)
     }
 
     mutating func readAcquisitionCost<Row: RecordRow>(_ t: inout Row) {
@@ -412,21 +401,11 @@ struct RecordReader {
     }
 
     mutating func readTicket<Row: RecordRow>(_ t: inout Row) {
-        let c = ticketColumns!
-        let id = t.required("ticket_id", at: c.id)
-        uniqueID(id, column: "ticket_id", &t)
-        let account = account(&t, at: c.account, column: "account_id")
-        let opened = t.timestamp("opened_at", at: c.openedAt, required: true)
-        let resolved = t.timestamp("resolved_at", at: c.resolvedAt)
-        ordered(opened, resolved, "resolved_at", "must not be before opened_at", &t)
-        let replies = t.integer("agent_replies", at: c.agentReplies, range: 0...100_000)
-        let reopens = t.integer("reopens", at: c.reopens, range: 0...100_000)
-        let fcr = t.boolean("first_contact_resolution", at: c.firstContactResolution)
-        guard !t.rowFailed, let account, let opened else { return }
-        dataset.tickets.append(
-            Ticket(
-                id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved, agentReplies: replies,
-                reopens: reopens, firstContactResolution: fcr, channel: t.text(at: c.channel)))
+        let ticket = readFields(Ticket.layout, of: .tickets, at: fieldPositions, &t)
+        guard let ticket else { return }
+        ordered(ticket.openedAt, ticket.resolvedAt, "resolved_at", "must not be before opened_at", &t)
+        guard !t.rowFailed else { return }
+        dataset.tickets.append(ticket)
     }
 
     /// Usage events are the bulk of most datasets (tens of millions of rows), so they take a fast path: fields are
@@ -495,19 +474,13 @@ struct RecordReader {
     }
 
     mutating func readOnboarding<Row: RecordRow>(_ t: inout Row) {
-        let account = account(&t)
-        let milestone = t.required("milestone")
-        if let account { unique("\(dataset[account].id)\u{1F}\(milestone)", column: "milestone", &t) }
-        let required = t.boolean("required") ?? true
-        let started = t.timestamp("started_at")
-        let due = t.timestamp("due_at")
-        let completed = t.timestamp("completed_at")
-        ordered(started, completed, "completed_at", "must not be before started_at", &t)
-        guard !t.rowFailed, let account else { return }
-        dataset.onboarding.append(
-            OnboardingMilestone(
-                account: account, milestone: milestone, required: required, startedAt: started, dueAt: due,
-                completedAt: completed))
+        let milestone = readFields(OnboardingMilestone.layout, of: .onboarding, at: fieldPositions, &t)
+        guard let milestone else { return }
+        // One milestone of a name per account.
+        unique("\(dataset[milestone.account].id)\u{1F}\(milestone.milestone)", column: "milestone", &t)
+        ordered(milestone.startedAt, milestone.completedAt, "completed_at", "must not be before started_at", &t)
+        guard !t.rowFailed else { return }
+        dataset.onboarding.append(milestone)
     }
 
     mutating func readLead<Row: RecordRow>(_ t: inout Row) {
@@ -529,24 +502,13 @@ struct RecordReader {
     }
 
     mutating func readSuccessGoal<Row: RecordRow>(_ t: inout Row) {
-        let id = t.required("goal_id")
-        uniqueID(id, column: "goal_id", &t)
-        let account = account(&t)
-        let name = t.required("name")
-        let target = t.timestamp("target_date")
-        let achieved = t.timestamp("achieved_at")
-        guard !t.rowFailed, let account else { return }
-        dataset.successGoals.append(
-            SuccessGoal(id: SuccessGoalID(id), account: account, name: name, targetDate: target, achievedAt: achieved))
+        guard let goal = readFields(SuccessGoal.layout, of: .successGoals, at: fieldPositions, &t) else { return }
+        dataset.successGoals.append(goal)
     }
 
     mutating func readCsmPulse<Row: RecordRow>(_ t: inout Row) {
-        let account = account(&t)
-        let at = t.timestamp("recorded_at", required: true)
-        let rating = t.integer("rating", range: 1...5)
-        if t.text("rating") == nil { t.fail("rating", "a value is required") }
-        guard !t.rowFailed, let account, let at, let rating else { return }
-        dataset.csmPulses.append(CsmPulse(account: account, recordedAt: at, rating: rating, note: t.text("note")))
+        guard let pulse = readFields(CsmPulse.layout, of: .csmPulse, at: fieldPositions, &t) else { return }
+        dataset.csmPulses.append(pulse)
     }
 }
 
