@@ -218,11 +218,13 @@ public struct Ticket: Sendable, Equatable {
     /// An explicit first-contact-resolution flag; overrides the derivation from replies and reopens.
     public var firstContactResolution: Bool?
     public var channel: String?
+    /// How urgent support judged it; `nil` when not set.
+    public var priority: TicketPriority?
 
     @inlinable
     public init(
         id: TicketID, account: AccountIndex, openedAt: Timestamp, resolvedAt: Timestamp? = nil, agentReplies: Int? = nil,
-        reopens: Int? = nil, firstContactResolution: Bool? = nil, channel: String? = nil
+        reopens: Int? = nil, firstContactResolution: Bool? = nil, channel: String? = nil, priority: TicketPriority? = nil
     ) {
         self.id = id
         self.account = account
@@ -232,6 +234,16 @@ public struct Ticket: Sendable, Equatable {
         self.reopens = reopens
         self.firstContactResolution = firstContactResolution
         self.channel = channel
+        self.priority = priority
+    }
+}
+
+/// A ticket's urgency, in the four levels of Zendesk and Freshdesk, least urgent first.
+public enum TicketPriority: String, Sendable, CaseIterable, Codable, Comparable, FieldRepresentable {
+    case low, normal, high, urgent
+
+    public static func < (a: TicketPriority, b: TicketPriority) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 

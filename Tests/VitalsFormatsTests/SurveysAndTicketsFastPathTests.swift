@@ -54,6 +54,16 @@ import VitalsCore
         #expect(read[2].agentReplies == 3 && read[2].firstContactResolution == false && read[2].channel == nil)
     }
 
+    @Test func ticketPrioritiesReadAsTheGeneralReaderReadsThem() throws {
+        let text = "ticket_id,account_id,opened_at,priority\n"
+            + "t1,a1,2024-01-01T09:00:00Z,urgent\n" + "t2,a2,2024-01-02T09:00:00Z,\n" + "t3,a2,2024-01-03,High\n"
+        let read = try #require(fast("tickets.csv", text)).tickets
+        #expect(read == general("tickets.csv", text).tickets)
+        #expect(read.map(\.priority) == [.urgent, nil, .high])
+        // A word outside the set: the general reader reads the file and says where.
+        #expect(fast("tickets.csv", text.replacingOccurrences(of: "urgent", with: "asap")) == nil)
+    }
+
     @Test func badSurveysGoToTheGeneralReader() {
         let header = "response_id,account_id,survey,score,responded_at\n"
         let rows = "r1,a1,nps,9,2024-01-05\n" + "r2,zz,nps,9,2024-01-05\n" + "r3,a1,nps,11,2024-01-05\n"

@@ -198,6 +198,9 @@ extension Ticket {
                 "first_contact_resolution", .boolean, default: "derived",
                 "overrides the derivation from replies and reopens", \.firstContactResolution),
             RecordField("channel", .text, "e.g. `email`, `chat`, `phone`", \.channel),
+            RecordField(
+                "priority", .choice(TicketPriority.allCases.map(\.rawValue)), "how urgent support judged it",
+                \.priority),
         ])
 }
 

@@ -1,7 +1,7 @@
 import VitalsCore
 
 /// Zendesk's ticket CSV export (a view exported as CSV: `Id`, `Organization`, `Status`, `Created at`, `Solved at`,
-/// `Replies`, `Reopens`, `Via`, ...) as tickets.
+/// `Replies`, `Reopens`, `Via`, `Priority`, ...) as tickets.
 ///
 /// First contact resolution follows Zendesk's one-touch rule: a ticket solved or closed with fewer than 2 agent
 /// replies was resolved on first contact; one solved or closed with more was not; an unsolved one is not resolved.
@@ -15,6 +15,7 @@ enum ZendeskTickets {
         let replies = csv.column(["Replies", "Agent replies"])
         let reopens = csv.column(["Reopens"])
         let via = csv.column(["Via", "Channel"])
+        let priority = csv.column(["Priority"])
         guard let id, let organization, let created else { return nil }
         var tickets: [Ticket] = []
         var seen: [String: Int] = [:]
@@ -67,12 +68,18 @@ enum ZendeskTickets {
                 if resolvedAt == nil { fail(solved, "'\(text)' is not a date and time") }
             }
             if let resolvedAt, let openedAt, resolvedAt < openedAt { fail(solved, "solved before it was created") }
+            // Zendesk's four priorities are Vitals' own; a ticket without one has none.
+            let level = csv.value(row, priority).map { $0.lowercased() }
+            let urgency = level.flatMap(TicketPriority.init(rawValue:))
+            if let level, urgency == nil {
+                fail(priority, "'\(level)' is not one of \(TicketPriority.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             guard ok, let account, let openedAt else { continue }
             let fcr: Bool? = resolvedAt == nil ? nil : replyCount.map { $0 < 2 }
             tickets.append(Ticket(
                 id: TicketID(ticketID), account: account, openedAt: openedAt, resolvedAt: resolvedAt,
                 agentReplies: replyCount, reopens: reopenCount, firstContactResolution: fcr,
-                channel: csv.value(row, via)?.lowercased()))
+                channel: csv.value(row, via)?.lowercased(), priority: urgency))
         }
         var dataset = matcher.dataset
         dataset.tickets = tickets

@@ -19,6 +19,7 @@ enum Schema {
         registerSnapshot(&migrator)
         registerUsageKey(&migrator)
         registerUsageAccountIndex(&migrator)
+        registerTicketPriority(&migrator)
         return migrator
     }
 }

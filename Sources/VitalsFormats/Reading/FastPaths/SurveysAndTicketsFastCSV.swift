@@ -39,9 +39,10 @@ extension RecordReader {
         readFast("tickets.csv", bytes, into: \.tickets) { rows, expected throws(FastCSVRows.GiveUp) in
             let c = rows.columns
             let (id, account, openedAt, resolvedAt) = (c["ticket_id"], c["account_id"], c["opened_at"], c["resolved_at"])
-            let (replies, reopens, fcr, channel) = (
-                c["agent_replies"], c["reopens"], c["first_contact_resolution"], c["channel"]
+            let (replies, reopens, fcr, channel, priority) = (
+                c["agent_replies"], c["reopens"], c["first_contact_resolution"], c["channel"], c["priority"]
             )
+            var priorities = KnownValues<TicketPriority>()
             var channels = KnownValues<String>()  // a handful, so each row's is not made anew
             var flags = KnownValues<Bool>()
             var tickets: [Ticket] = []
@@ -57,7 +58,9 @@ extension RecordReader {
                         id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved,
                         agentReplies: try rows.integer(replies, range: 0...100_000),
                         reopens: try rows.integer(reopens, range: 0...100_000),
-                        firstContactResolution: try rows.known(fcr, in: &flags, FastCSVRows.boolean), channel: try rows.known(channel, in: &channels) { $0 }))
+                        firstContactResolution: try rows.known(fcr, in: &flags, FastCSVRows.boolean),
+                        channel: try rows.known(channel, in: &channels) { $0 },
+                        priority: try rows.known(priority, in: &priorities, FastCSVRows.choice)))
             }
             return tickets
         }
