@@ -139,6 +139,38 @@ import VitalsStore
         }
     }
 
+    @Test func theSupportPageFiltersTicketsByPriorityAndExportsThemAll() async throws {
+        let f = try Self.fixture()
+        let accounts = try f.store.accounts(workspace: f.a)
+        let rows = try f.store.accountRowIDs(workspace: f.a)
+        var tickets = Dataset(accounts: accounts)!
+        // 150 tickets in February 2024: every third urgent, the others without a priority; 20 open.
+        for k in 0..<150 {
+            tickets.tickets.append(
+                Ticket(
+                    id: TicketID(String(format: "T%03d", k)), account: AccountIndex(k % 2),
+                    openedAt: Timestamp(year: 2024, month: 2, day: 1).adding(seconds: Int64(k) * 3600),
+                    resolvedAt: k < 20 ? nil : Timestamp(year: 2024, month: 2, day: 1).adding(seconds: Int64(k) * 3600 + 7200),
+                    agentReplies: 1, channel: "email", priority: k % 3 == 0 ? .urgent : nil))
+        }
+        try f.store.save(tickets, workspace: f.a, storedAccounts: rows)
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "ana@a.example"))
+            let period = "from=2024-02-01&to=2024-02-29"
+            let (status, html) = try await Self.get(client, "/support?\(period)", cookie: cookie)
+            #expect(status == .ok)
+            #expect(html.contains("<a href=\"/support?from=2024-02-01&amp;to=2024-02-29\" aria-current=\"page\">Support</a>"))
+            #expect(html.contains("150 tickets"))
+            #expect(html.contains("Page 1 of 2"))
+            // urgent: 50 tickets, 7 open (0, 3, ... 18), 43 resolved, all on first contact, in 2 h.
+            #expect(html.contains("<td>urgent</td><td class=\"num\">50</td><td class=\"num\">7</td><td class=\"num\">43</td><td class=\"num\">100 %</td><td class=\"num\">2 h</td>"))
+            let (_, urgent) = try await Self.get(client, "/support?\(period)&priority=urgent", cookie: cookie)
+            #expect(urgent.contains("50 tickets") && !urgent.contains("Page 1 of"))
+            let (_, csv) = try await Self.get(client, "/support?\(period)&format=csv&table=tickets", cookie: cookie)
+            #expect(csv.split(whereSeparator: \.isNewline).count == 151)  // the header and every ticket, not one page
+        }
+    }
+
     @Test func aPersonSeesOnlyTheirOwnWorkspace() async throws {
         let f = try Self.fixture()
         try await f.app().test(.router) { client in

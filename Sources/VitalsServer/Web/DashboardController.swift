@@ -22,6 +22,7 @@ struct DashboardController: Sendable {
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
         pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
         pages.get("/health") { request, context in try await health(request, context) }
+        pages.get("/support") { request, context in try await support(request, context) }
         GoalEditor(store: store, cache: cache, now: now).register(on: pages) { session, title in
             PageLayout(title: title, active: .goals, userName: session.user.name, csrfToken: session.csrfToken)
         }
@@ -132,6 +133,13 @@ struct DashboardController: Sendable {
         }
         if let response = try csv(page, name: "revenue", tables: { model.page.tables() }) { return response }
         return .html(layout(page, title: "Revenue", section: .revenue).render(model.page.render()))
+    }
+
+    func support(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let page = try await page(request, context)
+        let model = SupportPage(query: page.query, parameters: page.parameters, dataset: page.view.dataset, asOf: page.asOf)
+        if let csv = try csv(page, name: "support", tables: { [model.summary, model.list(all: true)] }) { return csv }
+        return .html(layout(page, title: "Support", section: .support).render(model.render()))
     }
 
     func accounts(_ request: Request, _ context: VitalsContext) async throws -> Response {
