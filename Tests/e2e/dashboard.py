@@ -7,6 +7,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -114,6 +115,24 @@ try:
     mrrs = [float(r.find_element(By.CSS_SELECTOR, "td[data-value]").get_attribute("data-value")) for r in rows]
     check("the accounts table is sorted by MRR, largest first", len(rows) == 100 and mrrs == sorted(mrrs, reverse=True), mrrs[:5])
     driver.save_screenshot(f"{SHOTS}/accounts.png")
+    # Support: the tickets by priority, paged with their total; a filter keeps only urgent ones.
+    driver.get(BASE + "/support")
+    lines = {r.find_elements(By.TAG_NAME, "td")[0].text: r for r in driver.find_elements(By.CSS_SELECTOR, "table[data-table=priorities] tbody tr")}
+    check("the support page has figures for every priority of the demo", {"urgent", "high", "normal", "low", "All shown"} <= set(lines), set(lines))
+    tickets = driver.find_elements(By.CSS_SELECTOR, "table[data-table=tickets] tbody tr")
+    caption = driver.find_element(By.CSS_SELECTOR, "table[data-table=tickets] caption").text
+    check("the ticket list shows one page of 100 and says how many there are", len(tickets) == 100 and "tickets" in caption and "Page 1 of" in driver.page_source, caption)
+    for width in (1440, 390):
+        driver.set_window_size(width, 2000)
+        driver.save_screenshot(f"{SHOTS}/support-{width}.png")
+    driver.set_window_size(1280, 2000)
+    Select(driver.find_element(By.NAME, "priority")).select_by_value("urgent")
+    driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.url_contains("priority=urgent"))
+    shown = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(By.CSS_SELECTOR, "table[data-table=tickets] tbody tr")}
+    check("filtering by priority keeps only urgent tickets", shown == {"urgent"}, shown)
+    driver.get(BASE + "/accounts")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table[data-table=accounts] tbody tr")
     account = rows[0].find_element(By.CSS_SELECTOR, "td[data-account]").get_attribute("data-account")
     name = rows[0].find_element(By.CSS_SELECTOR, "td[data-account] a").text
     rows[0].find_element(By.CSS_SELECTOR, "td[data-account] a").click()

@@ -40,6 +40,13 @@ struct SupportPage {
         return h < 48 ? "\(Display.compact((h * 10).rounded() / 10)) h" : "\(Display.compact((h / 2.4).rounded() / 10)) d"
     }
 
+    /// `2026-11-30 20:39` (UTC), as a person reads a ticket's times.
+    static func when(_ t: Timestamp) -> String {
+        let minutes = Int((t.seconds - Int64(t.date.daysSinceEpoch) * 86_400) / 60)
+        let hh = minutes / 60, mm = minutes % 60
+        return "\(t.date) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm)"
+    }
+
     static func percent(_ x: Double?) -> String { x.map { "\(Display.compact(($0 * 1000).rounded() / 10)) %" } ?? "" }
 
     /// The figures per priority.
@@ -70,7 +77,7 @@ struct SupportPage {
             name: "tickets", caption: "\(grouped(queue.tickets.count)) tickets",
             columns: [
                 .init(title: "Ticket"), .init(title: "Account"), .init(title: "Priority"), .init(title: "Channel"),
-                .init(title: "Opened"), .init(title: "Resolved"), .init(title: "Time to resolve", numeric: true),
+                .init(title: "Opened (UTC)"), .init(title: "Resolved (UTC)"), .init(title: "Time to resolve", numeric: true),
                 .init(title: "Replies", numeric: true), .init(title: "Reopens", numeric: true),
             ],
             rows: shown.map { i in
@@ -81,8 +88,8 @@ struct SupportPage {
                     .init(text: t.id.rawValue),
                     .init(text: account.name, raw: account.id.rawValue, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
                     .init(text: Self.priorityName(t.priority), raw: t.priority?.rawValue ?? ""),
-                    .init(text: t.channel ?? ""), .init(text: t.openedAt.description),
-                    .init(text: t.resolvedAt?.description ?? "open", raw: t.resolvedAt?.description ?? ""),
+                    .init(text: t.channel ?? ""), .init(text: Self.when(t.openedAt), raw: t.openedAt.description),
+                    .init(text: t.resolvedAt.map(Self.when) ?? "open", raw: t.resolvedAt?.description ?? ""),
                     .init(text: Self.hours(hours), raw: hours.map { String($0) } ?? ""),
                     .init(text: t.agentReplies.map(String.init) ?? ""), .init(text: t.reopens.map(String.init) ?? ""),
                 ]
