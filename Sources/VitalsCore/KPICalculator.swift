@@ -128,8 +128,16 @@ public struct KPICalculator: Sendable {
                 v[.customerChurnRate] = churnRate
                 v[.customerRetentionRate] = KPIValue(churnRate.double.map { 1 - $0 })
                 v[.grossRevenueChurnRate] = .ratio(Double(t.cohortChurnedMRR + t.cohortContractionMRR), start)
+                // ChartMogul's standard (B2B) Net MRR Churn Rate: every churn and contraction of the period, net of
+                // every expansion and reactivation, over MRR at start (docs/metrics.md, net_revenue_churn_rate). In
+                // doubles, so that no sum of movements can overflow.
                 v[.netRevenueChurnRate] = .ratio(
-                    Double(t.cohortChurnedMRR + t.cohortContractionMRR - t.cohortExpansionMRR - t.cohortReactivationMRR),
+                    Double(t.churnedMRR) + Double(t.contractionMRR) - Double(t.expansionMRR) - Double(t.reactivationMRR),
+                    start)
+                // The same ratio over the start cohort's movements only (= 1 - nrr_period).
+                v[.netRevenueChurnRateCohort] = .ratio(
+                    Double(t.cohortChurnedMRR) + Double(t.cohortContractionMRR) - Double(t.cohortExpansionMRR)
+                        - Double(t.cohortReactivationMRR),
                     start)
                 v[.grr] = .ratio(start - Double(t.cohortContractionMRR + t.cohortChurnedMRR), start)
                 v[.nrr] = .ratio(Double(t.yearAgoCohortMRRNow), Double(t.yearAgoMRR))

@@ -69,7 +69,7 @@ struct KPIPage {
         func money(_ k: KPI, sign: Double = 1) -> [Double?] { shownRows.map { $0[k].double.map { sign * $0 / scale } } }
         switch kpi {
         case .mrr, .arr, .newMRR, .expansionMRR, .contractionMRR, .churnedMRR, .reactivationMRR, .netNewMRR,
-            .customerChurnRate, .grossRevenueChurnRate, .netRevenueChurnRate, .grr, .nrr, .nrrPeriod, .quickRatio,
+            .customerChurnRate, .grossRevenueChurnRate, .netRevenueChurnRate, .netRevenueChurnRateCohort, .grr, .nrr, .nrrPeriod, .quickRatio,
             .payingCustomers, .arpa, .newCustomers, .churnedCustomers, .customerRetentionRate:
             return SVGChart.stackedBars(
                 title: "MRR movements by period (\(currency))", xLabels: labels,
