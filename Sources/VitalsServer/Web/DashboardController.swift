@@ -38,7 +38,7 @@ struct DashboardController: Sendable {
         /// Health is scored as of the start of the as-of day: the last complete day.
         var healthAt: Timestamp { Timestamp(asOf.date) }
         var normalizedQuery: String {
-            parameters.filter { $0.key != "format" && $0.key != "table" }.sorted { $0.key < $1.key }
+            parameters.filter { $0.key != "format" && $0.key != "table" && $0.key != "page" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         }
     }
@@ -116,7 +116,8 @@ struct DashboardController: Sendable {
                     drivers: drivers, accounts: view.dataset.accounts))
         }
         if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
-        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render()))
+        let requested = page.parameters["page"].flatMap { Int($0) } ?? 1
+        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render(page: requested)))
     }
 
     func revenue(_ request: Request, _ context: VitalsContext) async throws -> Response {
