@@ -96,7 +96,9 @@ public struct KPICalculator: Sendable {
                     ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
                     VoiceOfCustomerKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
                     SupportKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
-                    OnboardingKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    OnboardingKPIs(
+                        dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count,
+                        horizon: settings.onboardingHorizonSeconds),
                     GrowthKPIs(
                         dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count, fx: fx,
                         companyWide: companyWide)

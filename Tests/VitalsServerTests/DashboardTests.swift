@@ -126,6 +126,9 @@ import VitalsStore
             let (_, series) = try await Self.get(client, "/kpis/churned_mrr?from=2024-01&to=2024-02&format=csv&table=series", cookie: cookie)
             #expect(series == "Period,Start,Churned MRR\r\n2024-01,2024-01-01,0.00\r\n2024-02,2024-02-01,50.00\r\n")
             #expect(try await Self.get(client, "/kpis/no_such_kpi", cookie: cookie).0 == .notFound)
+            // The onboarding horizon is stated on its KPI's page.
+            let (_, overdue) = try await Self.get(client, "/kpis/onboarding_overdue?to=2024-02", cookie: cookie)
+            #expect(overdue.contains("data-onboarding-overdue-days=\"90\">Counts only onboarding still due to be finished"))
         }
     }
 

@@ -35,7 +35,7 @@ public enum KPIDrivers {
         case .fcrRate, .ticketsOpened, .ticketsPerAccount, .medianResolutionHours:
             all = ticketDrivers(period, calculator.dataset, include)
         case .onboardingCompletionRate, .medianDaysToOnboard, .onboardingOverdue:
-            all = onboardingDrivers(period, calculator.dataset, include)
+            all = onboardingDrivers(period, calculator.dataset, horizon: calculator.settings.onboardingHorizonSeconds, include)
         case .activeUsers, .activeAccounts, .stickiness, .avgTimeOnPlatformMinutes, .featureAdoption:
             all = usageDrivers(period, calculator.dataset, include)
         case .referrals, .referralConversionRate, .csqls, .csqlWinRate, .upsellPipelineValue, .upsellPipelineCount:
@@ -138,11 +138,13 @@ public enum KPIDrivers {
         }.sorted { $0.amount > $1.amount || $0.amount == $1.amount && $0.account.int < $1.account.int }
     }
 
-    /// Accounts with required milestones overdue at the period end.
-    static func onboardingDrivers(_ period: Period, _ dataset: Dataset, _ include: (Int) -> Bool) -> [KPIDriver] {
+    /// Accounts with required milestones overdue at the period end (due within the onboarding horizon before it, as
+    /// `onboarding_overdue` counts them).
+    static func onboardingDrivers(_ period: Period, _ dataset: Dataset, horizon: Int64, _ include: (Int) -> Bool) -> [KPIDriver] {
         var overdue: [Int: (count: Int, oldest: Timestamp)] = [:]
+        let (earliest, overflow) = period.end.seconds.subtractingReportingOverflow(horizon)
         for m in dataset.onboarding where m.required && include(m.account.int) {
-            guard let due = m.dueAt, due < period.end, m.completedAt.map({ $0 > due }) ?? true,
+            guard let due = m.dueAt, due < period.end, overflow || due.seconds >= earliest, m.completedAt.map({ $0 > due }) ?? true,
                 m.completedAt.map({ $0 >= period.end }) ?? true
             else { continue }
             let known = overdue[m.account.int]

@@ -113,7 +113,7 @@ struct DashboardController: Sendable {
             return KPIPageModel(
                 page: KPIPage(
                     kpi: kpi, query: query, report: report, byAttribute: by, attributeChoices: choices, bySegment: groups,
-                    drivers: drivers, accounts: view.dataset.accounts))
+                    drivers: drivers, accounts: view.dataset.accounts, settings: view.calculator.settings))
         }
         if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
         let requested = page.parameters["page"].flatMap { Int($0) } ?? 1

@@ -48,7 +48,7 @@ enum KPIDefinitions {
         "nrr": ("Net revenue retention over twelve months.", "let *Y* = the period end moved back 12 calendar months (`2025-04-01` → `2024-04-01`) and *C* = the customers paying just before *Y*. `nrr = Σ_{a ∈ C} MRR_a at end / Σ_{a ∈ C} MRR_a just before Y`."),
         "nrr_period": ("Net revenue retention over the period itself (the monthly NRR at `--grain month`).", "`Σ_{a ∈ S} MRR_a at end / MRR_start` = `1 - net_revenue_churn_rate_cohort`."),
         "onboarding_completion_rate": ("Share of the period's onboarding cohort that completed onboarding.", "accounts of the cohort that completed / accounts of the cohort."),
-        "onboarding_overdue": ("Accounts running late on onboarding at the period end.", "accounts with at least one required milestone whose `due_at` is before the period end and that is not completed before the period end (`due_at < end` and no `completed_at < end`)."),
+        "onboarding_overdue": ("Accounts running late on onboarding at the period end, among onboardings still due to be finished.", "accounts with at least one required milestone whose `due_at` is before the period end, at most `onboarding_overdue_days` (90 by default) before it, and that is not completed before the period end (`end - onboarding_overdue_days x 1 day <= due_at < end` and no `completed_at < end`)."),
         "paying_customers": ("Customers paying at the period end.", "number of accounts with customer MRR at end > 0."),
         "purchase_frequency": ("Orders per purchasing customer in the period.", "orders in the period / distinct accounts with an order in the period."),
         "quick_ratio": ("MRR gained per unit of MRR lost.", "`(new + expansion + reactivation) / (contraction + churned)`, all customers."),

@@ -14,6 +14,19 @@ struct KPIPage {
     var bySegment: [(value: String, report: KPIReport)]
     var drivers: [KPIDriver]
     var accounts: [Account]
+    /// The report settings the numbers were computed with (the onboarding horizon is stated on its KPI's page).
+    var settings = ReportSettings()
+
+    /// What the page says about a setting the KPI depends on, if any.
+    var settingNote: HTML {
+        switch kpi {
+        case .onboardingOverdue:
+            let days = settings.onboardingOverdueDays
+            return "<p class=\"muted\" data-onboarding-overdue-days=\"\(String(days))\">Counts only onboarding still due to be finished: required milestones due within the \(String(days)) days before the period end and still open (<code>onboarding_overdue_days</code> in vitals.toml; docs/metrics.md).</p>"
+        default:
+            return ""
+        }
+    }
 
     var currency: CurrencyCode { report.currency }
     var shownRows: ArraySlice<KPIReport.Row> { report.rows.dropFirst() }
@@ -185,7 +198,7 @@ struct KPIPage {
             "<span class=\"delta \($0.tone)\">\($0.text) vs \(report.rows[report.rows.count - 2].period.label)</span>"
         } ?? ""
         let definition: HTML = KPIGuide.definition(kpi).map {
-            "<p>\($0.summary)</p><p><strong>Formula:</strong> \($0.formula)</p><p class=\"muted\">Full definition, sources and edge cases: docs/metrics.md, <code>\(kpi.id)</code>.</p>"
+            "<p>\($0.summary)</p><p><strong>Formula:</strong> \($0.formula)</p>\(settingNote)<p class=\"muted\">Full definition, sources and edge cases: docs/metrics.md, <code>\(kpi.id)</code>.</p>"
         } ?? ""
         let advice = KPIGuide.advice(kpi)
         let breakdown: HTML = breakdownChart().map { "<h2>Breakdown</h2><div class=\"card\">\($0)</div>" } ?? ""
