@@ -35,8 +35,9 @@ struct DashboardController: Sendable {
         var view: WorkspaceView
         var asOf: Timestamp
         var query: DashboardQuery
-        /// Health is scored as of the start of the as-of day: the last complete day.
-        var healthAt: Timestamp { Timestamp(asOf.date) }
+        /// Health is scored as of the one default instant of pages, API, command and health service
+        /// (`HealthInstant`: the start of today, or of the day after the last record).
+        var healthAt: Timestamp
         var normalizedQuery: String {
             parameters.filter { $0.key != "format" && $0.key != "table" && $0.key != "page" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
@@ -49,7 +50,10 @@ struct DashboardController: Sendable {
         for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
         let view = try await cache.view(session.user.workspace)
         let asOf = view.asOf(now: now())
-        return Page(session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date))
+        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        return Page(
+            session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date),
+            healthAt: view.healthInstant(now: clock))
     }
 
     func layout(_ page: Page, title: String, section: PageLayout.Section) -> PageLayout {
