@@ -23,7 +23,8 @@ public struct WorkspaceView: Sendable {
 
     package init(dataset: Dataset, settings: ReportSettings, health: HealthSettings = HealthSettings(), now: Timestamp = .now) {
         // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it. Tagged as
-        // of the health instant (HealthInstant), like the scores.
+        // of the health instant (HealthInstant), like the scores; KPI reports segmented by it use each period's
+        // start tiers (KPICalculator, docs/metrics.md segments).
         let latest = dataset.latestActivity
         let latestRecord = HealthInstant.latestRecord(of: dataset, latestActivity: latest)
         calculator = KPICalculator(
