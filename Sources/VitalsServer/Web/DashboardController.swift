@@ -85,8 +85,10 @@ struct DashboardController: Sendable {
         let workspace = page.session.user.workspace
         let report = try await report(page)
         let query = page.query
-        let targets = Self.targetBadges(try await evaluatedGoals(page), segment: query.segmentText)
-        let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.status)" }.joined(separator: ",")
+        let targets = Self.targetBadges(
+            try await evaluatedGoals(page), segment: query.segmentText, period: query.current, asOf: page.asOf)
+        let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue)=\($0.value.status)/\($0.value.label)" }.joined(separator: ",")
         let scores = try await healthScores(page)
         let healthAt = page.healthAt
         let body = try await cache.derived(workspace, key: "overview|\(query.cacheKey)|\(badgeKey)|\(healthAt.seconds)") { view -> HTML in
@@ -121,7 +123,10 @@ struct DashboardController: Sendable {
         }
         if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
         let requested = page.parameters["page"].flatMap { Int($0) } ?? 1
-        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render(page: requested)))
+        var shown = model.page
+        shown.target = Self.targetBadges(
+            try await evaluatedGoals(page), segment: query.segmentText, period: query.current, asOf: page.asOf)[kpi]
+        return .html(layout(page, title: kpi.title, section: .overview).render(shown.render(page: requested)))
     }
 
     func revenue(_ request: Request, _ context: VitalsContext) async throws -> Response {

@@ -16,6 +16,8 @@ struct KPIPage {
     var accounts: [Account]
     /// The report settings the numbers were computed with (the onboarding horizon is stated on its KPI's page).
     var settings = ReportSettings()
+    /// The KPI's target status for the shown period, as its overview tile shows it (`DashboardController.targetBadges`).
+    var target: OverviewPage.TargetBadge?
 
     /// What the page says about a setting the KPI depends on, if any.
     var settingNote: HTML {
@@ -227,7 +229,7 @@ struct KPIPage {
         return """
             <h1 data-kpi="\(kpi.id)">\(kpi.title)</h1>
             <p><span class="value" style="font-size:26px;font-weight:650" data-value="\(Display.json(kpi, current, currency: currency))" data-period="\(query.current.label)">\
-            \(Display.value(kpi, current, currency: currency))</span> in \(query.current.label) \(change)</p>
+            \(Display.value(kpi, current, currency: currency))</span> in \(query.current.label) \(change) \(target?.html ?? "")</p>
             \(query.form(action: path))
             <div class="card">\(chart)</div>
             <div class="cols"><div class="card"><h2>Definition</h2>\(definition)</div>
