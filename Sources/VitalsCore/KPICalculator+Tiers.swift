@@ -68,6 +68,18 @@ extension KPICalculator {
         }
     }
 
+    /// Whether each account is in `segment` for `period`: by its attributes, with its touch tier as of the period's
+    /// start when the segment names the tier, exactly as the period's row of `report(_:)` decides (docs/metrics.md,
+    /// segments). For the accounts behind a period's value.
+    public func members(of segment: SegmentFilter, in period: Period) -> [Bool] {
+        guard let touch, segment.uses(touch.attribute) else { return dataset.accounts.map { segment.matches($0) } }
+        let tiers = TouchModel.tiers(
+            spans: touch.spans, accountCount: dataset.accounts.count, settings: touch.settings, at: period.start)
+        return dataset.accounts.indices.map { a in
+            segment.matches(dataset.accounts[a], with: a < tiers.count ? tiers[a] : TouchModel.tech, for: touch.attribute)
+        }
+    }
+
     /// `reports(_:by:)` when the breakdown or the segment is on the touch tier.
     func reportsByTier(_ scope: ReportScope, by attribute: String, touch: TouchTiers) -> [(value: String, report: KPIReport)] {
         var groupIndex: [String: Int32] = [:]

@@ -64,6 +64,19 @@ import VitalsCore
         #expect(rows[0].major(.payingCustomers) == 1)
     }
 
+    @Test func membersOfAPeriodAreThoseItsRowCounts() throws {
+        let calculator = Self.calculator(Self.growing, tiersAt: "2024-05-01")
+        let high = try SegmentFilter.parse("touch = high", knownAttributes: ["touch"])
+        let months = Self.months("2024-02", "2024-04")
+        // Accounts a, b, c: high on 1 February is b, on 1 March nobody, on 1 April a.
+        #expect(calculator.members(of: high, in: months[0]) == [false, true, false])
+        #expect(calculator.members(of: high, in: months[1]) == [false, false, false])
+        #expect(calculator.members(of: high, in: months[2]) == [true, false, false])
+        // A fixed attribute: the same in every period.
+        let retail = try SegmentFilter.parse("industry = Retail", knownAttributes: ["industry"])
+        #expect(calculator.members(of: retail, in: months[0]) == [true, false, true])
+    }
+
     @Test func byTouchPartitionsEachPeriodByTheStartTier() {
         let calculator = Self.calculator(Self.growing, tiersAt: "2024-05-01")
         let groups = calculator.reports(ReportScope(periods: Self.months("2024-02", "2024-04")), by: "touch")

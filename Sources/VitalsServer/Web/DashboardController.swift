@@ -113,7 +113,7 @@ struct DashboardController: Sendable {
         let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
         let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
         let model = try await cache.derived(workspace, key: "kpi|\(kpi.id)|\(by ?? "")|\(query.cacheKey)") { view -> KPIPageModel in
-            let include = Self.includer(query.segment, view)
+            let include = Self.includer(query.segment, view, period: query.current)
             let groups = by.map { view.calculator.reports(ReportScope(periods: [query.current], segment: query.segment), by: $0) } ?? []
             let drivers = KPIDrivers.drivers(of: kpi, in: query.current, calculator: view.calculator, include: include)
             return KPIPageModel(
@@ -204,9 +204,13 @@ struct DashboardController: Sendable {
         ["touch", "plan", "segment", "tier", "industry", "country", "csm"].first { choices.contains($0) } ?? choices.first
     }
 
-    static func includer(_ segment: SegmentFilter?, _ view: WorkspaceView) -> (Int) -> Bool {
+    /// Whether an account is in the page's segment: for `period`, as that period's value counts it (on the touch
+    /// tier: by the tier at the period's start); without a period, by its attributes as tagged (the tier as of the
+    /// health instant).
+    static func includer(_ segment: SegmentFilter?, _ view: WorkspaceView, period: Period? = nil) -> (Int) -> Bool {
         guard let segment else { return { _ in true } }
-        let admitted = view.dataset.accounts.map { segment.matches($0) }
+        let admitted = period.map { view.calculator.members(of: segment, in: $0) }
+            ?? view.dataset.accounts.map { segment.matches($0) }
         return { admitted[$0] }
     }
 }
