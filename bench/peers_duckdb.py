@@ -21,7 +21,7 @@ import duckdb
 
 KPIS = [
     "mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "reactivation_mrr",
-    "customer_churn_rate", "gross_revenue_churn_rate", "net_revenue_churn_rate", "nrr",
+    "customer_churn_rate", "gross_revenue_churn_rate", "net_revenue_churn_rate", "net_revenue_churn_rate_cohort", "nrr",
     "nps", "csat", "fcr_rate", "active_users",
 ]
 MONEY = set(KPIS[:6])
@@ -295,7 +295,10 @@ def compute(con, first, last, currency, delinquency_days):
                coalesce(m.reactivation, 0) AS reactivation_mrr,
                ct.churned / ct.customers AS customer_churn_rate,
                ct.lost / ct.mrr_start AS gross_revenue_churn_rate,
-               (ct.lost - ct.gained) / ct.mrr_start AS net_revenue_churn_rate,
+               -- ChartMogul's standard net MRR churn: every movement of the period over the start MRR.
+               (coalesce(m.churn, 0) + coalesce(m.contraction, 0) - coalesce(m.expansion, 0) - coalesce(m.reactivation, 0))
+                   / ct.mrr_start AS net_revenue_churn_rate,
+               (ct.lost - ct.gained) / ct.mrr_start AS net_revenue_churn_rate_cohort,
                nrr.mrr_now / nrr.mrr_then AS nrr
         FROM periods
         LEFT JOIN company ON company.p = periods.p

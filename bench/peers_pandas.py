@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 KPIS = [
     "mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "reactivation_mrr",
-    "customer_churn_rate", "gross_revenue_churn_rate", "net_revenue_churn_rate", "nrr",
+    "customer_churn_rate", "gross_revenue_churn_rate", "net_revenue_churn_rate", "net_revenue_churn_rate_cohort", "nrr",
     "nps", "csat", "fcr_rate", "active_users",
 ]
 MONEY = KPIS[:6]
@@ -304,7 +304,10 @@ def revenue_kpis(subs, fx, first, last, currency, delinquency_days):
         "churned_mrr": movements.churn, "reactivation_mrr": movements.reactivation,
         "customer_churn_rate": (churned / customers).where(customers > 0),
         "gross_revenue_churn_rate": (lost / mrr_start).where(mrr_start > 0),
-        "net_revenue_churn_rate": ((lost - gained) / mrr_start).where(mrr_start > 0),
+        # ChartMogul's standard net MRR churn: every movement of the period over the start MRR.
+        "net_revenue_churn_rate": ((movements.churn + movements.contraction - movements.expansion - movements.reactivation)
+                                   / mrr_start).where(mrr_start > 0),
+        "net_revenue_churn_rate_cohort": ((lost - gained) / mrr_start).where(mrr_start > 0),
         "nrr": (mrr_now / mrr_then).where(mrr_then > 0),
     }, index=periods)
     result[MONEY] = result[MONEY] / 10 ** exponent

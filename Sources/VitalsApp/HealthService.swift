@@ -57,18 +57,23 @@ public actor HealthService {
 
     /// Evaluates `workspace` now: stores today's scores, fires and clears alerts, runs playbooks, makes the digest when
     /// one is due, and queues the webhook deliveries (sent by `deliverDue()`).
+    ///
+    /// Health is scored as of `HealthInstant` (the start of today, or of the day after the last record), the instant
+    /// the dashboard, the API and `vitals health` use by default, so that a task's score is the one its page shows;
+    /// alerts, tasks and deliveries are recorded at the clock's `now`.
     @discardableResult
     public func evaluate(workspace: Int64) async throws -> EvaluationSummary {
         let now = clock()
         let view = try await cache.view(workspace)
         let slug = try store.workspaceSlug(workspace)
         let engine = view.health
-        let health = engine.assessAll(at: now)
+        let at = view.healthInstant(now: now)
+        let health = engine.assessAll(at: at)
 
-        // Today's scores, with their component scores, as the day's history.
-        let day = now.date
+        // The day's scores, with their component scores, as the day's history.
+        let day = at.date
         let records = health.map { h -> HealthRecord in
-            let scored = engine.score(h.account, at: now)
+            let scored = engine.score(h.account, at: at)
             var components: [HealthComponent: Double] = [:]
             for part in scored?.components ?? [] { if let s = part.score { components[part.component] = s } }
             return HealthRecord(
@@ -97,11 +102,11 @@ public actor HealthService {
         }
         let evaluator = AlertEvaluator(engine: engine, rules: configuration.rules)
         let observed = evaluator.observe(
-            at: now, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 })
+            at: at, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 })
         let open = try store.openAlertKeys(workspace: workspace)
         let (fire, clear) = AlertDeduplication.apply(
             observed, open: open, evaluated: evaluator.evaluatedRules(externalSources: Set(external.keys)))
-        let fired = fire.map { evaluator.explained($0, at: now) }
+        let fired = fire.map { evaluator.explained($0, at: at) }
         var byAccount: [Int32: AccountHealth] = [:]
         for h in health { byAccount[h.account.value] = h }
         let plan = Playbooks.plan(

@@ -11,18 +11,30 @@ public struct WorkspaceView: Sendable {
     public let knownAttributes: Set<String>
     /// The last instant any record speaks of (see `Dataset.latestActivity`), found once per view.
     public let latestActivity: Timestamp?
-    /// Health scoring over the same dataset (accounts tagged with their touch tier as of `builtAt`).
+    /// The last instant any record speaks of for health (`HealthInstant.latestRecord`: pulses and milestones too).
+    public let latestRecord: Timestamp?
+
+    /// The instant health is read as of by default (`HealthInstant`), with the clock at `now`.
+    public func healthInstant(now: Timestamp) -> Timestamp { HealthInstant.asOf(now: now, latestActivity: latestRecord) }
+    /// Health scoring over the same dataset (accounts tagged with their touch tier as of
+    /// `HealthInstant.asOf(now: builtAt, latestActivity: latestActivity)`).
     public let health: HealthEngine
     public let builtAt: Timestamp
 
     package init(dataset: Dataset, settings: ReportSettings, health: HealthSettings = HealthSettings(), now: Timestamp = .now) {
-        // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it.
-        calculator = KPICalculator(dataset: dataset, settings: settings, touchTiers: health, at: now)
+        // The touch tier is an attribute like any other: segment filters, --by and the account JSON see it. Tagged as
+        // of the health instant (HealthInstant), like the scores; KPI reports segmented by it use each period's
+        // start tiers (KPICalculator, docs/metrics.md segments).
+        let latest = dataset.latestActivity
+        let latestRecord = HealthInstant.latestRecord(of: dataset, latestActivity: latest)
+        calculator = KPICalculator(
+            dataset: dataset, settings: settings, touchTiers: health, at: HealthInstant.asOf(now: now, latestActivity: latestRecord))
         let dataset = calculator.dataset
         self.dataset = dataset
         builtAt = now
         knownAttributes = dataset.knownAttributes
-        latestActivity = dataset.latestActivity
+        latestActivity = latest
+        self.latestRecord = latestRecord
         self.health = HealthEngine(index: HealthIndex(calculator: calculator, settings: health), accounts: dataset.accounts)
     }
 

@@ -28,6 +28,7 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
     case customerRetentionRate = "customer_retention_rate"
     case grossRevenueChurnRate = "gross_revenue_churn_rate"
     case netRevenueChurnRate = "net_revenue_churn_rate"
+    case netRevenueChurnRateCohort = "net_revenue_churn_rate_cohort"
     case grr, nrr
     case nrrPeriod = "nrr_period"
     case expansionRate = "expansion_rate"
@@ -87,7 +88,8 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
             .npsResponses, .ticketsOpened, .onboardingOverdue, .activeUsers, .activeAccounts, .referrals, .csqls,
             .upsellPipelineCount:
             .count
-        case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .netRevenueChurnRate, .grr, .nrr,
+        case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .netRevenueChurnRate,
+            .netRevenueChurnRateCohort, .grr, .nrr,
             .nrrPeriod, .expansionRate, .upsellRate, .crossSellRate, .trialConversionRate, .repeatPurchaseRate, .csat,
             .cesEasyShare, .fcrRate, .onboardingCompletionRate, .stickiness, .referralConversionRate, .csqlWinRate,
             .goalAttainmentRate:
@@ -119,6 +121,7 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
         case .customerRetentionRate: "Customer retention"
         case .grossRevenueChurnRate: "Gross revenue churn"
         case .netRevenueChurnRate: "Net revenue churn"
+        case .netRevenueChurnRateCohort: "Net revenue churn (start cohort)"
         case .grr: "GRR"
         case .nrr: "NRR (12 months)"
         case .nrrPeriod: "NRR (period)"

@@ -6,6 +6,15 @@ public struct KPICalculator: Sendable {
     public let timeline: RevenueTimeline
     /// The usage events as interned, account-ordered records, shared by every report of this calculator.
     let usage: UsageTable
+    /// The touch-tier settings and the MRR spans they are worked out from, when the calculator tags touch tiers: a
+    /// segment or `--by` on the tier attribute then uses each account's tier as of each period's start.
+    let touch: TouchTiers?
+
+    struct TouchTiers: Sendable {
+        var settings: HealthSettings
+        var spans: [SubscriptionMRR.Span]
+        var attribute: String { settings.touch.attribute }
+    }
 
     public init(dataset: Dataset, settings: ReportSettings) {
         self.dataset = dataset
@@ -18,18 +27,31 @@ public struct KPICalculator: Sendable {
             { RevenueTimeline(dataset: dataset, settings: settings, fx: fx) })
         self.usage = usage
         self.timeline = timeline
+        self.touch = nil
     }
 
     /// The calculator for `dataset` with each account's touch tier as of `t` among its attributes, exactly as
     /// `KPICalculator(dataset: TouchModel.tagged(dataset, settings: health, at: t), settings: settings)`, in less
     /// time: the subscriptions' MRR spans are worked out once for the tiers and the revenue timeline, while the usage
-    /// table is built beside them. (`dataset` is best passed with `consume`: the tier is then set in place.)
+    /// table is built beside them. (`dataset` is best passed with `consume`: the tier is then set in place.) The
+    /// calculator keeps `health` and the spans: a report whose segment or `--by` names the tier attribute groups each
+    /// period's accounts by their tier as of the period's start instead (docs/metrics.md, segments).
     public init(dataset: Dataset, settings: ReportSettings, touchTiers health: HealthSettings, at t: Timestamp) {
         guard health.report.reportingCurrency == settings.reportingCurrency,
             health.report.delinquencyDays == settings.delinquencyDays
         else {
             // Spans of other settings: nothing to share.
-            self.init(dataset: TouchModel.tagged(dataset, settings: health, at: t), settings: settings)
+            let healthFx = FxTable(reportingCurrency: health.report.reportingCurrency, rates: dataset.fxRates)
+            let spans = SubscriptionMRR.spans(
+                of: dataset.subscriptions, fx: healthFx, delinquencyDays: health.report.delinquencyDays)
+            var tagged = dataset
+            tagged.setAttribute(
+                health.touch.attribute,
+                values: TouchModel.tiers(spans: spans, accountCount: dataset.accounts.count, settings: health, at: t))
+            let plain = KPICalculator(dataset: tagged, settings: settings)
+            self.init(
+                dataset: plain.dataset, settings: settings, fx: plain.fx, usage: plain.usage, timeline: plain.timeline,
+                touch: TouchTiers(settings: health, spans: spans))
             return
         }
         var dataset = dataset
@@ -42,26 +64,47 @@ public struct KPICalculator: Sendable {
             { TouchModel.tiers(spans: spans, accountCount: accountCount, settings: health, at: t) },
             { RevenueTimeline(spans: spans, accountCount: accountCount) })
         dataset.setAttribute(health.touch.attribute, values: tiers)
-        self.init(dataset: dataset, settings: settings, fx: fx, usage: usage, timeline: timeline)
+        self.init(
+            dataset: dataset, settings: settings, fx: fx, usage: usage, timeline: timeline,
+            touch: TouchTiers(settings: health, spans: spans))
     }
 
-    private init(dataset: Dataset, settings: ReportSettings, fx: FxTable, usage: UsageTable, timeline: RevenueTimeline) {
+    private init(
+        dataset: Dataset, settings: ReportSettings, fx: FxTable, usage: UsageTable, timeline: RevenueTimeline,
+        touch: TouchTiers?
+    ) {
         self.dataset = dataset
         self.settings = settings
         self.fx = fx
         self.usage = usage
         self.timeline = timeline
+        self.touch = touch
     }
 
     /// The report for every account matching `scope.segment`.
+    ///
+    /// A segment on the touch tier (when the calculator tags tiers) is decided per period, with each account's tier
+    /// as of the period's start (docs/metrics.md, segments).
     public func report(_ scope: ReportScope) -> KPIReport {
+        if let touch, let segment = scope.segment, segment.uses(touch.attribute) {
+            let groupings = tierGroupings(scope.periods, touch: touch) { account, tier in
+                segment.matches(account, with: tier, for: touch.attribute) ? 0 : -1
+            }
+            return reportsByPeriod(scope.periods, groupings: groupings, groups: [segment.text])[0]
+        }
         let groupOf = dataset.accounts.map { scope.segment?.matches($0) ?? true ? Int32(0) : -1 }
         return reports(scope.periods, groupOf: groupOf, groups: [scope.segment?.text], companyWide: scope.segment == nil)[0]
     }
 
     /// One report per value of `attribute` (accounts without a value form the group "(none)"), each further
     /// restricted to `scope.segment`.
+    ///
+    /// By the touch tier (or with a segment on it), each period's groups hold the accounts by their tier as of the
+    /// period's start (docs/metrics.md, segments).
     public func reports(_ scope: ReportScope, by attribute: String) -> [(value: String, report: KPIReport)] {
+        if let touch, attribute == touch.attribute || (scope.segment?.uses(touch.attribute) ?? false) {
+            return reportsByTier(scope, by: attribute, touch: touch)
+        }
         var groupIndex: [String: Int32] = [:]
         var names: [String] = []
         let groupOf = dataset.accounts.map { account -> Int32 in
@@ -79,7 +122,7 @@ public struct KPICalculator: Sendable {
         return order.map { (names[$0], all[$0]) }
     }
 
-    private func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
+    func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
         let months = trailingMonths(for: periods)
         // The KPI families read the dataset independently: the heaviest (adoption, over every usage event, and the
         // monthly revenue tally) run beside the others, in two halves of about the same cost.
@@ -96,7 +139,9 @@ public struct KPICalculator: Sendable {
                     ActivityKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
                     VoiceOfCustomerKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
                     SupportKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
-                    OnboardingKPIs(dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count),
+                    OnboardingKPIs(
+                        dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count,
+                        horizon: settings.onboardingHorizonSeconds),
                     GrowthKPIs(
                         dataset: dataset, periods: periods, groupOf: groupOf, groupCount: groups.count, fx: fx,
                         companyWide: companyWide)
@@ -128,8 +173,16 @@ public struct KPICalculator: Sendable {
                 v[.customerChurnRate] = churnRate
                 v[.customerRetentionRate] = KPIValue(churnRate.double.map { 1 - $0 })
                 v[.grossRevenueChurnRate] = .ratio(Double(t.cohortChurnedMRR + t.cohortContractionMRR), start)
+                // ChartMogul's standard (B2B) Net MRR Churn Rate: every churn and contraction of the period, net of
+                // every expansion and reactivation, over MRR at start (docs/metrics.md, net_revenue_churn_rate). In
+                // doubles, so that no sum of movements can overflow.
                 v[.netRevenueChurnRate] = .ratio(
-                    Double(t.cohortChurnedMRR + t.cohortContractionMRR - t.cohortExpansionMRR - t.cohortReactivationMRR),
+                    Double(t.churnedMRR) + Double(t.contractionMRR) - Double(t.expansionMRR) - Double(t.reactivationMRR),
+                    start)
+                // The same ratio over the start cohort's movements only (= 1 - nrr_period).
+                v[.netRevenueChurnRateCohort] = .ratio(
+                    Double(t.cohortChurnedMRR) + Double(t.cohortContractionMRR) - Double(t.cohortExpansionMRR)
+                        - Double(t.cohortReactivationMRR),
                     start)
                 v[.grr] = .ratio(start - Double(t.cohortContractionMRR + t.cohortChurnedMRR), start)
                 v[.nrr] = .ratio(Double(t.yearAgoCohortMRRNow), Double(t.yearAgoMRR))

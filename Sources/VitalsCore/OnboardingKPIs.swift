@@ -11,10 +11,12 @@ struct OnboardingKPIs {
     private(set) var completed: [Int]
     /// Median days from start to completion of the cohort's completed accounts.
     private(set) var medianDays: [Double?]
-    /// Accounts with a required milestone past its due date and still open at the period end.
+    /// Accounts with a required milestone past its due date, by at most the horizon, and still open at the period end.
     private(set) var overdue: [Int]
 
-    init(dataset: Dataset, periods: [Period], groupOf: [Int32], groupCount: Int) {
+    /// - Parameter horizon: seconds a required milestone stays overdue after its due date at most
+    ///   (`ReportSettings.onboardingOverdueDays`).
+    init(dataset: Dataset, periods: [Period], groupOf: [Int32], groupCount: Int, horizon: Int64) {
         let periodCount = periods.count
         let cells = groupCount * periodCount
         self.periodCount = periodCount
@@ -68,14 +70,18 @@ struct OnboardingKPIs {
                     days[cell].append(Double(finish - start[a]) / 86_400)
                 }
             }
-            // Overdue at the end of period p when due_at < end_p <= completed_at (or never completed):
-            // the periods ended(by: due_at) ..< ended(by: completed_at).
+            // Overdue at the end of period p when due_at < end_p <= completed_at (or never completed) and
+            // end_p <= due_at + horizon: the periods ended(by: due_at) ..< min(ended(by: completed_at),
+            // ended(by: due_at + horizon)).
             runs.removeAll(keepingCapacity: true)
             for k in offsets[a]..<offsets[a + 1] {
                 let m = milestones[Int(byAccount[k])]
                 guard m.required, let due = m.dueAt else { continue }
                 let from = lookup.ended(by: due.seconds)
-                let to = m.completedAt.map { lookup.ended(by: $0.seconds) } ?? periodCount
+                let (dueLimit, overflow) = due.seconds.addingReportingOverflow(horizon)
+                let to = min(
+                    m.completedAt.map { lookup.ended(by: $0.seconds) } ?? periodCount,
+                    overflow ? periodCount : lookup.ended(by: dueLimit))
                 if from < to { runs.append((from, to)) }
             }
             guard !runs.isEmpty else { continue }

@@ -36,8 +36,22 @@ public struct SegmentFilter: Sendable, Equatable {
     }
 
     public func matches(_ account: Account) -> Bool {
+        matches { account.attribute($0) }
+    }
+
+    /// Whether `account` matches with `value` in place of its attribute `name` (a segment on an attribute that
+    /// changes over time, the touch tier, is decided with the value as of each period's start: docs/metrics.md,
+    /// segments).
+    public func matches(_ account: Account, with value: String?, for name: String) -> Bool {
+        matches { $0 == name ? value : account.attribute($0) }
+    }
+
+    /// Whether the filter names `attribute` in any clause.
+    public func uses(_ attribute: String) -> Bool { clauses.contains { $0.attribute == attribute } }
+
+    private func matches(attribute: (String) -> String?) -> Bool {
         clauses.allSatisfy { clause in
-            let value = account.attribute(clause.attribute)
+            let value = attribute(clause.attribute)
             switch clause.comparison {
             case .equal: return value == clause.values[0]
             case .notEqual: return value != clause.values[0]

@@ -65,9 +65,12 @@ struct HealthController: Sendable {
         }
     }
 
-    /// The instant of `at` (a date, YYYY-MM-DD: its start), else now.
-    private func instant(_ request: Request) throws -> Timestamp {
-        guard let text = request.uri.queryParameters.get("at") else { return clock() }
+    /// The instant of `at` (a date, YYYY-MM-DD: its start), else the one default of every health reading
+    /// (`HealthInstant`: the start of today, or of the day after the last record).
+    private func instant(_ request: Request, _ view: WorkspaceView) throws -> Timestamp {
+        guard let text = request.uri.queryParameters.get("at") else {
+            return view.healthInstant(now: clock())
+        }
         guard text.count == 10, let date = try? CivilDate.parseBound(text).first else {
             throw APIError.badRequest("at: '\(text)' is not a date, YYYY-MM-DD")
         }
@@ -79,7 +82,7 @@ struct HealthController: Sendable {
         guard let index = view.dataset.index(of: AccountID(id)) else {
             throw APIError(status: .notFound, message: "no account '\(id)' in this workspace")
         }
-        let at = try instant(request)
+        let at = try instant(request, view)
         guard let breakdown = view.health.breakdown(index, at: at) else {
             throw APIError(status: .notFound, message: "account '\(id)' has no health score as of \(at): no component has data")
         }
@@ -92,7 +95,7 @@ struct HealthController: Sendable {
     func scores(_ request: Request, workspace: Int64) async throws -> Response {
         let view = try await service.view(workspace: workspace)
         let q = request.uri.queryParameters
-        let at = try instant(request)
+        let at = try instant(request, view)
         let filter = try ReportQuery.segment(q.get("segment"), view: view)
         var band: HealthBand?
         if let text = q.get("band") {
@@ -121,7 +124,7 @@ struct HealthController: Sendable {
     func revenueAtRisk(_ request: Request, workspace: Int64) async throws -> Response {
         let view = try await service.view(workspace: workspace)
         let q = request.uri.queryParameters
-        let at = try instant(request)
+        let at = try instant(request, view)
         let by = q.get("by")
         if let by, !view.knownAttributes.contains(by) {
             throw APIError.badRequest("by: unknown attribute '\(by)' (known: \(view.knownAttributes.sorted().joined(separator: ", ")))")

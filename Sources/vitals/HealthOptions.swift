@@ -85,12 +85,10 @@ struct HealthOptions: ParsableArguments {
         return (engine, instant, configuration, tagged)
     }
 
-    /// The instant health is assessed at by default: the start of the day after the latest record, or now for an
-    /// empty dataset.
+    /// The instant health is assessed at by default: the same as the dashboard's, the API's and the health
+    /// service's (`HealthInstant`: the start of today, or of the day after the latest record).
     static func defaultInstant(_ dataset: Dataset) -> Timestamp {
-        guard let latest = dataset.latestActivity else { return .now }
-        let next = Timestamp(latest.date.adding(days: 1))
-        return min(next, .now)
+        HealthInstant.asOf(now: .now, latestActivity: HealthInstant.latestRecord(of: dataset))
     }
 
     /// Parses `--at`: a date, YYYY-MM-DD (its start).

@@ -105,7 +105,8 @@ struct ReportCommand: ParsableCommand {
             throw Failure(description: "the dataset has no dated records: give --from and --to")
         }
         let periods = Period.range(from: first, through: last, grain: grain)
-        // Touch tiers (docs/health.md) as of the report's end, as an attribute segments and --by can use.
+        // Touch tiers (docs/health.md) as of the report's end, as an attribute segments and --by can use; a report
+        // segmented by the tier uses each period's start tiers instead (docs/metrics.md, segments).
         let health = try HealthConfigurationLoader.load(
             configFile: data.map { ($0 as NSString).appendingPathComponent("vitals.toml") }, report: settings,
             environment: ProcessInfo.processInfo.environment)

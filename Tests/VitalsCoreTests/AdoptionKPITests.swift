@@ -49,6 +49,30 @@ import VitalsCore
         #expect(week[.onboardingOverdue] == .number(1))
     }
 
+    /// Overdue only within the onboarding horizon (issue 27): Z's required milestone fell due 2024-01-15, Y's
+    /// 2024-03-20, neither ever done. Days overdue at a period end, by hand: 1 February: Z 17; 1 April: Z 77 (Jan 15
+    /// → Feb 15 is 31, → Mar 15 29, → Apr 1 17), Y 12; 1 May: Z 107, Y 42; 1 August: Y 134. With the default 90 days
+    /// Z counts until 14 April 00:00 (due + 90 days: 16 + 29 + 31 + 14 days), Y until 18 June.
+    @Test func overdueCountsOnlyMilestonesDueWithinTheHorizon() {
+        var b = DatasetBuilder()
+        b.milestone(b.account("z"), "kickoff", started: "2024-01-01", due: "2024-01-15")
+        b.milestone(b.account("y"), "kickoff", started: "2024-03-01", due: "2024-03-20")
+        let months = b.report(from: "2024-01", through: "2024-07").rows.map { $0[.onboardingOverdue] }
+        // Jan: Z; Feb: Z (45 days); Mar: Z, Y; Apr: Y (Z 107 > 90); May: Y (72); Jun: none (Y 103 on 1 July); Jul: none.
+        #expect(months == [1, 1, 2, 1, 1, 0, 0].map { KPIValue.number($0) })
+        // The edge: the day ending at due + 90 days still counts, the next day not.
+        let days = b.report(from: "2024-04-13", through: "2024-04-14", grain: .day).rows.map { $0[.onboardingOverdue] }
+        #expect(days == [.number(2), .number(1)])
+        // A shorter horizon, 30 days (onboarding_overdue_days): at 1 April only Y (12 days), not Z (77).
+        let short = b.report(from: "2024-03", through: "2024-03", settings: ReportSettings(onboardingOverdueDays: 30)).rows[0]
+        #expect(short[.onboardingOverdue] == .number(1))
+        // The accounts behind it are the same ones.
+        let calculator = KPICalculator(dataset: b.dataset, settings: ReportSettings())
+        let april = Period(grain: .month, containing: CivilDate(year: 2024, month: 4, day: 1))
+        let listed = KPIDrivers.drivers(of: .onboardingOverdue, in: april, calculator: calculator, include: { _ in true })
+        #expect(listed.map { calculator.dataset.accounts[$0.account.int].id.rawValue } == ["y"])
+    }
+
     @Test func onlyOptionalMilestonesCompleteAtTheStart() {
         var b = DatasetBuilder()
         b.milestone(b.account("f"), "webinar", required: false, started: "2024-05-02")

@@ -72,9 +72,11 @@ import Testing
         let calculator = KPICalculator(dataset: Self.dataset(), settings: ReportSettings())
         let feb = Period(grain: .month, containing: CivilDate(year: 2024, month: 2, day: 1))
         let drivers = KPIDrivers.drivers(of: .mrr, in: feb, calculator: calculator, include: { _ in true })
-        // February: b churns (-100), d starts (+50).
+        // February: b churns (100 → 0 on the 10th), d starts (0 → 50 on the 20th).
         #expect(drivers.map(\.reason) == ["churned", "new customer"])
-        #expect(drivers.map(\.amount) == [-10_000, 5_000])
+        #expect(drivers.map(\.amount) == [10_000, 5_000])
+        #expect(drivers.map(\.at) == [Timestamp(year: 2024, month: 2, day: 10), Timestamp(year: 2024, month: 2, day: 20)])
+        #expect(drivers.map(\.before) == [10_000, 0] && drivers.map(\.after) == [0, 5_000])
         let mar = feb.next
         #expect(KPIDrivers.drivers(of: .expansionMRR, in: mar, calculator: calculator, include: { _ in true }).map(\.reason) == ["expanded"])
     }

@@ -178,4 +178,25 @@ import VitalsCore
         #expect(risk.scoredMRR == 100_000)
         #expect(risk.entries.map(\.account) == [renewing, red])
     }
+
+    /// The onboarding component looks only at milestones due within the horizon (90 days by default): x's milestone
+    /// fell due 2026-03-01 and is still open. As of 2026-05-01 it is 61 days overdue (March 31 + April 30); as of
+    /// 2026-06-01, 92 days (+ May 31): past the horizon, so the component has no data (and drops out of the score) instead of
+    /// pulling it down for ever.
+    @Test func onboardingIgnoresMilestonesDueBeforeTheHorizon() {
+        var b = DatasetBuilder()
+        let x = b.account("x")
+        b.subscription(x, 100, from: "2026-01-01")
+        b.milestone(x, "kickoff", started: "2026-02-01", due: "2026-03-01")
+        let index = HealthIndex(dataset: b.dataset, settings: HealthSettings())
+        #expect(index.measure(x, at: at("2026-05-01"))[.onboarding] == 61)
+        // 2026-05-30 is due + 90 days (31 + 30 + 29): still counted; a day later, no longer.
+        #expect(index.measure(x, at: at("2026-05-30"))[.onboarding] == 90)
+        #expect(index.measure(x, at: at("2026-05-31"))[.onboarding] == nil)
+        #expect(index.measure(x, at: at("2026-06-01"))[.onboarding] == nil)
+        // With a 365-day horizon it is still overdue, by 92 days.
+        var settings = HealthSettings()
+        settings.report.onboardingOverdueDays = 365
+        #expect(HealthIndex(dataset: b.dataset, settings: settings).measure(x, at: at("2026-06-01"))[.onboarding] == 92)
+    }
 }

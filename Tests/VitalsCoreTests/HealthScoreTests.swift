@@ -98,3 +98,27 @@ import VitalsCore
         #expect(text == "Call Acme (ana) about usage {unknown}")
     }
 }
+
+/// The one default instant of health readings (issue 27), by hand.
+@Suite struct HealthInstantTests {
+    @Test func theStartOfTodayOrOfTheDayAfterTheLastRecord() {
+        let now = at("2026-06-10T18:00:00Z")
+        // Live data (a record today): today's 00:00, whatever the hour.
+        #expect(HealthInstant.asOf(now: now, latestActivity: at("2026-06-10T14:00:00Z")) == at("2026-06-10"))
+        // Data that stops earlier: the day after its last record, so that its last day counts in full.
+        #expect(HealthInstant.asOf(now: now, latestActivity: at("2025-03-05T09:00:00Z")) == at("2025-03-06"))
+        // Records dated after now (a generated demo): still today's 00:00.
+        #expect(HealthInstant.asOf(now: now, latestActivity: at("2026-06-12")) == at("2026-06-10"))
+        #expect(HealthInstant.asOf(now: now, latestActivity: nil) == at("2026-06-10"))
+    }
+
+    @Test func pulsesAndMilestonesCountAsRecords() {
+        var b = DatasetBuilder()
+        let x = b.account("x")
+        b.subscription(x, 100, from: "2026-01-01")
+        b.dataset.csmPulses = [CsmPulse(account: x, recordedAt: at("2026-05-20T08:00:00Z"), rating: 3)]
+        b.milestone(x, "kickoff", started: "2026-02-01", due: "2026-12-01")
+        #expect(b.dataset.latestActivity == at("2026-01-01"))
+        #expect(HealthInstant.latestRecord(of: b.dataset) == at("2026-05-20T08:00:00Z"))
+    }
+}

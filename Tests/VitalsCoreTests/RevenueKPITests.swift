@@ -132,6 +132,40 @@ import VitalsCore
         #expect(close(april[.expansionRate].double, 80.0 / 300.0))
     }
 
+    /// ChartMogul's standard Net MRR Churn Rate counts every movement of the period; the cohort form only the start
+    /// cohort's. Worked by hand, February 2024:
+    /// a (cohort) 100 → 80 on the 10th: contraction 20; d (cohort) 50 → 0 on the 25th: churn 50;
+    /// b is new on the 5th at 50 and expands to 70 on the 15th: new 50, expansion 20 (not the cohort's);
+    /// c paid 40 in December, nothing in January, returns on the 20th at 30: reactivation 30 (not the cohort's).
+    /// MRR at start = 100 + 50 = 150.
+    /// net_revenue_churn_rate = (50 + 20 - 20 - 30) / 150 = 20 / 150; cohort form = (50 + 20 - 0 - 0) / 150 = 70 / 150,
+    /// and nrr_period = cohort MRR at end / start = 80 / 150 = 1 - 70 / 150.
+    @Test func netRevenueChurnCountsEveryMovementAndTheCohortFormOnlyTheCohorts() {
+        var b = DatasetBuilder()
+        let a = b.account("a")
+        b.subscription(a, 100, from: "2024-01-01", to: "2024-02-10", id: "sa")
+        b.subscription(a, 80, from: "2024-02-10", id: "sa")
+        b.subscription(b.account("d"), 50, from: "2024-01-01", to: "2024-02-25")
+        let bee = b.account("b")
+        b.subscription(bee, 50, from: "2024-02-05", to: "2024-02-15", id: "sb")
+        b.subscription(bee, 70, from: "2024-02-15", id: "sb")
+        let c = b.account("c")
+        b.subscription(c, 40, from: "2023-12-01", to: "2024-01-01")
+        b.subscription(c, 30, from: "2024-02-20")
+        let feb = b.report(from: "2024-02", through: "2024-02").rows[0]
+        #expect(feb.major(.contractionMRR) == 20)
+        #expect(feb.major(.churnedMRR) == 50)
+        #expect(feb.major(.expansionMRR) == 20)
+        #expect(feb.major(.reactivationMRR) == 30)
+        #expect(close(feb[.netRevenueChurnRate].double, 20.0 / 150.0))
+        #expect(close(feb[.netRevenueChurnRateCohort].double, 70.0 / 150.0))
+        #expect(close(feb[.nrrPeriod].double, 80.0 / 150.0))
+        // A period with nobody paying at its start has neither.
+        let dec = b.report(from: "2023-12", through: "2023-12").rows[0]
+        #expect(dec[.netRevenueChurnRate] == .null)
+        #expect(dec[.netRevenueChurnRateCohort] == .null)
+    }
+
     @Test func emptyDenominatorsAreNull() {
         let row = DatasetBuilder().report(from: "2024-01", through: "2024-01").rows[0]
         #expect(row.major(.mrr) == 0)

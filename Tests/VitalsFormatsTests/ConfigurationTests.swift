@@ -25,6 +25,20 @@ import VitalsFormats
                 == ReportSettings(reportingCurrency: .gbp, grossMargin: 0.5, delinquencyDays: 14))
     }
 
+    @Test func theOnboardingHorizonIsASettingFromOneToThirtySixThousandFiveHundredDays() throws {
+        let file = try tempFile("[report]\nonboarding_overdue_days = 30\n")
+        #expect(try ConfigurationLoader.load(configFile: file, environment: [:], flags: .init()).onboardingOverdueDays == 30)
+        #expect(try ConfigurationLoader.load(configFile: nil, environment: [:], flags: .init()).onboardingOverdueDays == 90)
+        #expect(
+            try ConfigurationLoader.load(configFile: file, environment: ["VITALS_ONBOARDING_OVERDUE_DAYS": "120"], flags: .init())
+                .onboardingOverdueDays == 120)
+        for bad in ["0", "36501", "soon"] {
+            #expect(throws: ConfigurationError.self) {
+                try ConfigurationLoader.load(configFile: nil, environment: ["VITALS_ONBOARDING_OVERDUE_DAYS": bad], flags: .init())
+            }
+        }
+    }
+
     @Test func listsEveryBadSetting() throws {
         let file = try tempFile("[report]\ncurrency = \"EURO\"\nmargin = 1\n")
         do {

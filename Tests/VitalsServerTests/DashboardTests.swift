@@ -108,12 +108,58 @@ import VitalsStore
             let (status, page) = try await Self.get(client, "/kpis/churned_mrr?to=2024-02", cookie: cookie)
             #expect(status == .ok)
             #expect(page.contains("Sum of <code>before</code>") || page.contains("Formula:"))
-            #expect(page.contains("<a href=\"/accounts/b\">B</a></td><td>churned</td><td class=\"num\">USD -50.00</td>"))
+            // b's churn, with its date and its MRR before and after (issue 27: the list of that movement, dated).
+            #expect(page.contains("<a href=\"/accounts/b\">B</a></td><td>churned</td><td>2024-02-15</td><td class=\"num\">USD 50.00</td><td class=\"num\">USD 0.00</td><td class=\"num\">USD -50.00</td>"))
+            #expect(page.contains("Accounts behind Churned MRR in 2024-02: 1 MRR movement, churn MRR USD 50.00 in all"))
             let (_, csv) = try await Self.get(client, "/kpis/churned_mrr?to=2024-02&format=csv&table=drivers", cookie: cookie)
-            #expect(csv == "Account,What happened,Amount (USD),When\r\nb,churned,-50.00,\r\n")
+            #expect(csv == "Account,What happened,When,MRR before (USD),MRR after (USD),Change (USD)\r\nb,churned,2024-02-15,50.00,0.00,-50.00\r\n")
+            // Expansion in February: nobody expanded, so nobody is listed (not the largest moves of any kind).
+            let (_, expansion) = try await Self.get(client, "/kpis/expansion_mrr?to=2024-02&format=csv&table=drivers", cookie: cookie)
+            #expect(expansion == "Account,What happened,When,MRR before (USD),MRR after (USD),Change (USD)\r\n")
+            // Customer churn: b, paying at the start of February and not at its end.
+            let (_, lost) = try await Self.get(client, "/kpis/customer_churn_rate?to=2024-02&format=csv&table=drivers", cookie: cookie)
+            #expect(lost.hasSuffix("\r\nb,\"lost: paid at the start, not at the end\",2024-02-15,50.00,0.00,-50.00\r\n") || lost.hasSuffix("\r\nb,lost: paid at the start, not at the end,2024-02-15,50.00,0.00,-50.00\r\n"))
+            // The revenue page's movements link to the same lists, per period and kind.
+            let (_, revenue) = try await Self.get(client, "/revenue?to=2024-02", cookie: cookie)
+            #expect(revenue.contains("<a href=\"/kpis/churned_mrr?to=2024-02-29\">"))
+            #expect(revenue.contains("<a href=\"/kpis/new_mrr?to=2024-01-31\">"))
             let (_, series) = try await Self.get(client, "/kpis/churned_mrr?from=2024-01&to=2024-02&format=csv&table=series", cookie: cookie)
             #expect(series == "Period,Start,Churned MRR\r\n2024-01,2024-01-01,0.00\r\n2024-02,2024-02-01,50.00\r\n")
             #expect(try await Self.get(client, "/kpis/no_such_kpi", cookie: cookie).0 == .notFound)
+            // The onboarding horizon is stated on its KPI's page.
+            let (_, overdue) = try await Self.get(client, "/kpis/onboarding_overdue?to=2024-02", cookie: cookie)
+            #expect(overdue.contains("data-onboarding-overdue-days=\"90\">Counts only onboarding still due to be finished"))
+        }
+    }
+
+    /// Sixty accounts start paying in March 2024, account k at k USD: the new-MRR list has all sixty, 50 on the first
+    /// page, 10 on the second, and all sixty in the CSV, never silently cut.
+    @Test func aLongListIsPagedOnThePageAndCompleteInItsDownload() async throws {
+        let f = try Self.fixture()
+        let many = try f.store.workspace("many")
+        var d = Dataset()
+        for k in 1...60 {
+            let a = d.upsert(Account(id: AccountID(String(format: "n%02d", k)), name: String(format: "N%02d", k)))
+            d.subscriptions.append(SubscriptionVersion(
+                subscriptionID: SubscriptionID("s\(k)"), account: a, product: "Core",
+                amount: Money(minorUnits: Int64(k) * 100, currency: .usd), validFrom: Timestamp(year: 2024, month: 3, day: 1 + k % 28)))
+        }
+        try f.store.save(d, workspace: many)
+        try f.store.createUser(workspace: many, email: "mo@many.example", name: "Mo", passwordHash: Passwords.hash(Self.password), at: Date())
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await Self.signIn(client, email: "mo@many.example"))
+            let (_, first) = try await Self.get(client, "/kpis/new_mrr?to=2024-03", cookie: cookie)
+            #expect(first.contains("60 MRR movements"))
+            #expect(first.contains("Rows 1–50 of 60 (page 1 of 2; the CSV has all of them)"))
+            #expect(first.contains("/accounts/n60") && first.contains("/accounts/n11") && !first.contains("/accounts/n10\""))
+            let (_, second) = try await Self.get(client, "/kpis/new_mrr?to=2024-03&page=2", cookie: cookie)
+            #expect(second.contains("Rows 51–60 of 60 (page 2 of 2; the CSV has all of them)"))
+            #expect(second.contains("/accounts/n10\"") && second.contains("/accounts/n01\"") && !second.contains("/accounts/n11\""))
+            let (_, csv) = try await Self.get(client, "/kpis/new_mrr?to=2024-03&page=2&format=csv&table=drivers", cookie: cookie)
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.count == 61)
+            #expect(lines[1] == "n60,new customer,2024-03-05,0.00,60.00,60.00")
+            #expect(lines[60] == "n01,new customer,2024-03-02,0.00,1.00,1.00")
         }
     }
 

@@ -69,6 +69,44 @@ struct HealthFixture {
 }
 
 @Suite struct HealthAPITests {
+    /// One as-of rule (issue 27): account a pays 100 a month since 2026-01-01 and opens a ticket at 2026-06-01 10:00,
+    /// the last record; the clock stands at 12:00. Default model: billing current (100, weight 15), support load.
+    /// As of 12:00 the ticket counts: support 85 (1 ticket), score (15 x 100 + 5 x 85) / 20 = 96.25; as of the start
+    /// of the day it does not: support 100, score 100. Pages, API, command and the service all read 00:00: the API's
+    /// score and the score the service stores (and puts in tasks) are both 100.
+    @Test func theAPIAndTheServiceScoreAsOfTheSameInstant() async throws {
+        let store = try Store(path: NSTemporaryDirectory() + "vitals-asof-\(UUID().uuidString).sqlite")
+        let workspace = try store.workspace("w")
+        var d = Dataset()
+        let a = d.upsert(Account(id: "a", name: "A"))
+        d.subscriptions = [SubscriptionVersion(
+            subscriptionID: "s", account: a, product: "Core", amount: Money(minorUnits: 10_000, currency: .usd),
+            validFrom: Timestamp(year: 2026, month: 1, day: 1))]
+        d.tickets = [Ticket(id: "t", account: a, openedAt: Timestamp(seconds: Timestamp(year: 2026, month: 6, day: 1).seconds + 10 * 3600))]
+        try store.save(d, workspace: workspace)
+        let read = try store.createKey(workspace: workspace, scope: .read, at: Date(timeIntervalSince1970: 1_700_000_000))
+        let noon = Timestamp(seconds: Timestamp(year: 2026, month: 6, day: 1).seconds + 12 * 3600)
+        let service = HealthService(store: store, settings: ReportSettings(), clock: { noon })
+        let summary = try await service.evaluate(workspace: workspace)
+        #expect(summary.scored == 1)
+        let stored = try store.healthHistory(workspace: workspace, account: "a", from: CivilDate(year: 2026, month: 5, day: 1))
+        #expect(stored.map(\.day) == [CivilDate(year: 2026, month: 6, day: 1)])
+        #expect(stored.map(\.score) == [100])
+        let app = buildApplication(configuration: .init(port: 0), store: store, settings: ReportSettings(), health: service)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/accounts/a/health", method: .get, headers: headers(read)) { response in
+                let body = try json(response.body)
+                #expect(body["at"] as? String == "2026-06-01T00:00:00Z")
+                #expect(body["score"] as? Double == 100)
+            }
+            // An explicit date is the start of that date, the same kind of instant.
+            try await client.execute(uri: "/api/v1/accounts/a/health?at=2026-06-02", method: .get, headers: headers(read)) { response in
+                let body = try json(response.body)
+                #expect(body["score"] as? Double == 96.25)
+            }
+        }
+    }
+
     @Test func explainsAnAccountsHealthAndListsAlertsTasksAndDigests() async throws {
         let f = try HealthFixture()
         let service = f.service()
@@ -92,7 +130,8 @@ struct HealthFixture {
                 let risks = try #require(body["risk_factors"] as? [[String: Any]])
                 #expect(risks.first?["text"] as? String == "CSM pulse: the CSM rates the account 1/5")
                 let history = try #require(body["history"] as? [[String: Any]])
-                #expect(history.map { $0["day"] as? String } == ["2026-06-01"])
+                // The data stops at the pulses of 2026-05-20: health is as of the start of the next day (HealthInstant).
+                #expect(history.map { $0["day"] as? String } == ["2026-05-21"])
             }
             try await client.execute(uri: "/api/v1/accounts/nobody/health", method: .get, headers: headers(f.read)) { response in
                 #expect(response.status == .notFound)

@@ -169,7 +169,7 @@ extension KPI {
     public var betterDirection: GoalDirection {
         switch self {
         case .contractionMRR, .churnedMRR, .churnedCustomers, .customerChurnRate, .grossRevenueChurnRate,
-            .netRevenueChurnRate, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
+            .netRevenueChurnRate, .netRevenueChurnRateCohort, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
             .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue:
             .lower
         default: .higher
@@ -195,7 +195,7 @@ extension KPI {
         case .csatMean: 1...5
         case .satisfactionIndex: 0...100
         case .netNewMRR: nil
-        case .netRevenueChurnRate: -Double.infinity...1
+        case .netRevenueChurnRate, .netRevenueChurnRateCohort: -Double.infinity...1
         default: 0...Double.infinity
         }
     }

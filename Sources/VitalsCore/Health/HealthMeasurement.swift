@@ -63,14 +63,19 @@ extension HealthIndex {
         out[HealthComponent.supportLoad.position] = hasTickets ? Double(opened) : .nan
         out[HealthComponent.fcr.position] = resolved == 0 ? .nan : 100 * Double(firstContact) / Double(resolved)
 
-        // Onboarding: days the most overdue open required milestone is past due.
+        // Onboarding: days the most overdue open required milestone is past due, among the milestones that fell due
+        // within the onboarding horizon (or are still to fall due); one that fell due earlier is not onboarding to
+        // finish any more and counts neither way.
         var anyMilestone = false
         var overdue: Int64 = 0
+        let horizon = settings.report.onboardingHorizonSeconds
         for k in milestones.range(a) {
             if milestoneFrom[k] >= s { break }
-            anyMilestone = true
             let due = milestoneDue[k]
-            if due < s && milestoneDone[k] >= s { overdue = max(overdue, s - due) }
+            let (late, overflow) = s.subtractingReportingOverflow(due)
+            if due < s && (overflow || late > horizon) { continue }
+            anyMilestone = true
+            if due < s && milestoneDone[k] >= s { overdue = max(overdue, late) }
         }
         out[HealthComponent.onboarding.position] = anyMilestone ? Double(overdue / 86_400) : .nan
 

@@ -1,6 +1,7 @@
 /// The accounts behind a KPI in one period: the rows a team looks at when the number is off.
 ///
-/// Each family of KPIs names its own drivers: the largest MRR movements for revenue KPIs, the lowest survey answers
+/// Each family of KPIs names its own drivers: the MRR movements the KPI is made of for revenue KPIs (every one, with
+/// its instant and the MRR before and after, see `MRRMovements`), the lowest survey answers
 /// for voice-of-customer KPIs, the accounts with the most tickets for support, overdue milestones for onboarding, the
 /// steepest usage drops for adoption, open leads for growth.
 public struct KPIDriver: Sendable, Equatable {
@@ -12,12 +13,16 @@ public struct KPIDriver: Sendable, Equatable {
     public var at: Timestamp?
     /// Whether `amount` is money (reporting-currency minor units).
     public var isMoney: Bool = false
+    /// For revenue KPIs: the customer MRR before and after the movement (minor units).
+    public var before: Int64? = nil
+    public var after: Int64? = nil
 }
 
 public enum KPIDrivers {
-    /// Up to `limit` drivers of `kpi` in `period`, for the accounts `include` admits, largest first.
+    /// The drivers of `kpi` in `period`, for the accounts `include` admits, largest first: all of them unless
+    /// `limit` is given (a page shows them a page at a time and downloads them all).
     public static func drivers(
-        of kpi: KPI, in period: Period, calculator: KPICalculator, include: (Int) -> Bool, limit: Int = 15
+        of kpi: KPI, in period: Period, calculator: KPICalculator, include: (Int) -> Bool, limit: Int? = nil
     ) -> [KPIDriver] {
         let all: [KPIDriver]
         switch kpi {
@@ -30,7 +35,7 @@ public enum KPIDrivers {
         case .fcrRate, .ticketsOpened, .ticketsPerAccount, .medianResolutionHours:
             all = ticketDrivers(period, calculator.dataset, include)
         case .onboardingCompletionRate, .medianDaysToOnboard, .onboardingOverdue:
-            all = onboardingDrivers(period, calculator.dataset, include)
+            all = onboardingDrivers(period, calculator.dataset, horizon: calculator.settings.onboardingHorizonSeconds, include)
         case .activeUsers, .activeAccounts, .stickiness, .avgTimeOnPlatformMinutes, .featureAdoption:
             all = usageDrivers(period, calculator.dataset, include)
         case .referrals, .referralConversionRate, .csqls, .csqlWinRate, .upsellPipelineValue, .upsellPipelineCount:
@@ -42,36 +47,59 @@ public enum KPIDrivers {
         case .repeatPurchaseRate, .purchaseFrequency:
             all = orderDrivers(period, calculator, include)
         default:
-            all = revenueDrivers(period, calculator.timeline, include)
+            all = revenueDrivers(of: kpi, period, calculator.timeline, include)
         }
-        return Array(all.prefix(limit))
+        return limit.map { Array(all.prefix(max(0, $0))) } ?? all
     }
 
-    /// Accounts whose MRR moved in the period, by the size of the move: new, expansion, contraction, churn,
-    /// reactivation (as in the MRR movements of docs/metrics.md, at the level of the period's net change).
-    static func revenueDrivers(_ period: Period, _ timeline: RevenueTimeline, _ include: (Int) -> Bool) -> [KPIDriver] {
-        var out: [KPIDriver] = []
-        for a in 0..<timeline.accountCount where include(a) && timeline.offsets[a] < timeline.offsets[a + 1] {
-            let index = AccountIndex(a)
-            let before = timeline.mrr(of: index, before: period.start)
-            let after = timeline.mrr(of: index, before: period.end)
-            guard before != after else { continue }
-            let paidBefore = timeline.times[timeline.offsets[a]] < period.start.seconds && hasPaid(timeline, a, before: period.start)
-            let reason: String =
-                before == 0 ? (paidBefore ? "reactivated" : "new customer")
-                : after == 0 ? "churned" : after > before ? "expanded" : "contracted"
-            out.append(KPIDriver(account: index, reason: reason, amount: Double(after - before), at: nil, isMoney: true))
+    /// Which MRR movements of the period a revenue KPI is made of (docs/metrics.md): one kind (`new_mrr`, ...), the
+    /// start cohort's (`_S`) movements, or all of them.
+    public static func movementFilter(of kpi: KPI) -> (MRRMovement) -> Bool {
+        switch kpi {
+        case .newMRR, .newCustomers, .cac, .cacPaybackMonths, .ltvToCac: { $0.kind == .new }
+        case .expansionMRR: { $0.kind == .expansion }
+        case .contractionMRR: { $0.kind == .contraction }
+        case .churnedMRR: { $0.kind == .churn }
+        case .reactivationMRR: { $0.kind == .reactivation }
+        case .expansionRate: { $0.kind == .expansion && $0.inStartCohort }
+        case .upsellRate: { $0.kind == .expansion && $0.inStartCohort && $0.upsell }
+        case .crossSellRate: { $0.kind == .expansion && $0.inStartCohort && $0.crossSell }
+        case .grossRevenueChurnRate, .grr: { ($0.kind == .churn || $0.kind == .contraction) && $0.inStartCohort }
+        case .netRevenueChurnRate: { $0.kind != .new }
+        case .netRevenueChurnRateCohort, .nrrPeriod: { $0.inStartCohort }
+        default: { _ in true }
         }
-        return out.sorted { abs($0.amount) > abs($1.amount) }
     }
 
-    static func hasPaid(_ timeline: RevenueTimeline, _ a: Int, before t: Timestamp) -> Bool {
-        var total: Int64 = 0
-        for i in timeline.offsets[a]..<timeline.offsets[a + 1] where timeline.times[i] < t.seconds {
-            total += timeline.deltas[i]
-            if total > 0 { return true }
+    /// The accounts behind a revenue KPI in the period, every one of them: its MRR movements (with their instant and
+    /// the MRR before and after), the start-cohort customers lost for the customer-churn KPIs, the twelve-month
+    /// cohort's changes for `nrr`. Largest amount first, then by time and account.
+    static func revenueDrivers(of kpi: KPI, _ period: Period, _ timeline: RevenueTimeline, _ include: (Int) -> Bool) -> [KPIDriver] {
+        func driver(_ m: MRRMovement, reason: String? = nil) -> KPIDriver {
+            KPIDriver(
+                account: m.account, reason: reason ?? m.kind.words, amount: Double(m.amount), at: m.at, isMoney: true,
+                before: m.before, after: m.after)
         }
-        return false
+        let out: [KPIDriver]
+        switch kpi {
+        case .churnedCustomers, .customerChurnRate, .customerRetentionRate:
+            out = MRRMovements.churnedCustomers(in: period, timeline: timeline, include: include).map {
+                driver($0, reason: "lost: paid at the start, not at the end")
+            }
+        case .nrr:
+            out = MRRMovements.nrrMovers(in: period, timeline: timeline, include: include).map { m in
+                KPIDriver(
+                    account: m.account, reason: "MRR since \(m.yearAgo.date) (12 months)",
+                    amount: Double(m.now) - Double(m.then), at: m.yearAgo, isMoney: true, before: m.then, after: m.now)
+            }
+        default:
+            let keep = movementFilter(of: kpi)
+            out = MRRMovements.list(in: period, timeline: timeline, include: include).filter(keep).map { driver($0) }
+        }
+        return out.sorted {
+            abs($0.amount) > abs($1.amount)
+                || abs($0.amount) == abs($1.amount) && ($0.at! < $1.at! || $0.at! == $1.at! && $0.account.int < $1.account.int)
+        }
     }
 
     /// The period's lowest answers of one survey, lowest share of the scale first.
@@ -110,11 +138,13 @@ public enum KPIDrivers {
         }.sorted { $0.amount > $1.amount || $0.amount == $1.amount && $0.account.int < $1.account.int }
     }
 
-    /// Accounts with required milestones overdue at the period end.
-    static func onboardingDrivers(_ period: Period, _ dataset: Dataset, _ include: (Int) -> Bool) -> [KPIDriver] {
+    /// Accounts with required milestones overdue at the period end (due within the onboarding horizon before it, as
+    /// `onboarding_overdue` counts them).
+    static func onboardingDrivers(_ period: Period, _ dataset: Dataset, horizon: Int64, _ include: (Int) -> Bool) -> [KPIDriver] {
         var overdue: [Int: (count: Int, oldest: Timestamp)] = [:]
+        let (earliest, overflow) = period.end.seconds.subtractingReportingOverflow(horizon)
         for m in dataset.onboarding where m.required && include(m.account.int) {
-            guard let due = m.dueAt, due < period.end, m.completedAt.map({ $0 > due }) ?? true,
+            guard let due = m.dueAt, due < period.end, overflow || due.seconds >= earliest, m.completedAt.map({ $0 > due }) ?? true,
                 m.completedAt.map({ $0 >= period.end }) ?? true
             else { continue }
             let known = overdue[m.account.int]

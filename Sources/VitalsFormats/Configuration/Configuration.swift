@@ -17,8 +17,9 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// currency = "USD"
 /// gross_margin = 0.8
 /// delinquency_days = 30
+/// onboarding_overdue_days = 90
 /// ```
-/// Environment: `VITALS_CURRENCY`, `VITALS_GROSS_MARGIN`, `VITALS_DELINQUENCY_DAYS`.
+/// Environment: `VITALS_CURRENCY`, `VITALS_GROSS_MARGIN`, `VITALS_DELINQUENCY_DAYS`, `VITALS_ONBOARDING_OVERDUE_DAYS`.
 public enum ConfigurationLoader {
     /// Settings given on the command line, as typed (checked here with the other layers).
     public struct Flags: Sendable {
@@ -44,7 +45,7 @@ public enum ConfigurationLoader {
         }
         let env: [(String, String)] = [
             ("currency", "VITALS_CURRENCY"), ("gross_margin", "VITALS_GROSS_MARGIN"),
-            ("delinquency_days", "VITALS_DELINQUENCY_DAYS"),
+            ("delinquency_days", "VITALS_DELINQUENCY_DAYS"), ("onboarding_overdue_days", "VITALS_ONBOARDING_OVERDUE_DAYS"),
         ]
         for (key, variable) in env {
             if let value = environment[variable], !value.isEmpty { raw[key] = (value, "environment \(variable)") }
@@ -77,6 +78,13 @@ public enum ConfigurationLoader {
                 settings.delinquencyDays = days
             } else {
                 problems.append("\(source): delinquency_days '\(value)' must be a whole number of days from 0 to 3650")
+            }
+        }
+        if let (value, source) = raw["onboarding_overdue_days"] {
+            if let days = Int(value), days >= 1, days <= 36_500 {
+                settings.onboardingOverdueDays = days
+            } else {
+                problems.append("\(source): onboarding_overdue_days '\(value)' must be a whole number of days from 1 to 36500")
             }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
@@ -121,10 +129,10 @@ public enum ConfigurationLoader {
                 } else {
                     problems.append("\(source): must be a number")
                 }
-            case "delinquency_days":
+            case "delinquency_days", "onboarding_overdue_days":
                 if let i = value.int { raw[key] = (String(i), source) } else { problems.append("\(source): must be a whole number") }
             default:
-                problems.append("\(source): unknown key (known: currency, gross_margin, delinquency_days)")
+                problems.append("\(source): unknown key (known: currency, gross_margin, delinquency_days, onboarding_overdue_days)")
             }
         }
     }

@@ -36,10 +36,11 @@ struct DashboardController: Sendable {
         var view: WorkspaceView
         var asOf: Timestamp
         var query: DashboardQuery
-        /// Health is scored as of the start of the as-of day: the last complete day.
-        var healthAt: Timestamp { Timestamp(asOf.date) }
+        /// Health is scored as of the one default instant of pages, API, command and health service
+        /// (`HealthInstant`: the start of today, or of the day after the last record).
+        var healthAt: Timestamp
         var normalizedQuery: String {
-            parameters.filter { $0.key != "format" && $0.key != "table" }.sorted { $0.key < $1.key }
+            parameters.filter { $0.key != "format" && $0.key != "table" && $0.key != "page" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         }
     }
@@ -50,7 +51,10 @@ struct DashboardController: Sendable {
         for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
         let view = try await cache.view(session.user.workspace)
         let asOf = view.asOf(now: now())
-        return Page(session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date))
+        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        return Page(
+            session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date),
+            healthAt: view.healthInstant(now: clock))
     }
 
     func layout(_ page: Page, title: String, section: PageLayout.Section) -> PageLayout {
@@ -82,8 +86,10 @@ struct DashboardController: Sendable {
         let workspace = page.session.user.workspace
         let report = try await report(page)
         let query = page.query
-        let targets = Self.targetBadges(try await evaluatedGoals(page), segment: query.segmentText)
-        let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.status)" }.joined(separator: ",")
+        let targets = Self.targetBadges(
+            try await evaluatedGoals(page), segment: query.segmentText, period: query.current, asOf: page.asOf)
+        let badgeKey = targets.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue)=\($0.value.status)/\($0.value.label)" }.joined(separator: ",")
         let scores = try await healthScores(page)
         let healthAt = page.healthAt
         let body = try await cache.derived(workspace, key: "overview|\(query.cacheKey)|\(badgeKey)|\(healthAt.seconds)") { view -> HTML in
@@ -108,16 +114,20 @@ struct DashboardController: Sendable {
         let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
         let by = page.parameters["by"].flatMap { choices.contains($0) ? $0 : nil } ?? Self.preferredAttribute(choices)
         let model = try await cache.derived(workspace, key: "kpi|\(kpi.id)|\(by ?? "")|\(query.cacheKey)") { view -> KPIPageModel in
-            let include = Self.includer(query.segment, view)
+            let include = Self.includer(query.segment, view, period: query.current)
             let groups = by.map { view.calculator.reports(ReportScope(periods: [query.current], segment: query.segment), by: $0) } ?? []
             let drivers = KPIDrivers.drivers(of: kpi, in: query.current, calculator: view.calculator, include: include)
             return KPIPageModel(
                 page: KPIPage(
                     kpi: kpi, query: query, report: report, byAttribute: by, attributeChoices: choices, bySegment: groups,
-                    drivers: drivers, accounts: view.dataset.accounts))
+                    drivers: drivers, accounts: view.dataset.accounts, settings: view.calculator.settings))
         }
         if let response = try csv(page, name: kpi.id, tables: { model.page.tables() }) { return response }
-        return .html(layout(page, title: kpi.title, section: .overview).render(model.page.render()))
+        let requested = page.parameters["page"].flatMap { Int($0) } ?? 1
+        var shown = model.page
+        shown.target = Self.targetBadges(
+            try await evaluatedGoals(page), segment: query.segmentText, period: query.current, asOf: page.asOf)[kpi]
+        return .html(layout(page, title: kpi.title, section: .overview).render(shown.render(page: requested)))
     }
 
     func revenue(_ request: Request, _ context: VitalsContext) async throws -> Response {
@@ -202,9 +212,13 @@ struct DashboardController: Sendable {
         ["touch", "plan", "segment", "tier", "industry", "country", "csm"].first { choices.contains($0) } ?? choices.first
     }
 
-    static func includer(_ segment: SegmentFilter?, _ view: WorkspaceView) -> (Int) -> Bool {
+    /// Whether an account is in the page's segment: for `period`, as that period's value counts it (on the touch
+    /// tier: by the tier at the period's start); without a period, by its attributes as tagged (the tier as of the
+    /// health instant).
+    static func includer(_ segment: SegmentFilter?, _ view: WorkspaceView, period: Period? = nil) -> (Int) -> Bool {
         guard let segment else { return { _ in true } }
-        let admitted = view.dataset.accounts.map { segment.matches($0) }
+        let admitted = period.map { view.calculator.members(of: segment, in: $0) }
+            ?? view.dataset.accounts.map { segment.matches($0) }
         return { admitted[$0] }
     }
 }

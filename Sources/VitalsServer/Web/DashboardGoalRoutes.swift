@@ -42,17 +42,54 @@ extension DashboardController {
         return .redirect(to: "/goals", type: .normal)
     }
 
-    /// A tile's target status: the worst status among the active targets on that KPI for the page's segment (the
-    /// company-wide targets when no segment is chosen).
-    static func targetBadges(_ goals: [GoalEvaluation], segment: String?) -> [KPI: OverviewPage.TargetBadge] {
-        var worst: [KPI: TargetEvaluation] = [:]
-        for target in goals.filter({ !$0.archived }).flatMap(\.allTargets) where target.target.segment == segment && target.status != .noData {
-            let kpi = target.target.kpi
-            if let known = worst[kpi], known.status.severity >= target.status.severity { continue }
-            worst[kpi] = target
+    /// A tile's target status for the tile's period `period` (docs/goals.md, tiles).
+    ///
+    /// - The latest whole period as of `asOf` (the overview's default) or a later one: today's status, the worst among
+    ///   the active targets on the KPI for the page's segment (the company-wide targets when no segment is chosen).
+    /// - An earlier period: that period's own verdict, from the milestones (stages or final amounts) of those targets
+    ///   whose deadline falls in it and whose period is over: **achieved** when the KPI's value in the milestone's
+    ///   period met its target value, **missed** when not (`MilestoneEvaluation.status`, rule 1 of the status rules);
+    ///   the worse when several are due. No badge when no milestone was due in the period: a target judged today is
+    ///   not a verdict on a period gone by.
+    static func targetBadges(
+        _ goals: [GoalEvaluation], segment: String?, period: Period, asOf: Timestamp
+    ) -> [KPI: OverviewPage.TargetBadge] {
+        let targets = goals.filter { !$0.archived }.flatMap(\.allTargets).filter { $0.target.segment == segment }
+        let latest = DashboardQuery.latestWholePeriod(grain: period.grain, asOf: asOf.date)
+        guard period.start < latest.start else {
+            var worst: [KPI: TargetEvaluation] = [:]
+            for target in targets where target.status != .noData {
+                let kpi = target.target.kpi
+                if let known = worst[kpi], known.status.severity >= target.status.severity { continue }
+                worst[kpi] = target
+            }
+            return worst.mapValues { t in
+                OverviewPage.TargetBadge(
+                    status: t.status.rawValue, style: t.status.rawValue, text: t.status.title,
+                    label: "\(t.status.title): \(t.title)", period: nil)
+            }
         }
-        return worst.mapValues { t in
-            OverviewPage.TargetBadge(status: t.status.rawValue, label: "\(t.status.title): \(t.title)")
+        // A milestone is due in the period when its deadline (a day, inclusive) lies in it.
+        var worst: [KPI: (missed: Bool, badge: OverviewPage.TargetBadge)] = [:]
+        for target in targets {
+            for m in target.milestones where m.passed && period.startDate <= m.deadline && m.deadline < period.endDate {
+                guard m.status == .achieved || m.status == .offTrack, let goal = m.targetValue else { continue }
+                let missed = m.status == .offTrack
+                let kpi = target.target.kpi
+                if let known = worst[kpi], known.missed || !missed { continue }
+                let value = m.valueAtDeadline.map { GoalFormat.value($0, unit: target.unit) } ?? "-"
+                let verdict = missed ? "missed" : "achieved"
+                worst[kpi] = (
+                    missed,
+                    OverviewPage.TargetBadge(
+                        status: verdict, style: missed ? GoalStatus.offTrack.rawValue : GoalStatus.achieved.rawValue,
+                        text: verdict,
+                        label: "\(verdict) in \(period.label): \(target.title); due \(m.deadline.description): "
+                            + "\(GoalFormat.value(goal, unit: target.unit)), was \(value) in \(m.period.label)",
+                        period: period.label)
+                )
+            }
         }
+        return worst.mapValues(\.badge)
     }
 }

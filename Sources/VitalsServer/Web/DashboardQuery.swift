@@ -48,10 +48,7 @@ struct DashboardQuery {
             }
         }
         // By default the last complete period: a month to date against a whole month would mislead every tile.
-        let last = to ?? {
-            let containing = Period(grain: grain, containing: asOf)
-            return containing.endDate.adding(days: -1) <= asOf ? asOf : containing.startDate.adding(days: -1)
-        }()
+        let last = to ?? Self.latestWholePeriod(grain: grain, asOf: asOf).endDate.adding(days: -1)
         if let from {
             periods = Period.range(from: from, through: last, grain: grain)
             if periods.count > 400 {
@@ -71,6 +68,13 @@ struct DashboardQuery {
     }
 
     var current: Period { periods[periods.count - 1] }
+
+    /// The latest complete period of `grain` as of the day `asOf` (that day counting as complete): the period the
+    /// tiles show by default.
+    static func latestWholePeriod(grain: Grain, asOf: CivilDate) -> Period {
+        let containing = Period(grain: grain, containing: asOf)
+        return containing.endDate.adding(days: -1) <= asOf ? containing : containing.previous
+    }
 
     /// The periods with the one before the first, so that every shown period has a predecessor to compare with.
     var periodsWithPrevious: [Period] { [periods[0].previous] + periods }

@@ -9,7 +9,7 @@ enum KPIGuide {
     static func lowerIsBetter(_ kpi: KPI) -> Bool {
         switch kpi {
         case .contractionMRR, .churnedMRR, .churnedCustomers, .customerChurnRate, .grossRevenueChurnRate,
-            .netRevenueChurnRate, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
+            .netRevenueChurnRate, .netRevenueChurnRateCohort, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
             .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue:
             true
         case .ces:
@@ -44,7 +44,7 @@ enum KPIGuide {
                  "Ask promoters (NPS 9-10) for referrals and reviews."]
             )
         case .churnedMRR, .churnedCustomers, .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate,
-            .netRevenueChurnRate, .grr, .nrr, .nrrPeriod, .contractionMRR, .reactivationMRR, .ltv:
+            .netRevenueChurnRate, .netRevenueChurnRateCohort, .grr, .nrr, .nrrPeriod, .contractionMRR, .reactivationMRR, .ltv:
             (
                 ["Which segment and which reasons account for most of the lost revenue?",
                  "Were the churned accounts red or yellow beforehand, and did anyone act?",

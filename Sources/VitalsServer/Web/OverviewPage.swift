@@ -15,10 +15,22 @@ struct OverviewPage {
         var target: TargetBadge?
     }
 
-    /// A target's status as a tile shows it (from the goals).
+    /// A target's status as a tile shows it (from the goals; `DashboardController.targetBadges`).
     struct TargetBadge {
+        /// `data-target-status`: a `GoalStatus` raw value for today's status, `achieved` or `missed` for a past period.
         var status: String
+        /// The CSS class (a `GoalStatus` raw value).
+        var style: String
+        var text: String
+        /// The tooltip: which target, and for a past period which milestone and value.
         var label: String
+        /// The tile's period when the badge is that period's verdict (a past period), else `nil` (today's status).
+        var period: String?
+
+        var html: HTML {
+            let period: HTML = self.period.map { " data-target-period=\"\($0)\"" } ?? ""
+            return "<span class=\"status \(style)\" title=\"\(label)\" data-target-status=\"\(status)\"\(period)>\(text)</span>"
+        }
     }
 
     struct Group {
@@ -95,9 +107,7 @@ struct OverviewPage {
             let tiles = group.tiles.map { tile -> HTML in
                 let delta: HTML = tile.change.map { "<span class=\"delta \($0.tone)\">\($0.text) vs previous</span>" }
                     ?? "<span class=\"delta flat\">no comparison</span>"
-                let badge: HTML = tile.target.map {
-                    "<span class=\"status \($0.status)\" title=\"\($0.label)\" data-target-status=\"\($0.status)\">\($0.status.replacingOccurrences(of: "_", with: " "))</span>"
-                } ?? ""
+                let badge: HTML = tile.target?.html ?? ""
                 let href = "/kpis/\(tile.kpi.id)" + (q.isEmpty ? "" : "?" + q)
                 let open: HTML = standalone ? "<div class=\"tile\"" : "<a class=\"tile\" href=\"\(href)\""
                 let close: HTML = standalone ? "</div>" : "</a>"

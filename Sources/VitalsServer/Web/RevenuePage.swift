@@ -56,18 +56,34 @@ struct RevenuePage {
             })
     }
 
-    var movementsTable: DataTable {
+    /// - Parameter linked: whether each movement links to its list of accounts (not in a standalone report file).
+    func movementsTable(linked: Bool = true) -> DataTable {
         let kpis: [KPI] = [.mrr, .newMRR, .expansionMRR, .reactivationMRR, .contractionMRR, .churnedMRR, .netNewMRR, .nrr, .grr]
         return DataTable(
             name: "movements", caption: "MRR and movements by period (\(currency))",
             columns: [.init(title: "Period")] + kpis.map { .init(title: $0.title, numeric: true) },
             rows: rows.map { row in
                 [.init(text: row.period.label)]
-                    + kpis.map { k in .init(text: Display.value(k, row[k], currency: currency), raw: Display.json(k, row[k], currency: currency)) }
+                    + kpis.map { k in
+                        .init(
+                            text: Display.value(k, row[k], currency: currency), raw: Display.json(k, row[k], currency: currency),
+                            link: k == .mrr || !linked ? nil : listLink(k, row.period))
+                    }
             })
     }
 
-    func tables() -> [DataTable] { [movementsTable, cohortTable, lifetimeTable] }
+    /// The KPI page whose "accounts behind it" lists the movements of `kpi` in `period` (the same list, with the same
+    /// segment and grain).
+    func listLink(_ kpi: KPI, _ period: Period) -> String {
+        let from = query.from.flatMap { $0 <= period.startDate ? $0.description : nil }
+        let q = URLQuery.encode([
+            ("grain", query.grain == .month ? nil : query.grain.rawValue), ("from", from),
+            ("to", period.endDate.adding(days: -1).description), ("segment", query.segmentText),
+        ])
+        return "/kpis/\(kpi.id)" + (q.isEmpty ? "" : "?" + q)
+    }
+
+    func tables() -> [DataTable] { [movementsTable(), cohortTable, lifetimeTable] }
 
     /// Median lifetime with its 95 % interval, restricted mean lifetime and survival CLV, overall and per segment.
     var lifetimeTable: DataTable {
@@ -144,7 +160,7 @@ struct RevenuePage {
             <h2>Cohort retention</h2><div class="card">\(logoMap)</div><div class="card">\(revenueMap)</div>
             <h2>Customer lifetime</h2><div class="card">\(survivalChart)\(logRank)</div>\
             \(lifetimeTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
-            <h2>Tables</h2>\(movementsTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
+            <h2>Tables</h2>\(movementsTable(linked: !standalone).html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
             \(cohortTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             """
     }
