@@ -109,6 +109,11 @@ public enum HealthCalibration {
         guard train.rows > 0, test.rows > 0 else {
             throw .tooShort("the history is too short to calibrate: \(train.rows) paying account-months to train on (snapshots whose horizon ends before \(testFrom.date)) and \(test.rows) to test on")
         }
+        // Without a churn among them, or without an account that stayed, there is nothing to tell apart: any weights
+        // would "fit" (the regression's coefficients stay at 0).
+        guard train.positives > 0, train.positives < train.rows else {
+            throw .tooShort("the history is too short to calibrate: \(train.positives) of the \(train.rows) paying account-months to train on (snapshots whose horizon ends before \(testFrom.date)) churned within \(options.horizonDays) days; calibration needs both accounts that churned and accounts that stayed")
+        }
         // Features: score / 100, a missing score imputed with the training mean of the component.
         let means = train.columnMeans()
         let features = train.features(means: means)
