@@ -12,7 +12,18 @@ extension RecordReader {
     mutating func readFields<Record, Row: RecordRow>(
         _ layout: RecordLayout<Record>, of kind: RecordKind, at positions: [Int?], _ t: inout Row
     ) -> Record? {
+        let (record, _) = readFieldsChecked(layout, of: kind, at: positions, &t)
+        return t.rowFailed ? nil : record
+    }
+
+    /// `readFields`, giving the record even when a value failed (that field then holds the blank's value) with the
+    /// columns that failed: for checks between columns that must still run on the others, as an import reports every
+    /// problem of a row.
+    mutating func readFieldsChecked<Record, Row: RecordRow>(
+        _ layout: RecordLayout<Record>, of kind: RecordKind, at positions: [Int?], _ t: inout Row
+    ) -> (record: Record, failed: Set<String>) {
         var record = layout.blank
+        var failed: Set<String> = []
         // The row's currency first: its amounts are read in its minor units.
         var currency: CurrencyCode?
         if let c = kind.columns.firstIndex(where: { $0.type == .currency }) {
@@ -24,10 +35,18 @@ extension RecordReader {
             let name = column.name
             let at = i < positions.count ? positions[i] : nil
             var value = FieldValue.null
+            // A value refused after it was read (out of range, negative, an id with a control character).
+            var refused = false
             switch column.type {
             case .id:
                 let id = t.required(name, at: at)
-                uniqueID(id, column: name, &t)
+                refused = hasControlCharacter(id)
+                if kind.unique == nil {
+                    uniqueID(id, column: name, &t)
+                } else if refused {
+                    // Several records share the id (a subscription's versions): one by its `unique` columns.
+                    t.fail(name, "must not contain control characters")
+                }
                 value = .text(id)
             case .account:
                 if let a = account(&t, at: at, column: name, required: column.required) { value = .account(a) }
@@ -41,7 +60,10 @@ extension RecordReader {
                 if let time = t.timestamp(name, at: at, required: column.required) { value = .time(time) }
             case .money(let nonNegative):
                 if let money = t.money(name, currency: currency, required: column.required) {
-                    if nonNegative, money.minorUnits < 0 { t.fail(name, "must not be negative") }
+                    if nonNegative, money.minorUnits < 0 {
+                        t.fail(name, "must not be negative")
+                        refused = true
+                    }
                     value = .money(money)
                 }
             case .currency:
@@ -52,13 +74,17 @@ extension RecordReader {
             case .number(let range):
                 if let x = t.decimal(name, at: at, required: column.required) {
                     if let range, !range.contains(x) {
-                        t.fail(name, "\(x.compact) is outside \(ColumnType.plain(range.lowerBound))...\(ColumnType.plain(range.upperBound))")
+                        refused = true
+                        t.fail(name, "\(x) is outside \(ColumnType.plain(range.lowerBound))...\(ColumnType.plain(range.upperBound))")
                     }
                     value = .number(x)
                 }
             case .positiveNumber:
                 if let x = t.decimal(name, at: at, required: column.required) {
-                    if x <= 0 { t.fail(name, "must be greater than 0") }
+                    if x <= 0 {
+                        t.fail(name, "must be greater than 0")
+                        refused = true
+                    }
                     value = .number(x)
                 }
             case .boolean:
@@ -72,9 +98,14 @@ extension RecordReader {
                     }
                 }
             }
-            if value != .null, !field.set(&record, value) { t.fail(name, "cannot hold this value") }
+            if value != .null, !field.set(&record, value) {
+                t.fail(name, "cannot hold this value")
+                refused = true
+            }
+            let given = column.type == .currency ? currency != nil || t.text(name) != nil : t.hasValue(at: at)
+            if refused || value == .null && (column.required || given) { failed.insert(name) }
         }
-        return t.rowFailed ? nil : record
+        return (record, failed)
     }
 
     private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }

@@ -33,7 +33,6 @@ struct RecordReader {
     var usageIDDigest: (digest: UsageIDDigest, reread: () -> UsageLog?)?
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
-    private var surveyColumns: SurveyColumns?
     /// Positions of the columns of the kind being read, in the order of its fields (`readFields`).
     private var fieldPositions: [Int?] = []
 
@@ -69,7 +68,6 @@ struct RecordReader {
             usageColumns = UsageColumns(rows)
             usageSources.append((rows.file, LineMap()))
         }
-        if kind.id == .surveyResponses { surveyColumns = SurveyColumns(rows) }
         fieldPositions = kind.columns.map { rows.position(of: $0.name) }
         // The kind is matched once, not on each of its (millions of) rows.
         while rows.next() {
@@ -297,44 +295,28 @@ struct RecordReader {
     }
 
     mutating func readSubscription<Row: RecordRow>(_ t: inout Row) {
-        let id = SubscriptionID(t.required("subscription_id"))
-        if hasControlCharacter(id.rawValue) {
-            t.fail("subscription_id", "must not contain control characters")
+        let (version, failed) = readFieldsChecked(SubscriptionVersion.layout, of: .subscriptions, at: fieldPositions, &t)
+        // The checks between columns run on the columns that were read, as every problem of a row is reported.
+        if failed.isDisjoint(with: ["amount", "quantity", "currency"]),
+            RecordLimits.itemTotal(amount: version.amount.minorUnits, quantity: version.quantity) == nil
+        {
+            t.fail("amount", RecordLimits.itemTotalMessage(currency: version.amount.currency))
         }
-        let account = account(&t)
-        let product = t.required("product")
-        let currency = convertible(t.currency(), &t)
-        let amount = t.money("amount", currency: currency)
-        let interval: BillingInterval? = t.choice("interval")
-        let intervalCount = t.integer("interval_count", default: 1, range: RecordLimits.intervalCount) ?? 1
-        let quantity = t.integer("quantity", default: 1, range: RecordLimits.quantity) ?? 1
-        let percent = t.decimal("discount_percent") ?? 0
-        if !(0...100).contains(percent) { t.fail("discount_percent", "\(percent) is outside 0...100") }
-        let discount = t.money("discount_amount", currency: currency, required: false)
-        if let discount, discount.minorUnits < 0 { t.fail("discount_amount", "must not be negative") }
-        if let amount, amount.minorUnits < 0 { t.fail("amount", "must not be negative") }
-        if let amount, amount.minorUnits >= 0, RecordLimits.itemTotal(amount: amount.minorUnits, quantity: quantity) == nil {
-            t.fail("amount", RecordLimits.itemTotalMessage(currency: amount.currency))
+        if failed.isDisjoint(with: ["valid_from", "valid_to"]), let to = version.validTo, to <= version.validFrom {
+            t.fail("valid_to", "must be after valid_from (\(version.validFrom))")
         }
-        let status: SubscriptionStatus? = t.choice("status", default: .active)
-        let from = t.timestamp("valid_from", required: true)
-        let to = t.timestamp("valid_to")
-        if let from, let to, to <= from { t.fail("valid_to", "must be after valid_from (\(from))") }
-        if let account, !id.rawValue.isEmpty {
-            if let owner = subscriptionOwner[id], owner.account != account {
+        let id = version.subscriptionID
+        if failed.isDisjoint(with: ["account_id", "subscription_id"]), !id.rawValue.isEmpty {
+            if let owner = subscriptionOwner[id], owner.account != version.account {
                 t.fail(
                     "account_id",
                     "subscription '\(id)' belongs to account '\(dataset[owner.account].id)' (\(place(owner.line)))")
             } else if subscriptionOwner[id] == nil {
-                subscriptionOwner[id] = (account, t.line)
+                subscriptionOwner[id] = (version.account, t.line)
             }
         }
-        guard !t.rowFailed, let account, let amount, let interval, let status, let from else { return }
-        dataset.subscriptions.append(
-            SubscriptionVersion(
-                subscriptionID: id, account: account, product: product, plan: t.text("plan"), amount: amount,
-                interval: interval, intervalCount: intervalCount, quantity: quantity, discountPercent: percent,
-                discountAmount: discount?.minorUnits ?? 0, status: status, validFrom: from, validTo: to))
+        guard !t.rowFailed else { return }
+        dataset.subscriptions.append(version)
         subscriptionLines.append(t.line)
     }
 
@@ -379,25 +361,20 @@ struct RecordReader {
     }
 
     mutating func readSurveyResponse<Row: RecordRow>(_ t: inout Row) {
-        let c = surveyColumns!
-        let id = t.required("response_id", at: c.id)
-        uniqueID(id, column: "response_id", &t)
-        let account = account(&t, at: c.account, column: "account_id")
-        let survey: SurveyKind? = t.choice("survey", at: c.survey)
-        let score = t.decimal("score", at: c.score, required: true)
-        let low = t.decimal("scale_min", at: c.scaleMin) ?? survey?.defaultScale.lowerBound
-        let high = t.decimal("scale_max", at: c.scaleMax) ?? survey?.defaultScale.upperBound
-        let at = t.timestamp("responded_at", at: c.respondedAt, required: true)
-        if let low, let high, low >= high { t.fail("scale_max", "must be greater than scale_min (\(low.compact))") }
-        // Only a scale whose ends are in order is a range (a bad one is reported above, and `low...high` would trap).
-        if let score, let low, let high, low < high, !(low...high).contains(score) {
+        var (response, failed) = readFieldsChecked(SurveyResponse.layout, of: .surveyResponses, at: fieldPositions, &t)
+        // An end of the scale not given is the survey's own (docs/data-format.md).
+        if !t.hasValue(at: t.position(of: "scale_min")) { response.scaleMin = response.survey.defaultScale.lowerBound }
+        if !t.hasValue(at: t.position(of: "scale_max")) { response.scaleMax = response.survey.defaultScale.upperBound }
+        let (low, high, score) = (response.scaleMin, response.scaleMax, response.score)
+        let scaleRead = failed.isDisjoint(with: ["survey", "scale_min", "scale_max"])
+        if scaleRead, low >= high {
+            t.fail("scale_max", "must be greater than scale_min (\(low.compact))")
+        } else if scaleRead, !failed.contains("score"), !(low...high).contains(score) {
+            // Only a scale whose ends are in order is a range (`low...high` would trap on a reversed one).
             t.fail("score", "\(score.compact) is outside the scale \(low.compact)-\(high.compact)")
         }
-        guard !t.rowFailed, let account, let survey, let score, let at else { return }
-        dataset.surveyResponses.append(
-            SurveyResponse(
-                id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low, scaleMax: high,
-                respondedAt: at, contact: t.text(at: c.contact), comment: t.text(at: c.comment)))
+        guard !t.rowFailed else { return }
+        dataset.surveyResponses.append(response)
     }
 
     mutating func readTicket<Row: RecordRow>(_ t: inout Row) {
