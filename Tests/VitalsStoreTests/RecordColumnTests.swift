@@ -70,6 +70,28 @@ import VitalsCore
         #expect(reread.tickets == dataset.tickets)
     }
 
+    /// Leads are read through their fields too: an optional currency is needed only with an amount.
+    @Test func aLeadsCurrencyIsRequiredOnlyWithAnAmount() throws {
+        let leads = """
+            lead_id,account_id,source,created_at,status,amount,currency
+            L1,A1,referral,2025-01-01,open,,GBP
+            L2,A1,referral,2025-01-01,won,100,
+            """
+        let files = ["accounts.csv": Array(Self.accounts.utf8), "leads.csv": Array(leads.utf8)]
+        #expect {
+            try DatasetLoader.load(files: files, reportingCurrency: .usd)
+        } throws: { error in
+            // L1's GBP has no rate, but without an amount it is not read; L2's amount needs its currency.
+            (error as? DatasetLoadError)?.issues.map { "\($0.line) \($0.column ?? "") \($0.reason)" } == [
+                "3 currency a value is required"
+            ]
+        }
+        let good = leads.replacingOccurrences(of: "won,100,", with: "won,100,USD")
+        let dataset = try DatasetLoader.load(
+            files: ["accounts.csv": Array(Self.accounts.utf8), "leads.csv": Array(good.utf8)], reportingCurrency: .usd)
+        #expect(dataset.leads.map(\.amount) == [nil, Money(minorUnits: 10_000, currency: .usd)])
+    }
+
     @Test func zendeskPrioritiesAreKept() throws {
         let export = """
             Id,Organization,Status,Created at,Solved at,Replies,Priority

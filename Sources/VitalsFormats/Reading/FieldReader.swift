@@ -28,7 +28,11 @@ extension RecordReader {
         var currency: CurrencyCode?
         if let c = kind.columns.firstIndex(where: { $0.type == .currency }) {
             let column = kind.columns[c]
-            currency = convertible(t.currency(column.name, required: column.required), &t, column: column.name)
+            // An optional currency is read, and then required, only with an amount (a lead's expected value).
+            let amountGiven = kind.columns.contains { if case .money = $0.type { t.text($0.name) != nil } else { false } }
+            if column.required || amountGiven {
+                currency = convertible(t.currency(column.name, required: true), &t, column: column.name)
+            }
         }
         for (i, field) in layout.fields.enumerated() {
             let column = field.column

@@ -461,21 +461,12 @@ struct RecordReader {
     }
 
     mutating func readLead<Row: RecordRow>(_ t: inout Row) {
-        let id = t.required("lead_id")
-        uniqueID(id, column: "lead_id", &t)
-        let account = account(&t, required: false)
-        let source: LeadSource? = t.choice("source")
-        let created = t.timestamp("created_at", required: true)
-        let status: LeadStatus? = t.choice("status")
-        let closed = t.timestamp("closed_at")
-        ordered(created, closed, "closed_at", "must not be before created_at", &t)
-        var amount: Money?
-        if t.text("amount") != nil {
-            amount = t.money("amount", currency: convertible(t.currency(), &t))
+        let (lead, failed) = readFieldsChecked(Lead.layout, of: .leads, at: fieldPositions, &t)
+        if failed.isDisjoint(with: ["created_at", "closed_at"]) {
+            ordered(lead.createdAt, lead.closedAt, "closed_at", "must not be before created_at", &t)
         }
-        guard !t.rowFailed, let source, let created, let status else { return }
-        dataset.leads.append(
-            Lead(id: LeadID(id), account: account, source: source, createdAt: created, status: status, closedAt: closed, amount: amount))
+        guard !t.rowFailed else { return }
+        dataset.leads.append(lead)
     }
 
     mutating func readSuccessGoal<Row: RecordRow>(_ t: inout Row) {
