@@ -188,3 +188,37 @@ public struct SegmentFilter: Sendable, Equatable {
         return tokens
     }
 }
+
+extension SegmentFilter {
+    /// One clause's values that no account has (`=`, `!=`, `in`, `not in`), with the values the accounts do have.
+    public struct UnknownValues: Sendable, Equatable {
+        public var attribute: String
+        public var unknown: [String]
+        /// Every value of the attribute among the accounts, sorted.
+        public var known: [String]
+    }
+
+    /// The values the clauses name that no account has: most often a typo, which would otherwise select nobody (or
+    /// everybody, for `!=`) and print zeros without a word.
+    public func unknownValues(in accounts: [Account]) -> [UnknownValues] {
+        clauses.compactMap { clause in
+            switch clause.comparison {
+            case .equal, .notEqual, .oneOf, .noneOf: break
+            case .less, .greater, .lessOrEqual, .greaterOrEqual: return nil
+            }
+            let known = Set(accounts.compactMap { $0.attribute(clause.attribute) })
+            let unknown = clause.values.filter { !known.contains($0) }
+            return unknown.isEmpty ? nil : UnknownValues(attribute: clause.attribute, unknown: unknown, known: known.sorted())
+        }
+    }
+
+    /// `unknownValues` in words, one line each, for a warning: `industry: no account has 'Retial' (values: Media,
+    /// Retail)`; at most `shown` known values are listed.
+    public func unknownValuesWarning(in accounts: [Account], shown: Int = 12) -> [String] {
+        unknownValues(in: accounts).map { u in
+            let names = u.unknown.map { "'\($0)'" }.joined(separator: ", ")
+            let listed = u.known.prefix(shown).joined(separator: ", ") + (u.known.count > shown ? ", ..." : "")
+            return "\(u.attribute): no account has \(names)" + (u.known.isEmpty ? " (no account has a value)" : " (values: \(listed))")
+        }
+    }
+}

@@ -57,6 +57,9 @@ struct HealthScoresCommand: ParsableCommand {
         }
         let known = dataset.knownAttributes
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
+        for line in filter?.unknownValuesWarning(in: engine.accounts) ?? [] {
+            FileHandle.standardError.write(Data("warning: --segment \(line)\n".utf8))
+        }
         let wanted = try band.map { text -> HealthBand in
             guard let b = HealthBand(rawValue: text) else { throw ValidationError("--band: '\(text)' is not red, yellow or green") }
             return b
@@ -85,7 +88,9 @@ struct HealthScoresCommand: ParsableCommand {
                 ]
             }, numeric: [4, 6])
         let summary = "Health as of \(instant.date): \(all.count) paying accounts scored in \(String(format: "%.3f", seconds)) s (loaded in \(String(format: "%.1f", scoring.timeIntervalSince(start))) s): red \(counts[.red] ?? 0), yellow \(counts[.yellow] ?? 0), green \(counts[.green] ?? 0)\n"
-        FileHandle.standardOutput.write(Data((summary + table).utf8))
+        // A list cut short says so, and how to see the rest.
+        let rest = page.count < rows.count ? "Showing the \(page.count) lowest scores of \(rows.count); --limit 0 shows all.\n" : ""
+        FileHandle.standardOutput.write(Data((summary + table + rest).utf8))
     }
 
     static func describe(_ b: HealthBreakdown, account: Account, currency: CurrencyCode, periodDays: Int) -> String {

@@ -115,6 +115,9 @@ struct ReportCommand: ParsableCommand {
         clock.step("tag touch tiers, index usage and revenue")
         let known = calculator.dataset.knownAttributes
         let filter = try segment.map { try SegmentFilter.parse($0, knownAttributes: known) }
+        for line in filter?.unknownValuesWarning(in: calculator.dataset.accounts) ?? [] {
+            FileHandle.standardError.write(Data("warning: --segment \(line)\n".utf8))
+        }
         if let by, !known.contains(by) {
             throw Failure(description: "--by: unknown attribute '\(by)' (known: \(known.sorted().joined(separator: ", ")))")
         }

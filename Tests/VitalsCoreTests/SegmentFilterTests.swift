@@ -1,5 +1,5 @@
 import Testing
-import VitalsCore
+@testable import VitalsCore
 
 @Suite struct SegmentFilterTests {
     let known: Set<String> = ["industry", "csm", "employees", "country", "created_at"]
@@ -47,5 +47,26 @@ import VitalsCore
             "\(error)".contains("expected ',' or ')'")
         }
         #expect(throws: SegmentFilter.ParseError.self) { try SegmentFilter.parse("industry = Retail or csm = ana", knownAttributes: known) }
+    }
+}
+
+/// A value no account has is reported with the values there are (a typo would otherwise select nobody, silently).
+@Suite struct SegmentUnknownValueTests {
+    let accounts = [
+        Account(id: "a", name: "A", industry: "Retail"), Account(id: "b", name: "B", industry: "Media"),
+        Account(id: "c", name: "C", csm: "ana"),
+    ]
+
+    @Test func aTypoIsNamedWithTheValuesThereAre() throws {
+        let filter = try SegmentFilter.parse("industry in (Retial, Media) and csm = ana", knownAttributes: ["industry", "csm"])
+        #expect(filter.unknownValues(in: accounts) == [
+            SegmentFilter.UnknownValues(attribute: "industry", unknown: ["Retial"], known: ["Media", "Retail"])
+        ])
+        #expect(filter.unknownValuesWarning(in: accounts) == ["industry: no account has 'Retial' (values: Media, Retail)"])
+    }
+
+    @Test func comparisonsAndKnownValuesAreNotWarnedAbout() throws {
+        let filter = try SegmentFilter.parse("industry = Retail and csm > a", knownAttributes: ["industry", "csm"])
+        #expect(filter.unknownValues(in: accounts).isEmpty)
     }
 }
