@@ -127,12 +127,7 @@ struct AccountsPage {
             return link(["sort": key, "dir": flip])
         }
         let downloadQuery = String(link([:]).dropFirst("/accounts?".count))
-        var pager: HTML = ""
-        if pageCount > 1 {
-            let previous: HTML = page > 1 ? "<a href=\"\(link(["page": String(page - 1)]))\">Previous</a>" : ""
-            let next: HTML = page < pageCount ? "<a href=\"\(link(["page": String(page + 1)]))\">Next</a>" : ""
-            pager = "<p>\(previous) Page \(page) of \(pageCount) \(next)</p>"
-        }
+        let pager = DataTable.pager(page: page, pageCount: pageCount) { link(["page": String($0)]) }
         return """
             <h1>Accounts</h1>
             <form class="filters" method="get" action="/accounts">

@@ -91,8 +91,8 @@ struct DashboardQuery {
     /// bad segment leaves no trace in the query string, but its warning is on the page).
     var cacheKey: String { queryString + "|" + (problem ?? "") }
 
-    /// The filter form shown at the top of dashboard pages.
-    func form(action: String, extra: [(String, String)] = []) -> HTML {
+    /// The filter form shown at the top of dashboard pages; `controls` are a page's own filters, after the segment.
+    func form(action: String, extra: [(String, String)] = [], controls: HTML = "") -> HTML {
         let options = Self.grains.map { g -> HTML in
             g == grain ? "<option value=\"\(g.rawValue)\" selected>\(g.rawValue)</option>" : "<option value=\"\(g.rawValue)\">\(g.rawValue)</option>"
         }
@@ -104,7 +104,7 @@ struct DashboardQuery {
             <label>From<input type="date" name="from" value="\(from?.description)"></label>
             <label>To<input type="date" name="to" value="\(to?.description)"></label>
             <label>Segment<input type="text" name="segment" value="\(segmentText)" placeholder="e.g. plan=pro and country=US" size="28"></label>
-            <button type="submit">Apply</button></form>
+            \(controls)<button type="submit">Apply</button></form>
             """
     }
 }

@@ -68,3 +68,13 @@ struct DataTable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+extension DataTable {
+    /// "Previous  Page 2 of 5  Next" under a paged table (nothing when there is one page); `link` gives a page's URL.
+    static func pager(page: Int, pageCount: Int, link: (Int) -> String) -> HTML {
+        guard pageCount > 1 else { return "" }
+        let previous: HTML = page > 1 ? "<a href=\"\(link(page - 1))\">Previous</a>" : ""
+        let next: HTML = page < pageCount ? "<a href=\"\(link(page + 1))\">Next</a>" : ""
+        return "<p class=\"pager\">\(previous) Page \(page) of \(pageCount) \(next)</p>"
+    }
+}

@@ -121,28 +121,18 @@ struct SupportPage {
         let states = [("", "open or resolved"), ("open", "open now"), ("resolved", "resolved")]
         let channels = [("", "any channel")] + queue.channels.map { ($0, $0) }
         let download = String(link([:]).dropFirst("/support?".count))
-        var pager: HTML = ""
-        if pageCount > 1 {
-            let previous: HTML = page > 1 ? "<a href=\"\(link(["page": String(page - 1)]))\">Previous</a>" : ""
-            let next: HTML = page < pageCount ? "<a href=\"\(link(["page": String(page + 1)]))\">Next</a>" : ""
-            pager = "<p class=\"pager\">\(previous) Page \(page) of \(pageCount) \(next)</p>"
-        }
+        let pager = DataTable.pager(page: page, pageCount: pageCount) { link(["page": String($0)]) }
         let period = query.periods.first.map { first in
             let last = Timestamp(query.periods.last?.endDate ?? first.endDate).adding(days: -1).date
             return "Tickets opened \(first.startDate) to \(last); open and resolved as of the last complete day."
         } ?? ""
         return """
             <h1>Support</h1>
-            \(query.problem.map { p -> HTML in "<p class=\"error\" role=\"alert\">\(p)</p>" })
-            <form class="filters" method="get" action="/support">
-            <label>Period<select name="grain">\(options(DashboardQuery.grains.map { ($0.rawValue, $0.rawValue) }, selected: query.grain.rawValue))</select></label>
-            <label>From<input type="date" name="from" value="\(query.from?.description)"></label>
-            <label>To<input type="date" name="to" value="\(query.to?.description)"></label>
-            <label>Segment<input type="text" name="segment" value="\(query.segmentText)" placeholder="e.g. plan=pro" size="20"></label>
-            <label>Priority<select name="priority">\(options(priorities, selected: filter.priority?.text ?? ""))</select></label>
-            <label>State<select name="state">\(options(states, selected: filter.state?.rawValue ?? ""))</select></label>
-            <label>Channel<select name="channel">\(options(channels, selected: filter.channel ?? ""))</select></label>
-            <button type="submit">Filter</button></form>
+            \(query.form(action: "/support", controls: """
+                <label>Priority<select name="priority">\(options(priorities, selected: filter.priority?.text ?? ""))</select></label>
+                <label>State<select name="state">\(options(states, selected: filter.state?.rawValue ?? ""))</select></label>
+                <label>Channel<select name="channel">\(options(channels, selected: filter.channel ?? ""))</select></label>
+                """))
             <p class="note">\(period) First contact resolution and time to resolve are over the tickets resolved; see \
             <a href="/kpis/fcr_rate">first contact resolution</a>.</p>
             \(summary.html(downloadQuery: download, path: "/support"))
