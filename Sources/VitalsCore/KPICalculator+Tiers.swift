@@ -82,20 +82,12 @@ extension KPICalculator {
 
     /// `reports(_:by:)` when the breakdown or the segment is on the touch tier.
     func reportsByTier(_ scope: ReportScope, by attribute: String, touch: TouchTiers) -> [(value: String, report: KPIReport)] {
-        var groupIndex: [String: Int32] = [:]
-        var names: [String] = []
+        var groups = BreakdownGroups()
         let groupings = tierGroupings(scope.periods, touch: touch) { account, tier in
             guard scope.segment?.matches(account, with: tier, for: touch.attribute) ?? true else { return -1 }
-            let value = attribute == touch.attribute ? tier : (account.attribute(attribute) ?? "(none)")
-            if let known = groupIndex[value] { return known }
-            groupIndex[value] = Int32(names.count)
-            names.append(value)
-            return Int32(names.count - 1)
+            return groups.number(attribute == touch.attribute ? tier : (account.attribute(attribute) ?? "(none)"))
         }
-        let order = names.indices.sorted { names[$0] < names[$1] }
-        let segmentText = scope.segment?.text
-        let labels = names.map { name in [segmentText, "\(attribute)=\(name)"].compactMap { $0 }.joined(separator: " and ") }
-        let all = reportsByPeriod(scope.periods, groupings: groupings, groups: labels)
-        return order.map { (names[$0], all[$0]) }
+        let all = reportsByPeriod(scope.periods, groupings: groupings, groups: groups.labels(attribute, segment: scope.segment))
+        return groups.inNameOrder(all)
     }
 }

@@ -105,21 +105,14 @@ public struct KPICalculator: Sendable {
         if let touch, attribute == touch.attribute || (scope.segment?.uses(touch.attribute) ?? false) {
             return reportsByTier(scope, by: attribute, touch: touch)
         }
-        var groupIndex: [String: Int32] = [:]
-        var names: [String] = []
+        var groups = BreakdownGroups()
         let groupOf = dataset.accounts.map { account -> Int32 in
             guard scope.segment?.matches(account) ?? true else { return -1 }
-            let value = account.attribute(attribute) ?? "(none)"
-            if let known = groupIndex[value] { return known }
-            groupIndex[value] = Int32(names.count)
-            names.append(value)
-            return Int32(names.count - 1)
+            return groups.number(account.attribute(attribute) ?? "(none)")
         }
-        let order = names.indices.sorted { names[$0] < names[$1] }
-        let segmentText = scope.segment?.text
-        let labels = names.map { name in [segmentText, "\(attribute)=\(name)"].compactMap { $0 }.joined(separator: " and ") }
-        let all = reports(scope.periods, groupOf: groupOf, groups: labels, companyWide: false)
-        return order.map { (names[$0], all[$0]) }
+        let all = reports(
+            scope.periods, groupOf: groupOf, groups: groups.labels(attribute, segment: scope.segment), companyWide: false)
+        return groups.inNameOrder(all)
     }
 
     func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
@@ -241,5 +234,29 @@ public struct KPICalculator: Sendable {
             return months.indices.filter { months[$0].endDate <= endMonth && months[$0].endDate > endMonth.adding(months: -3) }
         }
         return (months, indices)
+    }
+}
+
+/// The values of a breakdown (`--by`), numbered in the order they are first met.
+struct BreakdownGroups {
+    private var numbers: [String: Int32] = [:]
+    private(set) var names: [String] = []
+
+    /// The group of `value`, a new one the first time.
+    mutating func number(_ value: String) -> Int32 {
+        if let known = numbers[value] { return known }
+        numbers[value] = Int32(names.count)
+        names.append(value)
+        return Int32(names.count - 1)
+    }
+
+    /// Each group's label: `attribute=value`, after the segment's text when there is one.
+    func labels(_ attribute: String, segment: SegmentFilter?) -> [String] {
+        names.map { name in [segment?.text, "\(attribute)=\(name)"].compactMap { $0 }.joined(separator: " and ") }
+    }
+
+    /// Each group's value with its item of `perGroup`, by value.
+    func inNameOrder<T>(_ perGroup: [T]) -> [(value: String, report: T)] {
+        names.indices.sorted { names[$0] < names[$1] }.map { (names[$0], perGroup[$0]) }
     }
 }
