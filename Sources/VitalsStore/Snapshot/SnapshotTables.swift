@@ -2,7 +2,8 @@ import Foundation
 import VitalsCore
 
 /// How a dataset is laid out in the sections of its snapshot: one section per record kind, in the order of
-/// `RecordKind.all`, each kept by its fields (`SnapshotFieldCodec`) but usage events, kept by column.
+/// `RecordKind.all`, each kept column by column through its fields (`SnapshotRecords.swift`) but usage events, kept in
+/// their own columns (`writeUsage`).
 enum SnapshotTables {
     typealias Damaged = SnapshotReader.Damaged
 
