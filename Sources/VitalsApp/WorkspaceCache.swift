@@ -251,6 +251,11 @@ package actor WorkspaceCache {
         return loaded
     }
 
+    /// The account of each stored contact of `workspace`, for checking the contacts activities name.
+    package func contactOwners(_ workspace: Int64) throws -> [ContactID: AccountID] {
+        try store.contactOwners(workspace: workspace)
+    }
+
     /// Forgets the view and reports of `workspace` after a write, and its references too when the write changed
     /// accounts or rates. The view's records stay when the journal holds the write (see `refresh`).
     package func invalidate(_ workspace: Int64, references changed: Bool = true) {

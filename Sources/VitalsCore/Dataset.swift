@@ -15,6 +15,8 @@ public struct Dataset: Sendable {
     public var leads: [Lead] = []
     public var successGoals: [SuccessGoal] = []
     public var csmPulses: [CsmPulse] = []
+    public var contacts: [Contact] = []
+    public var activities: [Activity] = []
     public var fxRates: [FxRate] = []
 
     public init() {}

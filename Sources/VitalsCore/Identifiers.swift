@@ -22,6 +22,8 @@ public enum UsageEventTag {}
 public enum LeadTag {}
 public enum SuccessGoalTag {}
 public enum UserTag {}
+public enum ContactTag {}
+public enum ActivityTag {}
 
 public typealias AccountID = ID<AccountTag>
 public typealias SubscriptionID = ID<SubscriptionTag>
@@ -32,6 +34,8 @@ public typealias TicketID = ID<TicketTag>
 public typealias UsageEventID = ID<UsageEventTag>
 public typealias LeadID = ID<LeadTag>
 public typealias SuccessGoalID = ID<SuccessGoalTag>
+public typealias ContactID = ID<ContactTag>
+public typealias ActivityID = ID<ActivityTag>
 public typealias UserID = ID<UserTag>
 
 /// The dense position of an account in a `Dataset`'s `accounts` array.

@@ -7,13 +7,15 @@ public struct Account: Sendable, Equatable {
     public var industry: String?
     public var country: String?
     public var referredBy: AccountID?
+    /// The account this one belongs to (a subsidiary's parent company).
+    public var parent: AccountID?
     /// Extra columns of accounts.csv, kept as custom attributes for segments.
     public var attributes: [String: String]
 
     @inlinable
     public init(
         id: AccountID, name: String, createdAt: Timestamp? = nil, csm: String? = nil, industry: String? = nil,
-        country: String? = nil, referredBy: AccountID? = nil, attributes: [String: String] = [:]
+        country: String? = nil, referredBy: AccountID? = nil, parent: AccountID? = nil, attributes: [String: String] = [:]
     ) {
         self.id = id
         self.name = name
@@ -22,6 +24,7 @@ public struct Account: Sendable, Equatable {
         self.industry = industry
         self.country = country
         self.referredBy = referredBy
+        self.parent = parent
         self.attributes = attributes
     }
 
@@ -35,6 +38,7 @@ public struct Account: Sendable, Equatable {
         case "industry": industry
         case "country": country
         case "referred_by": referredBy?.rawValue
+        case "parent_account_id": parent?.rawValue
         default: attributes[name]
         }
     }

@@ -111,11 +111,13 @@ struct IngestController: Sendable {
         }
         let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
         let references = try await cache.references(grant.workspace)
+        let contacts = kind.id == .activities ? try await cache.contactOwners(grant.workspace) : [:]
         let (dataset, count): (Dataset, Int)
         do {
             (dataset, count) = try DatasetLoader.load(
                 json: Array(buffer: body), kind: kind, ndjson: ndjson, reportingCurrency: settings.reportingCurrency,
-                knownAccounts: references.accounts, ratedCurrencies: references.rated)
+                knownAccounts: references.accounts, ratedCurrencies: references.rated,
+                knownContacts: contacts)
         } catch {
             switch error {
             case .malformed(let reason): throw APIError.badRequest(reason)

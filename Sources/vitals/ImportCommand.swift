@@ -46,10 +46,12 @@ struct ImportCommand: ParsableCommand {
             return try vendor.run(format, path: source, store: store, workspace: workspace, label: self.store.workspace, settings: settings)
         }
         let known = try store.accounts(workspace: workspace)
+        let contacts = try store.contactOwners(workspace: workspace)
         let dataset: Dataset
         if isDirectory.boolValue {
             dataset = try DatasetLoader.load(
-                directory: source, reportingCurrency: settings.reportingCurrency, knownAccounts: known)
+                directory: source, reportingCurrency: settings.reportingCurrency, knownAccounts: known,
+                knownContacts: contacts)
         } else {
             let name = (source as NSString).lastPathComponent
             guard DatasetLoader.files.contains(name) else {
@@ -60,7 +62,8 @@ struct ImportCommand: ParsableCommand {
                 throw Failure(description: "\(source): cannot be read")
             }
             dataset = try DatasetLoader.load(
-                files: [name: [UInt8](bytes)], reportingCurrency: settings.reportingCurrency, knownAccounts: known)
+                files: [name: [UInt8](bytes)], reportingCurrency: settings.reportingCurrency, knownAccounts: known,
+                knownContacts: contacts)
         }
         clock.step("load the files")
         let versionBefore = try store.dataVersion(workspace: workspace)

@@ -17,6 +17,8 @@ public struct RecordKind: Sendable, Hashable, Identifiable, CustomStringConverti
         case leads
         case successGoals = "success_goals"
         case csmPulse = "csm_pulse"
+        case contacts
+        case activities
     }
 
     /// How one record of the kind is named, to replace or delete it.
@@ -92,7 +94,7 @@ public struct RecordKind: Sendable, Hashable, Identifiable, CustomStringConverti
     /// The kinds in the order they are read: rates and accounts first, as the others refer to them.
     public static let all: [RecordKind] = [
         .fxRates, .accounts, .subscriptions, .orders, .trials, .acquisitionCosts, .surveyResponses, .tickets,
-        .usageEvents, .onboarding, .leads, .successGoals, .csmPulse,
+        .usageEvents, .onboarding, .leads, .successGoals, .csmPulse, .contacts, .activities,
     ]
 
     public static subscript(id id: ID) -> RecordKind { all.first { $0.id == id }! }

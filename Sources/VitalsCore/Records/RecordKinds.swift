@@ -72,6 +72,49 @@ extension RecordKind {
         id: .csmPulse, table: "csm_pulse", label: "CSM pulses", summary: "a CSM's rating of an account's health",
         layout: CsmPulse.layout,
         key: .fields(["account_id", "recorded_at"]), otherColumns: nil)
+
+    public static let contacts = RecordKind(
+        id: .contacts, table: "contact", label: "contacts", summary: "a person at a customer account",
+        layout: Contact.layout,
+        key: .id("contact_id"), otherColumns: nil)
+
+    public static let activities = RecordKind(
+        id: .activities, table: "activity", label: "activities",
+        summary: "a note, call, meeting, email or business review the CS team logged on an account",
+        layout: Activity.layout,
+        key: .id("activity_id"), otherColumns: nil)
+}
+
+extension Contact {
+    /// The columns of its record kind.
+    public static let layout = RecordLayout<Contact>(
+        \.contacts, blank: Contact(id: "", account: AccountIndex(0)),
+        [
+            RecordField("contact_id", .id, required: true, "unique", \.id),
+            RecordField("account_id", .account, required: true, "the account the person works for", \.account),
+            RecordField("name", .text, "", \.name),
+            RecordField("email", .text, "an address with an `@`", \.email),
+            RecordField("role", .choice(ContactRole.allCases.map(\.rawValue)), default: "`other`", "", \.role),
+            RecordField("title", .text, "job title", \.title),
+            RecordField("primary", .boolean, default: "`false`", "the account's main contact", \.primary),
+        ])
+}
+
+extension Activity {
+    /// The columns of its record kind.
+    public static let layout = RecordLayout<Activity>(
+        \.activities, blank: Activity(id: "", account: AccountIndex(0), kind: .note, occurredAt: Timestamp(seconds: 0)),
+        [
+            RecordField("activity_id", .id, required: true, "unique", \.id),
+            RecordField("account_id", .account, required: true, "", \.account),
+            RecordField("kind", .choice(ActivityKind.allCases.map(\.rawValue)), required: true, "", \.kind),
+            RecordField("occurred_at", .timestamp, required: true, "", \.occurredAt),
+            RecordField("author", .text, "who logged it", \.author),
+            RecordField("contact_id", .text, "the contact it was with: a contact of the same account", \.contact),
+            RecordField("subject", .text, "", \.subject),
+            RecordField("body", .text, "", \.body),
+            RecordField("sentiment", .choice(Sentiment.allCases.map(\.rawValue)), "how it went", \.sentiment),
+        ])
 }
 
 extension FxRate {
@@ -283,6 +326,10 @@ extension Account {
             RecordField(
                 "referred_by", .account,
                 "the account that referred this one; must be in this file (earlier or later), not the account itself", \.referredBy),
+            RecordField(
+                "parent_account_id", .account,
+                "the account this one belongs to (a subsidiary's parent company): a known account, not the account itself, and no loop of parents",
+                \.parent),
         ])
 }
 

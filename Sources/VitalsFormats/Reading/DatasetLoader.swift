@@ -22,20 +22,21 @@ public enum DatasetLoader {
     /// rates in fx_rates.csv.
     /// - Parameter knownAccounts: accounts that exist already (in the store being imported into): they start the
     ///   dataset, rows may refer to them, and accounts.csv may update them.
+    /// - Parameter knownContacts: contacts stored already, with their accounts, which activities may name.
     public static func load(
         directory: String, reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
-        usageEventIDs: UsageEventIDs = .kept
+        knownContacts: [ContactID: AccountID] = [:], usageEventIDs: UsageEventIDs = .kept
     ) throws(DatasetLoadError) -> Dataset {
         try load(
             directory: directory, reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
-            knownAccounts: knownAccounts, usageEventIDs: usageEventIDs)
+            knownAccounts: knownAccounts, knownContacts: knownContacts, usageEventIDs: usageEventIDs)
     }
 
     /// - Parameter usageBlockSize: bytes of usage_events.csv read at a time (small in tests, to cross block ends).
     /// - Parameter collidingIDHashes: without kept ids, hash every id alike (tests of the exact check behind hashes).
     static func load(
         directory: String, reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account] = [],
-        usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false
+        knownContacts: [ContactID: AccountID] = [:], usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false
     ) throws(DatasetLoadError) -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -45,7 +46,8 @@ public enum DatasetLoader {
         // Each file is read just before it is decoded and let go after, so only one file's bytes are held at a time.
         return try load(
             reportingCurrency: reportingCurrency, usageBlockSize: usageBlockSize, knownAccounts: knownAccounts,
-            ratedCurrencies: [], usageEventIDs: usageEventIDs, collidingIDHashes: collidingIDHashes
+            ratedCurrencies: [], knownContacts: knownContacts, usageEventIDs: usageEventIDs,
+            collidingIDHashes: collidingIDHashes
         ) { file in
             let path = (directory as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: path) else { return .absent }
@@ -57,11 +59,11 @@ public enum DatasetLoader {
     /// - Parameter ratedCurrencies: currencies with rates already stored, usable without fx_rates.csv.
     public static func load(
         files inputs: [String: [UInt8]], reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
-        ratedCurrencies: Set<CurrencyCode> = []
+        ratedCurrencies: Set<CurrencyCode> = [], knownContacts: [ContactID: AccountID] = [:]
     ) throws(DatasetLoadError) -> Dataset {
         try load(
             reportingCurrency: reportingCurrency, usageBlockSize: UsageEventsFastCSV.blockSize,
-            knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies
+            knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies, knownContacts: knownContacts
         ) {
             inputs[$0].map { .bytes($0) } ?? .absent
         }
@@ -77,9 +79,10 @@ public enum DatasetLoader {
 
     /// Loads records of `kind` sent as JSON (`ndjson`: one object a line; else an array of objects), with the checks
     /// and messages of an import of the kind's file; problems are located by element (0 is the first).
+    /// - Parameter knownContacts: the contacts stored already, with their accounts, which activities may name.
     public static func load(
         json body: [UInt8], kind: RecordKind, ndjson: Bool, reportingCurrency: CurrencyCode, knownAccounts: [Account] = [],
-        ratedCurrencies: Set<CurrencyCode> = []
+        ratedCurrencies: Set<CurrencyCode> = [], knownContacts: [ContactID: AccountID] = [:]
     ) throws(RecordsError) -> (dataset: Dataset, count: Int) {
         let log = IssueLog()
         var table: JSONTable
@@ -91,6 +94,7 @@ public enum DatasetLoader {
         var reader = RecordReader(
             log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
         reader.elementNumbered = true
+        reader.knownContacts = knownContacts
         reader.read(&table, kind: kind)
         reader.checkUsageEventIDs()
         reader.checkSubscriptionOverlaps()
@@ -106,13 +110,15 @@ public enum DatasetLoader {
 
     private static func load(
         reportingCurrency: CurrencyCode, usageBlockSize: Int, knownAccounts: [Account], ratedCurrencies: Set<CurrencyCode>,
-        usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false, input: (String) -> Input
+        knownContacts: [ContactID: AccountID] = [:], usageEventIDs: UsageEventIDs = .kept, collidingIDHashes: Bool = false,
+        input: (String) -> Input
     ) throws(DatasetLoadError)
         -> Dataset
     {
         let log = IssueLog()
         var reader = RecordReader(
             log: log, reportingCurrency: reportingCurrency, knownAccounts: knownAccounts, ratedCurrencies: ratedCurrencies)
+        reader.knownContacts = knownContacts
         var usage: BackgroundUsageRead?
         // Once the accounts are known, usage_events.csv (most of the rows) is read beside the other files.
         let usagePath: String? = if case .path(let path) = input("usage_events.csv") { path } else { nil }

@@ -34,7 +34,11 @@ struct RecordReader {
     /// Positions of the usage columns in the file being read.
     private var usageColumns: UsageColumns?
     /// Positions of the columns of the kind being read, in the order of its fields (`readFields`).
-    private var fieldPositions: [Int?] = []
+    var fieldPositions: [Int?] = []
+    /// Contacts stored already, with their accounts: activities may name them.
+    var knownContacts: [ContactID: AccountID] = [:]
+    /// The account of every contact known, built when a record first names a contact.
+    var contactOwners: [ContactID: AccountID] = [:]
 
     /// - Parameter knownAccounts: accounts that exist already (in the store an import writes to): rows may refer to
     ///   them, and accounts.csv may update them.
@@ -85,6 +89,8 @@ struct RecordReader {
             case .leads: readLead(&rows)
             case .successGoals: readSuccessGoal(&rows)
             case .csmPulse: readCsmPulse(&rows)
+            case .contacts: readContact(&rows)
+            case .activities: readActivity(&rows)
             }
         }
         if kind.id == .accounts { checkReferrals() }
@@ -120,6 +126,8 @@ struct RecordReader {
         case .leads: dataset.leads.reserveCapacity(dataset.leads.count + rows)
         case .successGoals: dataset.successGoals.reserveCapacity(dataset.successGoals.count + rows)
         case .csmPulse: dataset.csmPulses.reserveCapacity(dataset.csmPulses.count + rows)
+        case .contacts: dataset.contacts.reserveCapacity(dataset.contacts.count + rows)
+        case .activities: dataset.activities.reserveCapacity(dataset.activities.count + rows)
         case .accounts:
             dataset.reserveAccounts(rows)
             return
@@ -275,10 +283,15 @@ struct RecordReader {
         guard !t.rowFailed else { return }
         var account = Account(
             id: AccountID(id), name: name, createdAt: createdAt, csm: t.text("csm"), industry: t.text("industry"),
-            country: t.text("country"), referredBy: t.text("referred_by").map { AccountID($0) }, attributes: t.extras())
+            country: t.text("country"), referredBy: t.text("referred_by").map { AccountID($0) },
+            parent: t.text("parent_account_id").map { AccountID($0) }, attributes: t.extras())
         if account.referredBy?.rawValue == id {
             t.fail("referred_by", "an account cannot refer itself")
             account.referredBy = nil
+        }
+        if account.parent?.rawValue == id {
+            t.fail("parent_account_id", "an account cannot be its own parent")
+            account.parent = nil
         }
         referralLines[account.id] = t.line
         _ = add(account)
@@ -286,11 +299,22 @@ struct RecordReader {
 
     private var referralLines: [AccountID: Int] = [:]
 
-    /// referred_by must name an account of the file (it may appear later in the file).
+    /// referred_by and parent_account_id must name a known account (it may appear later in the file), and parents
+    /// must not loop.
     mutating func checkReferrals() {
         for account in dataset.accounts {
-            guard let referrer = account.referredBy, dataset.index(of: referrer) == nil else { continue }
-            log.add("accounts.csv", referralLines[account.id] ?? 0, "referred_by", "unknown account '\(referrer)'")
+            if let referrer = account.referredBy, dataset.index(of: referrer) == nil {
+                log.add("accounts.csv", referralLines[account.id] ?? 0, "referred_by", "unknown account '\(referrer)'")
+            }
+            if let parent = account.parent, dataset.index(of: parent) == nil {
+                log.add("accounts.csv", referralLines[account.id] ?? 0, "parent_account_id", "unknown account '\(parent)'")
+            }
+        }
+        for loop in AccountHierarchy.loops(dataset.accounts) {
+            let first = loop[0]
+            log.add(
+                "accounts.csv", referralLines[first] ?? 0, "parent_account_id",
+                "parents loop: " + (loop + [first]).map(\.rawValue).joined(separator: " -> "))
         }
     }
 

@@ -22,7 +22,8 @@ struct RecordTable {
         func column(_ name: String) -> String {
             if name == kind.idColumn { return kind.id == .subscriptions ? "subscription_id" : "external_id" }
             if case .money = kind.column(name)?.type { return name + "_minor" }
-            return name
+            // Quoted, as a column may be named by an SQL keyword (a contact's `primary`).
+            return "\"\(name)\""
         }
         columns = kind.columns.map { column($0.name) }
         let unique = kind.uniqueColumns.map(column)

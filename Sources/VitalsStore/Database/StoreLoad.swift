@@ -74,4 +74,18 @@ extension Store {
                 .compactMap(CurrencyCode.init))
         }
     }
+
+    public func contactOwners(workspace: Int64) throws(StoreError) -> [ContactID: AccountID] {
+        try read("reading the contacts") { db in
+            var owners: [ContactID: AccountID] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT c.external_id, a.external_id FROM contact c JOIN account a ON a.id = c.account_id
+                    WHERE c.workspace_id = ?
+                    """, arguments: [workspace])
+            while let row = try rows.next() { owners[ContactID(row[0] as String)] = AccountID(row[1] as String) }
+            return owners
+        }
+    }
 }

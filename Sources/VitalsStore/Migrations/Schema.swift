@@ -20,6 +20,7 @@ enum Schema {
         registerUsageKey(&migrator)
         registerUsageAccountIndex(&migrator)
         registerTicketPriority(&migrator)
+        registerRelationships(&migrator)
         return migrator
     }
 }

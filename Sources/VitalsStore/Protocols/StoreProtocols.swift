@@ -22,6 +22,8 @@ public protocol RecordStore: Sendable {
     func accounts(workspace: Int64) throws(StoreError) -> [Account]
     func accountRowIDs(workspace: Int64) throws(StoreError) -> [Int64]
     func ratedCurrencies(workspace: Int64) throws(StoreError) -> Set<CurrencyCode>
+    /// The account of each stored contact: what activities may name.
+    func contactOwners(workspace: Int64) throws(StoreError) -> [ContactID: AccountID]
     /// Keeps `dataset` as the fast-load form of the workspace's records at `dataVersion`; false when the records
     /// moved on meanwhile.
     @discardableResult
