@@ -4,7 +4,8 @@ import VitalsCore
 ///
 /// Each account gets a profile (industry, country, size, plan, billing, latent health), a simulated subscription
 /// history (trials, upgrades, seats, add-ons, failed payments, pauses, churn, win-backs), and the activity that goes
-/// with it (usage, surveys, tickets, orders, leads, onboarding, goals, CSM pulses). Health ties them together: unhappy
+/// with it (usage, surveys, tickets, orders, leads, onboarding, goals, CSM pulses, contacts and the CS team's
+/// activities). Health ties them together: unhappy
 /// accounts use less, score lower, open more tickets and churn more.
 ///
 /// Every account draws from its own random streams derived from the seed, so the same options always give the same
@@ -23,6 +24,7 @@ public enum DatasetGenerator {
         var activity = Activity(window: window, options: options)
         var commerce = Commerce(window: window)
         var success = CustomerSuccess(window: window)
+        var relationships = Relationships(window: window)
         var ledger = CompanyLedger(window: window)
         var life = AccountLife()
 
@@ -32,7 +34,10 @@ public enum DatasetGenerator {
                 number: k + 1, createdAt: creation.at, preexisting: creation.preexisting, rng: &profile)
             var referrer: AccountID?
             if k > 0 && profile.chance(0.08) { referrer = AccountID(IDFormat.account(1 + profile.int(k))) }
-            let index = dataset.upsert(plan.account(referredBy: referrer))
+            var people = SeededRandom(seed: options.seed, stream: .relationships, index: k)
+            var account = plan.account(referredBy: referrer)
+            account.parent = Relationships.parent(of: k, rng: &people)
+            let index = dataset.upsert(account)
             life.reset(index: index, months: window.months, health: plan.health)
 
             var subscriptions = SeededRandom(seed: options.seed, stream: .subscriptions, index: k)
@@ -44,6 +49,7 @@ public enum DatasetGenerator {
             commerce.generate(plan, life: life, referred: referrer != nil, rng: &commercial, dataset: &dataset)
             var successStream = SeededRandom(seed: options.seed, stream: .success, index: k)
             success.generate(plan, life: life, rng: &successStream, dataset: &dataset)
+            relationships.generate(plan, life: life, rng: &people, dataset: &dataset)
             ledger.note(plan, life: life)
         }
 

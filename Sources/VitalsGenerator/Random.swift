@@ -36,7 +36,7 @@ struct SeededRandom {
 
     /// The kinds of independent streams a run uses.
     enum Stream: UInt64 {
-        case roster = 1, profile, subscriptions, usage, feedback, commercial, success, company
+        case roster = 1, profile, subscriptions, usage, feedback, commercial, success, company, relationships
     }
 
     @inline(__always)

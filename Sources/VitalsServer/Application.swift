@@ -47,14 +47,15 @@ public func buildApplication(
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
+    let writer = IngestWriter(store: store, journal: cache.journal)
     IngestController(
-        store: store, writer: IngestWriter(store: store, journal: cache.journal), cache: cache, settings: settings,
+        store: store, writer: writer, cache: cache, settings: settings,
         maxBodyBytes: configuration.maxBodyBytes
     ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
     LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
-    DashboardController(store: store, cache: cache, now: now).register(on: pages)
+    DashboardController(store: store, cache: cache, writer: writer, now: now).register(on: pages)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock

@@ -157,7 +157,8 @@ struct AccountPage {
         ]
     }
 
-    func render() -> HTML {
+    /// The page; `workspace` (the people, the group and the timeline) goes right after the facts.
+    func render(workspace: HTML = "") -> HTML {
         let scale = Money.powerOfTen(currency.minorUnitExponent)
         // MRR at each of the last 24 month ends.
         var monthEnds: [CivilDate] = []
@@ -200,7 +201,8 @@ struct AccountPage {
             <dt>Onboarding</dt><dd>\(completed) of \(required) required milestones</dd>
             <dt>Last activity</dt><dd>\(summary.lastActivity?.date.description ?? "-")</dd>
             \(attributes)\(kpiFacts)</dl></div>\(healthSection)\(lifetimeSection)</div>
-            <div class="card">\(mrrChart)</div><div class="card">\(usageChart)</div>
+            \(workspace)
+            <h2>Revenue and usage</h2><div class="card">\(mrrChart)</div><div class="card">\(usageChart)</div>
             \(tableHTML)
             """
     }

@@ -11,6 +11,7 @@ import VitalsStore
 struct DashboardController: Sendable {
     let store: any VitalsStorage
     let cache: WorkspaceCache
+    let writer: IngestWriter
     let now: @Sendable () -> Date
     var goalsController: GoalsController { GoalsController(store: store, cache: cache) }
 
@@ -20,6 +21,7 @@ struct DashboardController: Sendable {
         pages.get("/revenue") { request, context in try await revenue(request, context) }
         pages.get("/accounts") { request, context in try await accounts(request, context) }
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
+        pages.post("/accounts/:id/activities") { request, context in try await logActivity(request, context) }
         pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
         pages.get("/health") { request, context in try await health(request, context) }
         pages.get("/support") { request, context in try await support(request, context) }
@@ -167,31 +169,6 @@ struct DashboardController: Sendable {
             summaries: summaries, accounts: page.view.dataset.accounts, health: health)
         if page.parameters["format"] == "csv" { return .csv(model.table(all: true).csv, filename: "accounts.csv") }
         return .html(layout(page, title: "Accounts", section: .accounts).render(model.render()))
-    }
-
-    func account(_ request: Request, _ context: VitalsContext) async throws -> Response {
-        let page = try await page(request, context)
-        guard let id = context.parameters.get("id"), let index = page.view.dataset.index(of: AccountID(id)) else {
-            throw HTTPError(.notFound, message: "no such account in this workspace")
-        }
-        let asOf = page.asOf
-        // The same periods as the other pages (by default the last twelve complete months), for this account only.
-        let periods = page.query.periods
-        let clause = SegmentFilter.Clause(attribute: "account_id", comparison: .equal, values: [id])
-        let report = page.view.calculator.report(
-            ReportScope(periods: periods, segment: SegmentFilter(clauses: [clause], text: "account_id = \(id)")))
-        let workspace = page.session.user.workspace
-        let choices = try await cache.derived(workspace, key: "attributes") { view in Self.segmentAttributes(view) }
-        let by = Self.preferredAttribute(choices)
-        let lifetime = try await cache.derived(workspace, key: "lifetime-model|\(asOf.seconds)|\(by ?? "")") { view in
-            LifetimeModel(report: try? LifetimeReport.analyse(
-                dataset: view.dataset, settings: view.calculator.settings, end: asOf.date, by: by, top: 0))
-        }
-        var model = AccountPage(view: page.view, index: index, asOf: asOf, report: report)
-        model.healthSection = page.view.health.breakdown(index, at: page.healthAt).map(HealthPage.accountSection)
-        model.lifetimeSection = lifetime.report.map { AccountPage.lifetimeFacts($0, account: index, by: by, currency: model.currency) }
-        if let response = try csv(page, name: id, tables: { model.tables }) { return response }
-        return .html(layout(page, title: model.account.name, section: .accounts).render(model.render()))
     }
 
     /// Attributes worth segmenting by: between 2 and 50 distinct values among the accounts.

@@ -28,7 +28,7 @@ struct RecordTable {
         columns = kind.columns.map { column($0.name) }
         let unique = kind.uniqueColumns.map(column)
         // A record of an account is one of its workspace already: the indexes by account leave the workspace out.
-        conflictTarget = unique.contains("account_id") ? unique : ["workspace_id"] + unique
+        conflictTarget = kind.uniqueColumns.contains { kind.column($0)?.type == .account } ? unique : ["workspace_id"] + unique
         currencyPosition = kind.columns.firstIndex { $0.type == .currency }
         let optionalKey: Set<String> =
             if case .fields(_, let optional) = kind.key { optional } else { [] }
