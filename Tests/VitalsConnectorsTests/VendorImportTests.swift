@@ -185,4 +185,43 @@ import VitalsConnectors
             return text.contains("subscriptions.csv:2: Amount: ") && text.contains("subscriptions.csv:2: Interval: 'fortnight' is not day, week, month or year")
         }
     }
+
+    static let hubspotContacts = """
+        Record ID,First Name,Last Name,Email,Job Title,Buying Role,Associated Company IDs,Associated Company
+        9001,Ann,Lee,ann@acme.test,Head of Ops,Champion;Influencer,5001,Acme
+        9002,Bob,Ray,bob@acme.test,CFO,Budget Holder,5001,Acme
+        9003,Cy,,cy@globex.test,,,5002;5001,Globex
+
+        """
+
+    @Test func hubspotContactsBecomeContactsOfTheirCompanies() throws {
+        let (store, w) = try store()
+        try load(.hubspot, "companies.csv", Self.hubspot, store, w)
+        #expect(VendorFormat.detect(Array(Self.hubspotContacts.utf8)) == .hubspotContacts)
+        try load(.hubspotContacts, "contacts.csv", Self.hubspotContacts, store, w)
+        let d = try store.dataset(workspace: w)
+        #expect(d.contacts.map(\.id) == ["9001", "9002", "9003"])
+        #expect(d.contacts.map { d[$0.account].id } == ["5001", "5001", "5002"])  // 9003: its first company
+        #expect(d.contacts.map(\.role) == [.champion, .economicBuyer, .other])
+        #expect(d.contacts.map(\.name) == ["Ann Lee", "Bob Ray", "Cy"])
+        // The first contact of each company is its primary one.
+        #expect(d.contacts.map(\.primary) == [true, false, true])
+        #expect(d.contacts[0].title == "Head of Ops")
+
+        // A contact of an unknown company and a bad email: every problem listed, nothing stored.
+        let bad = """
+            Record ID,First Name,Email,Associated Company IDs
+            9101,Di,di@x.test,7777
+            9102,Ed,ed at x,5001
+
+            """
+        #expect {
+            try load(.hubspotContacts, "contacts.csv", bad, store, w)
+        } throws: { error in
+            let text = (error as? DatasetLoadError)?.description ?? ""
+            return text.contains("contacts.csv:2: Associated Company IDs: unknown account '7777'")
+                && text.contains("contacts.csv:3: Email: 'ed at x' is not an email address")
+        }
+        #expect(try store.dataset(workspace: w).contacts.count == 3)
+    }
 }

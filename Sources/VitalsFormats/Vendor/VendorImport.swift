@@ -5,6 +5,7 @@ import VitalsCore
 public enum VendorFormat: String, Sendable, CaseIterable {
     case stripeSubscriptions = "stripe-subscriptions"
     case zendesk, surveymonkey, hubspot
+    case hubspotContacts = "hubspot-contacts"
     /// A generic NPS / CSAT / CES answers file with loosely named columns.
     case survey
 
@@ -15,6 +16,7 @@ public enum VendorFormat: String, Sendable, CaseIterable {
         guard (try? parser.nextRow(into: &fields)) == true else { return nil }
         let header = Set(fields.map { VendorCSV.loose(parser.string($0)) })
         if header.contains("respondent id") && header.contains("collector id") { return .surveymonkey }
+        if header.contains("record id") && (header.contains("email") || header.contains("first name")) { return .hubspotContacts }
         if header.contains("record id") && (header.contains("company name") || header.contains("name")) { return .hubspot }
         if header.contains("customer id") && header.contains("id") && (header.contains("plan") || header.contains("interval")) {
             return .stripeSubscriptions
@@ -81,6 +83,7 @@ public enum VendorImport {
             case .surveymonkey: result = SurveyMonkeyCSV.read(csv, matcher: &matcher, time: time, options: options)
             case .survey: result = SurveyAnswersCSV.read(csv, matcher: &matcher, time: time, options: options)
             case .hubspot: result = HubSpotCompanies.read(csv, known: knownAccounts, time: time)
+            case .hubspotContacts: result = HubSpotContacts.read(csv, matcher: &matcher)
             }
         }
         if let error = log.error { throw error }
