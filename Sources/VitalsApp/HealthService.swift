@@ -100,9 +100,13 @@ public actor HealthService {
             // Outside conditions neither fire nor clear this time.
             logger.error("outside conditions could not be read: \(error)")
         }
+        let departures = try configuration.rules.filter { $0.kind == .championLeft }.map(\.days).max().map { days in
+            try store.championDepartures(workspace: workspace, since: now.adding(days: -days))
+        } ?? []
         let evaluator = AlertEvaluator(engine: engine, rules: configuration.rules)
         let observed = evaluator.observe(
-            at: at, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 })
+            at: at, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 },
+            departures: departures, now: now)
         let open = try store.openAlertKeys(workspace: workspace)
         let (fire, clear) = AlertDeduplication.apply(
             observed, open: open, evaluated: evaluator.evaluatedRules(externalSources: Set(external.keys)))

@@ -92,3 +92,23 @@ public enum ActivityKind: String, Sendable, CaseIterable, Codable, FieldRepresen
 public enum Sentiment: String, Sendable, CaseIterable, Codable, FieldRepresentable {
     case positive, neutral, negative
 }
+
+/// A champion who left an account: the contact was deleted, or its role changed from champion (docs/alerts.md,
+/// `champion_left`). The store notes each one as it happens.
+public struct ChampionDeparture: Sendable, Equatable {
+    public var account: AccountID
+    public var contact: ContactID
+    /// The contact's name (or email, or id) when it left.
+    public var name: String
+    public var at: Timestamp
+    /// The contact's role after the change; nil when the contact was deleted.
+    public var roleAfter: ContactRole?
+
+    public init(account: AccountID, contact: ContactID, name: String, at: Timestamp, roleAfter: ContactRole?) {
+        self.account = account
+        self.contact = contact
+        self.name = name
+        self.at = at
+        self.roleAfter = roleAfter
+    }
+}

@@ -46,6 +46,11 @@ enum DemoCompany {
         days = 7
 
         [[alerts.rules]]
+        name = "champion-left"
+        kind = "champion_left"
+        days = 30
+
+        [[alerts.rules]]
         name = "targets"
         kind = "external"
         source = "goals"
@@ -80,6 +85,12 @@ enum DemoCompany {
         task = "Invite {account} to the next onboarding webinar"
         due_days = 5
         owner = "onboarding-team"
+
+        [[playbooks]]
+        name = "find a new champion"
+        when = "champion-left"
+        task = "Find a new champion at {account}: {reason}"
+        due_days = 7
 
         [[playbooks]]
         name = "close the loop with detractors"

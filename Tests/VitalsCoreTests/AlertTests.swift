@@ -93,6 +93,44 @@ import VitalsCore
         #expect(explained.reason.contains("Top risks: CSM pulse: the CSM rates the account 1/5"))
     }
 
+    /// A champion who left in the rule's window (up to the clock, not the scoring instant) raises one alert per account.
+    @Test func aChampionWhoLeftRaisesAnAlert() throws {
+        var b = DatasetBuilder()
+        let acme = b.account("acme")
+        let globex = b.account("globex")
+        let initech = b.account("initech")
+        for a in [acme, globex, initech] { b.subscription(a, 100, from: "2026-01-01") }
+        var d = b.dataset
+        d.csmPulses = [acme, globex, initech].map { CsmPulse(account: $0, recordedAt: at("2026-05-20"), rating: 4) }
+        var model = HealthModel()
+        model.weights = [Double](repeating: 0, count: HealthComponent.count)
+        model.setWeight(.csmPulse, 1)
+        let engine = HealthEngine(index: HealthIndex(dataset: d, settings: HealthSettings(defaultModel: model)), accounts: d.accounts)
+        let t = at("2026-06-01")
+        let now = at("2026-06-20")
+        let departures = [
+            // acme: removed 5 days before the clock; globex: role changed 40 days before (outside 30); initech: two,
+            // the later one is named.
+            ChampionDeparture(account: "acme", contact: "c1", name: "Ann Lee", at: at("2026-06-15"), roleAfter: nil),
+            ChampionDeparture(account: "globex", contact: "c2", name: "Bo Ray", at: at("2026-05-11"), roleAfter: .user),
+            ChampionDeparture(account: "initech", contact: "c3", name: "Cy Fox", at: at("2026-06-01"), roleAfter: .billing),
+            ChampionDeparture(account: "initech", contact: "c4", name: "Di Nam", at: at("2026-06-10"), roleAfter: .economicBuyer),
+            ChampionDeparture(account: "gone", contact: "c5", name: "Ed", at: at("2026-06-10"), roleAfter: nil),
+        ]
+        let evaluator = AlertEvaluator(engine: engine, rules: [AlertRule(id: "champion", kind: .championLeft)])
+        let observed = evaluator.observe(at: t, health: engine.assessAll(at: t), departures: departures, now: now)
+        #expect(observed.map(\.subject) == ["acme", "initech"])
+        #expect(observed.map(\.title) == ["acme's champion Ann Lee left", "initech's champion Di Nam left"])
+        #expect(observed[0].reason == "the champion Ann Lee was removed (2026-06-15), in the last 30 days")
+        #expect(observed[1].reason == "the champion Di Nam is now economic buyer (2026-06-10), in the last 30 days")
+        // Without the clock, the window is the 30 days to the scoring instant (2026-05-02 .. 2026-06-01): globex's
+        // change of 2026-05-11 and initech's first one (2026-06-01) are in it; acme's and initech's second are later.
+        #expect(evaluator.observe(at: t, health: engine.assessAll(at: t), departures: departures).map(\.reason) == [
+            "the champion Bo Ray is now user (2026-05-11), in the last 30 days",
+            "the champion Cy Fox is now billing (2026-06-01), in the last 30 days",
+        ])
+    }
+
     @Test func playbooksTurnAlertsIntoTasksAndMessagesPerSegment() throws {
         let high = try SegmentFilter.parse("touch = high", knownAttributes: ["touch"])
         let tech = try SegmentFilter.parse("touch = tech", knownAttributes: ["touch"])

@@ -148,3 +148,31 @@ import VitalsCore
         #expect(reread.accounts.map(\.parent) == dataset.accounts.map(\.parent))
     }
 }
+
+/// The store notes a champion's departure as it happens: deleted, or no longer a champion.
+@Suite struct ChampionDepartureStoreTests {
+    @Test func deletingOrDemotingAChampionIsNoted() throws {
+        let dataset = try DatasetLoader.load(
+            files: ["accounts.csv": Array(RelationshipRecordTests.accounts.utf8), "contacts.csv": Array(RelationshipRecordTests.contacts.utf8)],
+            reportingCurrency: .usd)
+        let store = try Store(path: NSTemporaryDirectory() + "vitals-departures-\(UUID().uuidString).sqlite")
+        let w = try store.workspace("acme")
+        try store.save(dataset, workspace: w)
+        let before = Timestamp(seconds: Int64(Date().timeIntervalSince1970) - 5)
+        #expect(try store.championDepartures(workspace: w, since: before).isEmpty)
+        // c2 (economic buyer) deleted: not a champion, nothing noted. c1 (champion) becomes a user: noted.
+        #expect(try store.delete(kind: .contacts, id: "c2", workspace: w) == 1)
+        var changed = dataset
+        changed.contacts = [Contact(id: "c1", account: dataset.index(of: "EU")!, name: "Ana Ruiz", role: .user)]
+        try store.save(changed, workspace: w)
+        // A new champion at SOLO, then deleted.
+        changed.contacts = [Contact(id: "c9", account: dataset.index(of: "SOLO")!, email: "zed@solo.example", role: .champion)]
+        try store.save(changed, workspace: w)
+        #expect(try store.delete(kind: .contacts, id: "c9", workspace: w) == 1)
+        let noted = try store.championDepartures(workspace: w, since: before)
+        #expect(noted.map(\.account) == ["EU", "SOLO"])
+        #expect(noted.map(\.name) == ["Ana Ruiz", "zed@solo.example"])
+        #expect(noted.map(\.roleAfter) == [.user, nil])
+        #expect(noted.allSatisfy { $0.at >= before && $0.at.seconds <= Int64(Date().timeIntervalSince1970) })
+    }
+}

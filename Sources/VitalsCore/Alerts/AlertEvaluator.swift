@@ -21,9 +21,12 @@ public struct AlertEvaluator: Sendable {
     ///   - kpis: the company KPI values of the last complete period, for `kpi_off_target` rules.
     ///   - kpiPeriod: that period's label, for the reason.
     ///   - external: outside conditions, e.g. goals' targets at risk.
+    ///   - departures: champions who left accounts, for `champion_left` rules: those of the rule's last `days` days
+    ///     up to `now` (the clock: a departure is noted when it happens, while health may be scored as of the last
+    ///     record), or up to `t` when `now` is nil.
     public func observe(
         at t: Timestamp, health: [AccountHealth], kpis: [KPI: Double] = [:], kpiPeriod: String = "",
-        external: [ExternalCondition] = []
+        external: [ExternalCondition] = [], departures: [ChampionDeparture] = [], now: Timestamp? = nil
     ) -> [AlertObservation] {
         var result: [AlertObservation] = []
         let accounts = engine.accounts
@@ -92,6 +95,21 @@ public struct AlertEvaluator: Sendable {
                     }
                     add(h, h.account, "\(name(h.account)) onboarding is \(score(overdue)) days overdue",
                         "a required onboarding milestone is past its due date")
+                }
+            case .championLeft:
+                let end = now ?? t
+                let from = end.adding(days: -rule.days)
+                var latest: [AccountIndex: ChampionDeparture] = [:]
+                for d in departures where d.at >= from && d.at <= end {
+                    guard let a = engine.accountIndex[d.account] else { continue }
+                    if let seen = latest[a], seen.at > d.at { continue }
+                    latest[a] = d
+                }
+                for h in inScope {
+                    guard let d = latest[h.account] else { continue }
+                    let what = d.roleAfter.map { "is now \($0.label.lowercased())" } ?? "was removed"
+                    add(h, h.account, "\(name(h.account))'s champion \(d.name) left",
+                        "the champion \(d.name) \(what) (\(d.at.date)), in the last \(rule.days) days")
                 }
             case .kpiOffTarget:
                 guard let kpi = rule.kpi, let value = kpis[kpi] else { continue }

@@ -14,6 +14,9 @@ public enum AlertKind: String, Sendable, CaseIterable, Codable {
     case usageDrop = "usage_drop"
     /// A required onboarding milestone of the account is more than `days` days past due.
     case onboardingOverdue = "onboarding_overdue"
+    /// A champion of the account left in the last `days` days (30 by default): the contact was deleted, or its role
+    /// changed from champion.
+    case championLeft = "champion_left"
     /// A condition reported from outside the health engine (e.g. goals: a target at risk), by `source`.
     case external
 }
@@ -56,11 +59,11 @@ public struct AlertRule: Sendable, Equatable {
         self.source = source
     }
 
-    /// 14 days for a score drop, 30 for detractor answers, 60 for renewals, 0 for onboarding.
+    /// 14 days for a score drop, 30 for detractor answers and champions who left, 60 for renewals, 0 for onboarding.
     public static func defaultDays(_ kind: AlertKind) -> Int {
         switch kind {
         case .scoreDrop: 14
-        case .npsDetractor: 30
+        case .npsDetractor, .championLeft: 30
         case .renewalAtRisk: 60
         default: 0
         }

@@ -11,6 +11,24 @@ extension Store {
         }
     }
 
+    /// The champions who left accounts of `workspace` since `since` (noted by the store as contacts were deleted or
+    /// changed role), oldest first.
+    public func championDepartures(workspace: Int64, since: Timestamp) throws(StoreError) -> [ChampionDeparture] {
+        try read("reading champion departures") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT account_external_id, contact_external_id, name, at, role_after FROM champion_departure
+                    WHERE workspace_id = ? AND at >= ? ORDER BY at, id
+                    """, arguments: [workspace, since.seconds]
+            ).map { row in
+                ChampionDeparture(
+                    account: AccountID(row[0] as String), contact: ContactID(row[1] as String), name: row[2],
+                    at: Timestamp(seconds: row[3]), roleAfter: (row[4] as String?).flatMap(ContactRole.init(rawValue:)))
+            }
+        }
+    }
+
     /// Records one evaluation in one transaction: clears the alerts whose condition no longer holds, stores the new
     /// ones (an alert already open for the same rule and subject is not stored again, so two evaluators cannot fire
     /// it twice), the tasks their playbooks ask for, and the deliveries `deliveries` makes for each stored alert.

@@ -21,6 +21,7 @@ enum Schema {
         registerUsageAccountIndex(&migrator)
         registerTicketPriority(&migrator)
         registerRelationships(&migrator)
+        registerChampionDepartures(&migrator)
         return migrator
     }
 }

@@ -96,6 +96,8 @@ public protocol HealthStore: Sendable {
     func healthDays(workspace: Int64, limit: Int) throws(StoreError) -> [CivilDate]
 
     func openAlertKeys(workspace: Int64) throws(StoreError) -> Set<AlertKey>
+    /// Champions who left accounts since `since`, for `champion_left` rules.
+    func championDepartures(workspace: Int64, since: Timestamp) throws(StoreError) -> [ChampionDeparture]
     /// Records one evaluation at once: the alerts fired and cleared, the tasks and the deliveries they make.
     func recordEvaluation(
         workspace: Int64, at now: Timestamp, fired: [NewAlert], cleared: [AlertKey], tasks: [NewTask],
