@@ -40,3 +40,25 @@ public struct CurrencyCode: Hashable, Comparable, Sendable, CustomStringConverti
         return table
     }()
 }
+
+extension CurrencyCode {
+    /// The symbol English-language finance tools write before amounts (Unicode CLDR, locale `en`): `$` for USD,
+    /// `€`, `£`, `¥` (JPY), `CA$`, `A$`...; the code itself (then followed by a space) for currencies without one.
+    public var symbol: String { Self.symbols[code] ?? code }
+
+    /// Writes `amount` (already formatted: grouped digits, a leading minus if negative) after its symbol, the sign
+    /// first: `-$1,416.47`, `€12.00`, `CHF 3.50`.
+    public func written(_ amount: String) -> String {
+        let negative = amount.hasPrefix("-")
+        let digits = negative ? String(amount.dropFirst()) : amount
+        let symbol = self.symbol
+        let spaced = symbol == code ? symbol + " " : symbol
+        return (negative ? "-" : "") + spaced + digits
+    }
+
+    static let symbols: [String: String] = [
+        "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥", "INR": "₹", "KRW": "₩", "CAD": "CA$", "AUD": "A$",
+        "NZD": "NZ$", "HKD": "HK$", "MXN": "MX$", "BRL": "R$", "TWD": "NT$", "ILS": "₪", "VND": "₫", "PHP": "₱",
+        "XAF": "FCFA", "XOF": "F\u{202F}CFA", "XCD": "EC$", "XPF": "CFPF",
+    ]
+}

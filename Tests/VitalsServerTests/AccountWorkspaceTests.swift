@@ -44,7 +44,7 @@ import VitalsStore
             #expect(page.contains(#"<a href="/accounts/b">— B</a>"#))
             // The timeline, newest first: the QBR of 2024-01-20 after a's new MRR of 2024-01-01.
             let qbr = try #require(page.range(of: "Q1 review"))
-            let new = try #require(page.range(of: "New MRR +USD 100.00"))
+            let new = try #require(page.range(of: "New MRR +$100.00"))
             #expect(qbr.lowerBound < new.lowerBound)
             #expect(page.contains("with Carl Fox"))
             #expect(page.contains(#"data-timeline-total="2""#))
@@ -52,7 +52,7 @@ import VitalsStore
             // b's page names its parent; its timeline has its churn.
             let (_, sub) = try await DashboardTests.get(client, "/accounts/b", cookie: cookie)
             #expect(sub.contains(#"<p data-parent="a">Part of <a href="/accounts/a">A</a></p>"#))
-            #expect(sub.contains("Churned −USD 50.00"))
+            #expect(sub.contains("Churned −$50.00"))
 
             // Filtered to calls: nothing yet; the CSV holds every entry of the filter.
             let (_, calls) = try await DashboardTests.get(client, "/accounts/a?timeline=call", cookie: cookie)
@@ -91,7 +91,7 @@ import VitalsStore
             #expect(call.author == "Ana")  // the person signed in
             #expect(call.occurredAt == Timestamp(year: 2024, month: 2, day: 1))
             let (_, after) = try await DashboardTests.get(client, "/accounts/a?timeline=call", cookie: cookie)
-            #expect(after.contains(#"<td data-tone="neutral">Renewal &lt;prep&gt;</td><td>with Ana Ruiz: Seats &amp; pricing</td><td>Ana</td>"#))
+            #expect(after.contains(#"<td class="wrap" data-tone="neutral">Renewal &lt;prep&gt;</td><td class="wrap">with Ana Ruiz: Seats &amp; pricing</td><td>Ana</td>"#))
         }
     }
 

@@ -147,6 +147,36 @@ try:
           bool(driver.find_elements(By.CSS_SELECTOR, "table[data-table=subscriptions] tbody tr")) and bool(driver.find_elements(By.CSS_SELECTOR, "svg.chart")))
     driver.save_screenshot(f"{SHOTS}/account.png")
 
+    # The account as a workspace: its people, a call logged from the page found on its timeline (and in the API's
+    # records through the same checks), the timeline filtered to calls.
+    people = driver.find_elements(By.CSS_SELECTOR, "table[data-table=contacts] tbody tr")
+    check("the account page lists the account's people", len(people) >= 1, len(people))
+    total_before = int(driver.find_element(By.CSS_SELECTOR, "[data-timeline-total]").get_attribute("data-timeline-total"))
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    form = driver.find_element(By.CSS_SELECTOR, "form[action$='/activities']")
+    Select(form.find_element(By.NAME, "kind")).select_by_value("call")
+    Select(form.find_element(By.NAME, "contact_id")).select_by_index(1)
+    form.find_element(By.NAME, "subject").send_keys("Renewal call from e2e")
+    form.find_element(By.NAME, "body").send_keys("Agreed on seats & timing")
+    Select(form.find_element(By.NAME, "sentiment")).select_by_value("positive")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(form))
+    wait_for_title(name)
+    first_row = driver.find_element(By.CSS_SELECTOR, "table[data-table=timeline] tbody tr")
+    total_after = int(driver.find_element(By.CSS_SELECTOR, "[data-timeline-total]").get_attribute("data-timeline-total"))
+    check("the logged call is the newest entry of the timeline, by the person signed in",
+          "Renewal call from e2e" in first_row.text and "Demo CS lead" in first_row.text and total_after == total_before + 1,
+          (first_row.text, total_before, total_after))
+    for width in (1440, 390):
+        driver.set_window_size(width, 2000)
+        driver.save_screenshot(f"{SHOTS}/account-timeline-{width}.png")
+    driver.set_window_size(1280, 2000)
+    Select(driver.find_element(By.NAME, "timeline")).select_by_value("call")
+    driver.find_element(By.CSS_SELECTOR, "form[aria-label='Filter the timeline'] button").click()
+    WebDriverWait(driver, 60).until(EC.url_contains("timeline=call"))
+    kinds = {td.get_attribute("data-kind") for td in driver.find_elements(By.CSS_SELECTOR, "table[data-table=timeline] td[data-kind]")}
+    check("the timeline filtered to calls shows only calls", kinds == {"call"}, kinds)
+
     # Goals: the demo's goal tree, each target's status as the API evaluates it, and the overview's target badges.
     driver.get(BASE + "/goals")
     check("the goals page opens", wait_for_title("Goals"))

@@ -77,7 +77,7 @@ struct AccountPage {
         if let analysis = report.analysis, let p = analysis.predictions.first(where: { $0.customer.account == account }) {
             facts.append("<dt>P(alive)</dt><dd>\(String(format: "%.1f %%", p.probabilityAlive * 100))</dd>")
             facts.append("<dt>Purchases, next \(analysis.horizonMonths) months</dt><dd>\(String(format: "%.2f", p.expectedPurchases))</dd>")
-            facts.append("<dt>CLV, next \(analysis.horizonMonths) months</dt><dd>\(currency.description) \(String(format: "%.2f", p.lifetimeValue))</dd>")
+            facts.append("<dt>CLV, next \(analysis.horizonMonths) months</dt><dd>\(currency.written(ReportTable.format(.number(p.lifetimeValue * scale), unit: .money, currency: currency)))</dd>")
         }
         if let survival = report.survival {
             let name = by.flatMap { attribute in report.dataset[account].attribute(attribute) } ?? "(none)"
@@ -89,15 +89,14 @@ struct AccountPage {
             if let value = segment.lifetimeValue {
                 facts.append("<dt>Survival CLV (\(label))</dt><dd>\(Display.money(Int64(value.rounded()), currency))</dd>")
             }
-            _ = scale
         }
         guard !facts.isEmpty else { return "" }
         return "<div class=\"card\"><h2>Lifetime</h2><dl class=\"facts\">\(facts)</dl></div>"
     }
 
-    /// Money as the report writes it (grouped thousands, the currency's decimals), after its own currency.
+    /// Money as the report writes it (grouped thousands, the currency's decimals), after its own currency's symbol.
     func money(_ m: Money) -> String {
-        "\(m.currency) " + ReportTable.format(.number(Double(m.minorUnits)), unit: .money, currency: m.currency)
+        Display.money(m.minorUnits, m.currency)
     }
 
     var tables: [DataTable] {
@@ -115,7 +114,7 @@ struct AccountPage {
                 }),
             DataTable(
                 name: "surveys", caption: "Survey answers",
-                columns: [.init(title: "Date"), .init(title: "Survey"), .init(title: "Score", numeric: true), .init(title: "Contact"), .init(title: "Comment")],
+                columns: [.init(title: "Date"), .init(title: "Survey"), .init(title: "Score", numeric: true), .init(title: "Contact"), .init(title: "Comment", wraps: true)],
                 rows: surveys.prefix(50).map { r in
                     [.init(text: r.respondedAt.date.description), .init(text: r.survey.rawValue.uppercased()),
                      .init(text: "\(KPIDrivers.formatScore(r.score)) / \(KPIDrivers.formatScore(r.scaleMax))", raw: String(r.score)),
@@ -152,7 +151,7 @@ struct AccountPage {
                 }),
             DataTable(
                 name: "notes", caption: "CSM notes and pulse",
-                columns: [.init(title: "Date"), .init(title: "Rating (1-5)", numeric: true), .init(title: "Note")],
+                columns: [.init(title: "Date"), .init(title: "Rating (1-5)", numeric: true), .init(title: "Note", wraps: true)],
                 rows: pulses.prefix(50).map { p in [.init(text: p.recordedAt.date.description), .init(text: String(p.rating)), .init(text: p.note ?? "")] }),
         ]
     }

@@ -102,7 +102,7 @@ struct TimelineSection {
     func table(_ entries: some Collection<AccountTimeline.Entry>) -> DataTable {
         DataTable(
             name: "timeline", caption: "Timeline",
-            columns: [.init(title: "When"), .init(title: "Kind"), .init(title: "What"), .init(title: "Details"), .init(title: "Who")],
+            columns: [.init(title: "When"), .init(title: "Kind"), .init(title: "What", wraps: true), .init(title: "Details", wraps: true), .init(title: "Who")],
             rows: entries.map { e in
                 [.init(text: Self.when(e.at), raw: e.at.description), .init(text: e.kind.label, raw: e.kind.rawValue, data: [("kind", e.kind.rawValue)]),
                  .init(text: e.title, data: e.tone.map { [("tone", $0.rawValue)] } ?? []), .init(text: e.detail), .init(text: e.who ?? "")]

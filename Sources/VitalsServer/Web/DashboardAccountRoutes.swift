@@ -114,8 +114,11 @@ extension DashboardController {
         json.field("activity_id", "act-" + UUID().uuidString.lowercased())
         json.field("account_id", id)
         json.field("author", session.user.name)
+        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         for field in ["kind", "occurred_at", "contact_id", "subject", "body", "sentiment"] {
-            let value = form[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            var value = form[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            // Logged for today: at this moment, so that it comes first on the timeline.
+            if field == "occurred_at", value == clock.date.description { value = clock.description }
             if !value.isEmpty { json.field(field, value) }
         }
         json.endObject()

@@ -6,6 +6,8 @@ struct DataTable {
         var numeric: Bool = false
         /// A sort key for the column's header link (the accounts table), if sortable.
         var sortKey: String? = nil
+        /// Long text that wraps rather than widening the table (comments, timeline details).
+        var wraps: Bool = false
     }
 
     struct Cell {
@@ -32,7 +34,7 @@ struct DataTable {
         }
         let body = rows.map { row -> HTML in
             let cells = zip(columns, row).map { column, cell -> HTML in
-                let cls: HTML = column.numeric ? " class=\"num\"" : ""
+                let cls: HTML = column.numeric ? " class=\"num\"" : column.wraps ? " class=\"wrap\"" : ""
                 let data = HTML.joined(cell.data.map { k, v in " data-\(k)=\"\(v)\"" })
                 let content: HTML = cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"
                 return "<td\(cls)\(data)>\(content)</td>"

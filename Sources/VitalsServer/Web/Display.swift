@@ -4,20 +4,20 @@ import VitalsConnectors
 import VitalsFormats
 import VitalsStore
 
-/// How the dashboard writes values: as `vitals report` does, with the currency on money.
+/// How the dashboard writes values: as `vitals report` does, with the currency's symbol on money (`$1,416.47`).
 enum Display {
     static func value(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> String {
         let text = ReportTable.format(value, unit: kpi.unit, currency: currency)
-        return kpi.unit == .money && text != "-" ? "\(currency) \(text)" : text
+        return kpi.unit == .money && text != "-" ? currency.written(text) : text
     }
 
-    /// A tile's value: as `value`, but money of a thousand or more in whole units (USD 765,773), so it fits.
+    /// A tile's value: as `value`, but money of a thousand or more in whole units ($765,773), so it fits.
     static func tile(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> String {
         guard kpi.unit == .money, let x = value.double, abs(x) >= 1000 * Money.powerOfTen(currency.minorUnitExponent) else {
             return self.value(kpi, value, currency: currency)
         }
         let whole = (x / Money.powerOfTen(currency.minorUnitExponent)).rounded()
-        return "\(currency) " + ReportTable.format(.number(whole), unit: .count, currency: currency)
+        return currency.written(ReportTable.format(.number(whole), unit: .count, currency: currency))
     }
 
     /// The value as the JSON API writes it, for `data-value` attributes that tests compare with the API.
@@ -26,7 +26,7 @@ enum Display {
     }
 
     static func money(_ minorUnits: Int64, _ currency: CurrencyCode) -> String {
-        "\(currency) " + ReportTable.format(.number(Double(minorUnits)), unit: .money, currency: currency)
+        currency.written(ReportTable.format(.number(Double(minorUnits)), unit: .money, currency: currency))
     }
 
     /// Chart numbers in the KPI's display unit (major units for money, percent for rates).

@@ -79,7 +79,9 @@ struct PageLayout {
         table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
         th a{color:var(--ink);text-decoration:none}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         .download{font-size:12px;margin-left:8px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}
-        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:0}dl.facts dt{color:var(--muted)}
+        dl.facts{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:4px 12px;margin:0}dl.facts dt{color:var(--muted)}
+        dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
+        td.wrap{white-space:normal;min-width:14em}
         .error{background:#fee2e2;color:var(--bad);padding:8px 12px;border-radius:6px}
         .login{max-width:360px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:10px;padding:24px}
         .login label{display:block;margin:10px 0 4px}.login input{width:100%}.login button{margin-top:14px;width:100%}
