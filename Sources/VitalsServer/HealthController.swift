@@ -138,9 +138,14 @@ struct HealthController: Sendable {
             limit: try int(q.get("limit"), "limit", 100, 0...10_000)))
     }
 
+    /// PATCH of a task: `owner` reassigns it, `snoozed_until` sets it aside (both may come together), anything else
+    /// closes it.
     func close(_ id: Int64, body: Data, workspace: Int64) throws -> Response {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw APIError.badRequest("the body must be a JSON object: {\"status\": \"done\", \"closed_by\": \"ana\"}")
+        }
+        if object["owner"] != nil || object.keys.contains("snoozed_until") {
+            return try update(id, object, workspace: workspace)
         }
         let statusText = object["status"] as? String ?? "done"
         guard let status = TaskStatus(rawValue: statusText), status != .open else {
@@ -155,6 +160,43 @@ struct HealthController: Sendable {
         case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
         case .alreadyClosed(let task):
             throw APIError(status: .conflict, message: "task \(id) was already closed (\(task.status.rawValue)) by \(task.closedBy ?? "?")")
+        }
+    }
+
+    private func update(_ id: Int64, _ object: [String: Any], workspace: Int64) throws -> Response {
+        var owner: String?
+        if let value = object["owner"] {
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
+                throw APIError.badRequest("owner: a name of 1 to 200 characters")
+            }
+            owner = text.trimmingCharacters(in: .whitespaces)
+        }
+        // The new instant, or nil to wake the task at once; absent: no change.
+        var snooze: Timestamp?? = nil
+        if object.keys.contains("snoozed_until") {
+            switch object["snoozed_until"] {
+            case let text as String:
+                do {
+                    snooze = .some(try Timestamp.parse(text))
+                } catch {
+                    throw APIError.badRequest("snoozed_until: \(error)")
+                }
+            case is NSNull: snooze = .some(nil)
+            default: throw APIError.badRequest("snoozed_until: a date, an instant or null")
+            }
+        }
+        var result: TaskUpdate = .notFound
+        if let owner {
+            result = try store.reassignTask(workspace: workspace, id: id, to: owner)
+        }
+        if case .some(let until) = snooze, owner == nil || result.isUpdated {
+            result = try store.snoozeTask(workspace: workspace, id: id, until: until)
+        }
+        switch result {
+        case .updated(let task): return .json(HealthJSON.task(task))
+        case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
+        case .alreadyClosed(let task):
+            throw APIError(status: .conflict, message: "task \(id) is closed (\(task.status.rawValue)): only open tasks are snoozed or reassigned")
         }
     }
 

@@ -161,6 +161,29 @@ struct HealthFixture {
                 let tasks = try json(response.body)["tasks"] as? [[String: Any]]
                 #expect(tasks?.isEmpty == true)
             }
+            // Snoozed to a date and given to bo in one PATCH; a bad date is refused with the field named.
+            let bad = ByteBuffer(string: #"{"snoozed_until":"2026-13-01"}"#)
+            try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.ingest), body: bad) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("snoozed_until: '2026-13-01' is not a real calendar date"))
+            }
+            let snooze = ByteBuffer(string: #"{"snoozed_until":"2026-06-10","owner":"bo"}"#)
+            try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.ingest), body: snooze) { response in
+                #expect(response.status == .ok)
+                let task = try json(response.body)
+                #expect(task["owner"] as? String == "bo")
+                #expect(task["snoozed_until"] as? String == "2026-06-10T00:00:00Z")
+                #expect(task["status"] as? String == "open")
+            }
+            try await client.execute(uri: "/api/v1/tasks?owner=bo", method: .get, headers: headers(f.read)) { response in
+                let tasks = try json(response.body)["tasks"] as? [[String: Any]]
+                #expect(tasks?.map { $0["title"] as? String } == ["Call Acme"])
+            }
+            let wake = ByteBuffer(string: #"{"snoozed_until":null}"#)
+            try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.ingest), body: wake) { response in
+                let task = try json(response.body)
+                #expect(task["snoozed_until"] is NSNull)
+            }
             let close = ByteBuffer(string: #"{"status":"done","closed_by":"ana","note":"called, renewal on track"}"#)
             try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.read), body: close) { response in
                 #expect(response.status == .forbidden)  // closing writes: an ingest key
@@ -173,6 +196,10 @@ struct HealthFixture {
                 #expect(task["closed_at"] as? String == "2026-06-01T00:00:00Z")
             }
             try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.ingest), body: close) { response in
+                #expect(response.status == .conflict)
+            }
+            // A closed task is neither snoozed nor reassigned.
+            try await client.execute(uri: "/api/v1/tasks/\(taskID)", method: .patch, headers: headers(f.ingest), body: snooze) { response in
                 #expect(response.status == .conflict)
             }
             try await client.execute(uri: "/api/v1/digests", method: .get, headers: headers(f.read)) { response in

@@ -17,9 +17,12 @@ public struct StoredTask: Sendable, Equatable {
     public var closedAt: Timestamp?
     public var closedBy: String?
     public var note: String?
+    /// An open task set aside until this instant (it leaves the open lists until then).
+    public var snoozedUntil: Timestamp?
 
     public init(
-        id: Int64, account: AccountID, accountName: String, alertID: Int64? = nil, playbook: String, title: String, owner: String, createdAt: Timestamp, dueAt: Timestamp, status: TaskStatus, closedAt: Timestamp? = nil, closedBy: String? = nil, note: String? = nil
+        id: Int64, account: AccountID, accountName: String, alertID: Int64? = nil, playbook: String, title: String, owner: String, createdAt: Timestamp, dueAt: Timestamp, status: TaskStatus, closedAt: Timestamp? = nil, closedBy: String? = nil, note: String? = nil,
+        snoozedUntil: Timestamp? = nil
     ) {
         self.id = id
         self.account = account
@@ -34,7 +37,21 @@ public struct StoredTask: Sendable, Equatable {
         self.closedAt = closedAt
         self.closedBy = closedBy
         self.note = note
+        self.snoozedUntil = snoozedUntil
     }
+
+    /// Whether the task is open and not snoozed at `t`.
+    public func isActionable(at t: Timestamp) -> Bool { status == .open && (snoozedUntil.map { $0 <= t } ?? true) }
+}
+
+/// The result of snoozing or reassigning a task.
+public enum TaskUpdate: Sendable, Equatable {
+    case updated(StoredTask)
+    case notFound
+    /// Only open tasks change.
+    case alreadyClosed(StoredTask)
+
+    public var isUpdated: Bool { if case .updated = self { true } else { false } }
 }
 
 /// The result of closing a task.

@@ -47,6 +47,7 @@ extension HealthJSON {
         json.field("closed_at", t.closedAt.map(iso))
         json.field("closed_by", t.closedBy)
         json.field("note", t.note)
+        json.field("snoozed_until", t.snoozedUntil.map(iso))
         json.endObject()
     }
 

@@ -34,12 +34,12 @@ extension DashboardController {
         model.healthSection = page.view.health.breakdown(index, at: page.healthAt).map(HealthPage.accountSection)
         model.lifetimeSection = lifetime.report.map { AccountPage.lifetimeFacts($0, account: index, by: by, currency: model.currency) }
         let people = try await peopleSection(page, index: index, asOf: asOf)
-        let timeline = try timelineSection(page, index: index, problem: problem, typed: typed)
-        if let response = try csv(page, name: id, tables: { model.tables + [people.contactsTable, people.groupTable, timeline.table] }) {
+        let (timeline, tasks) = try timelineSection(page, index: index, problem: problem, typed: typed)
+        if let response = try csv(page, name: id, tables: { model.tables + [people.contactsTable, people.groupTable, tasks.table, timeline.table] }) {
             return response
         }
         let path = "/accounts/\(URLQuery.escape(id))"
-        let body = model.render(workspace: people.render(path: path) + timeline.render(path: path))
+        let body = model.render(workspace: people.render(path: path) + tasks.render(path: path) + timeline.render(path: path))
         let html = layout(page, title: model.account.name, section: .accounts).render(body)
         return problem == nil ? .html(html) : .html(html, status: .unprocessableContent)
     }
@@ -79,7 +79,9 @@ extension DashboardController {
         return AccountPeopleSection(contacts: contacts, parent: parent, group: group, currency: currency)
     }
 
-    private func timelineSection(_ page: Page, index: AccountIndex, problem: String?, typed: [String: String]) throws -> TimelineSection {
+    private func timelineSection(_ page: Page, index: AccountIndex, problem: String?, typed: [String: String]) throws
+        -> (TimelineSection, AccountTasksSection)
+    {
         let dataset = page.view.dataset
         let account = dataset[index]
         let workspace = page.session.user.workspace
@@ -95,11 +97,18 @@ extension DashboardController {
         let timeline = AccountTimeline(
             dataset: dataset, account: index, mrr: page.view.calculator.timeline.history(of: index), alerts: alerts,
             tasks: tasks, formatMoney: { Display.money($0, currency) })
-        return TimelineSection(
+        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let open = tasks.filter { $0.status == .open }
+        let path = "/accounts/\(URLQuery.escape(account.id.rawValue))"
+        let actions = TaskActions(
+            csrfToken: page.session.csrfToken, back: path + "#tasks", owners: Array(Set(open.map(\.owner))).sorted(), today: clock.date)
+        let taskSection = AccountTasksSection(
+            table: actions.table(open, name: "tasks", caption: "Open tasks (\(open.count))", showAccount: false, now: clock))
+        return (TimelineSection(
             timeline: timeline, kind: page.parameters["timeline"].flatMap(AccountTimeline.Kind.init(rawValue:)),
             page: page.parameters["tpage"].flatMap(Int.init) ?? 1,
             contacts: dataset.contacts.filter { $0.account == index }, csrfToken: page.session.csrfToken,
-            today: Timestamp(seconds: Int64(now().timeIntervalSince1970)).date, problem: problem, typed: typed)
+            today: clock.date, problem: problem, typed: typed), taskSection)
     }
 
     /// Logs an activity from the account page's form, by the person signed in: the same checks as
@@ -144,6 +153,16 @@ extension DashboardController {
             SaveRequest(dataset, workspace: workspace, storedAccounts: references.rows), appending: nil, changesReferences: false)
         await cache.invalidate(workspace, references: false)
         return .redirect(to: "/accounts/\(URLQuery.escape(id))#timeline", type: .normal)
+    }
+}
+
+/// The account's open tasks, each with its actions in place.
+struct AccountTasksSection {
+    var table: DataTable
+
+    func render(path: String) -> HTML {
+        guard !table.rows.isEmpty else { return "" }
+        return "<h2 id=\"tasks\">Tasks</h2>" + table.html(downloadQuery: "", path: path)
     }
 }
 

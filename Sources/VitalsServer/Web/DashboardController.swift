@@ -29,6 +29,8 @@ struct DashboardController: Sendable {
             PageLayout(title: title, active: .goals, userName: session.user.name, csrfToken: session.csrfToken)
         }
         pages.post("/health/tasks/:id/close") { request, context in try await closeTask(request, context) }
+        pages.post("/health/tasks/:id/snooze") { request, context in try await snoozeTask(request, context) }
+        pages.post("/health/tasks/:id/reassign") { request, context in try await reassignTask(request, context) }
         pages.post("/goals/targets/:id/reviews") { request, context in try await recordReview(request, context) }
     }
 

@@ -19,24 +19,28 @@ extension DashboardController {
         let workspace = page.session.user.workspace
         let scores = try await healthScores(page)
         let owner = page.parameters["owner"].flatMap { $0.isEmpty ? nil : $0 }
-        let model: HealthPage
+        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        var model: HealthPage
         do {
-            let open = try store.tasks(workspace: workspace, status: .open)
+            let open = try store.tasks(workspace: workspace, owner: nil, status: .open, account: nil, limit: .max)
             model = HealthPage(
                 at: page.healthAt, currency: page.view.calculator.settings.reportingCurrency, accounts: page.view.dataset.accounts,
                 scores: scores, risk: RevenueAtRisk.compute(scores, engine: page.view.health, at: page.healthAt),
-                alerts: try store.alerts(workspace: workspace, openOnly: true, limit: 200),
+                alerts: try store.alerts(workspace: workspace, openOnly: true, account: nil, since: nil, limit: .max, offset: 0),
                 tasks: owner.map { o in open.filter { $0.owner == o } } ?? open, owner: owner,
                 owners: Array(Set(open.map(\.owner))).sorted(), digests: try store.digests(workspace: workspace, limit: 5),
-                csrfToken: page.session.csrfToken)
+                csrfToken: page.session.csrfToken, now: clock)
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
+        model.showSnoozed = page.parameters["snoozed"] == "1"
+        model.alertPage = page.parameters["apage"].flatMap(Int.init) ?? 1
+        model.taskPage = page.parameters["tpage"].flatMap(Int.init) ?? 1
         if let response = try csv(page, name: "health", tables: { model.tables() }) { return response }
         return .html(layout(page, title: "Health & alerts", section: .health).render(model.render()))
     }
 
-    /// Closes a task from the health page (done or dismissed, with an optional note), recording who closed it.
+    /// Closes a task where it is listed (done or dismissed, with an optional note), recording who closed it.
     func closeTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
         let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
@@ -51,7 +55,51 @@ extension DashboardController {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
         if case .notFound = result { throw HTTPError(.notFound, message: "no such task in this workspace") }
-        let owner = form["owner"].flatMap { $0.isEmpty ? nil : "?owner=" + URLQuery.escape($0) } ?? ""
-        return .redirect(to: "/health" + owner, type: .normal)
+        return .redirect(to: Self.back(form), type: .normal)
+    }
+
+    /// Snoozes an open task until the date given (at its start, UTC), from where it is listed.
+    func snoozeTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let (session, form) = try await LoginController.sessionForm(request, context: context)
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+        guard let text = form["until"], text.count == 10, let until = try? Timestamp.parse(text) else {
+            throw HTTPError(.badRequest, message: "until: a date (YYYY-MM-DD) is required")
+        }
+        let result: TaskUpdate
+        do {
+            result = try store.snoozeTask(workspace: session.user.workspace, id: id, until: until)
+        } catch {
+            throw HTTPError(.internalServerError, message: "\(error)")
+        }
+        return try Self.afterUpdate(result, form)
+    }
+
+    /// Gives an open task to someone else, from where it is listed.
+    func reassignTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
+        let (session, form) = try await LoginController.sessionForm(request, context: context)
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+        let owner = form["owner"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !owner.isEmpty, owner.count <= 200 else { throw HTTPError(.badRequest, message: "owner: a name of 1 to 200 characters") }
+        let result: TaskUpdate
+        do {
+            result = try store.reassignTask(workspace: session.user.workspace, id: id, to: owner)
+        } catch {
+            throw HTTPError(.internalServerError, message: "\(error)")
+        }
+        return try Self.afterUpdate(result, form)
+    }
+
+    static func afterUpdate(_ result: TaskUpdate, _ form: [String: String]) throws -> Response {
+        switch result {
+        case .updated: return .redirect(to: back(form), type: .normal)
+        case .notFound: throw HTTPError(.notFound, message: "no such task in this workspace")
+        case .alreadyClosed: throw HTTPError(.conflict, message: "the task is closed already")
+        }
+    }
+
+    /// The page a task form returns to: a same-site path only (never another site), else the health page.
+    static func back(_ form: [String: String]) -> String {
+        let back = LoginController.safeNext(form["back"])
+        return back == "/" ? "/health" : back
     }
 }

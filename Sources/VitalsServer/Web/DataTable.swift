@@ -8,6 +8,8 @@ struct DataTable {
         var sortKey: String? = nil
         /// Long text that wraps rather than widening the table (comments, timeline details).
         var wraps: Bool = false
+        /// Whether the download has the column (not a column of forms).
+        var inCSV: Bool = true
     }
 
     struct Cell {
@@ -18,6 +20,8 @@ struct DataTable {
         var link: String? = nil
         /// Extra attributes for tests and scripts (e.g. data-value).
         var data: [(String, String)] = []
+        /// Markup shown instead of the text (a cell's forms); the CSV holds `raw` or the text.
+        var markup: HTML? = nil
     }
 
     /// Names the table in `table=` download links.
@@ -36,7 +40,7 @@ struct DataTable {
             let cells = zip(columns, row).map { column, cell -> HTML in
                 let cls: HTML = column.numeric ? " class=\"num\"" : column.wraps ? " class=\"wrap\"" : ""
                 let data = HTML.joined(cell.data.map { k, v in " data-\(k)=\"\(v)\"" })
-                let content: HTML = cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"
+                let content: HTML = cell.markup ?? cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"
                 return "<td\(cls)\(data)>\(content)</td>"
             }
             return "<tr>\(cells)</tr>"
@@ -53,8 +57,9 @@ struct DataTable {
 
     /// RFC 4180 CSV: a header row, then one row per table row; fields with commas, quotes or line breaks quoted.
     var csv: String {
-        var out = columns.map { Self.field($0.title) }.joined(separator: ",") + "\r\n"
-        for row in rows { out += row.map { Self.field($0.raw ?? $0.text) }.joined(separator: ",") + "\r\n" }
+        let kept = columns.indices.filter { columns[$0].inCSV }
+        var out = kept.map { Self.field(columns[$0].title) }.joined(separator: ",") + "\r\n"
+        for row in rows { out += kept.map { Self.field(row[$0].raw ?? row[$0].text) }.joined(separator: ",") + "\r\n" }
         return out
     }
 

@@ -18,6 +18,17 @@ struct HealthPage {
     var owners: [String]
     var digests: [StoredDigest]
     var csrfToken: String
+    /// The clock, for what is overdue and what is snoozed.
+    var now: Timestamp
+    /// Whether the task list shows the snoozed tasks rather than the ones to act on now.
+    var showSnoozed = false
+    var alertPage = 1
+    var taskPage = 1
+    static let pageSize = 50
+
+    /// The open tasks to act on now, or the snoozed ones.
+    var listedTasks: [StoredTask] { tasks.filter { $0.isActionable(at: now) != showSnoozed } }
+    var snoozedCount: Int { tasks.count { !$0.isActionable(at: now) } }
 
     var bandCounts: [HealthBand: Int] {
         var counts: [HealthBand: Int] = [:]
@@ -44,7 +55,7 @@ struct HealthPage {
 
     var alertTable: DataTable {
         DataTable(
-            name: "alerts", caption: "Open alerts (newest first)",
+            name: "alerts", caption: "Open alerts, newest first (\(alerts.count) in all)",
             columns: [.init(title: "Fired"), .init(title: "Severity"), .init(title: "Rule"), .init(title: "Alert"), .init(title: "Reason")],
             rows: alerts.map { a in
                 [
@@ -54,17 +65,34 @@ struct HealthPage {
             })
     }
 
+    var taskActions: TaskActions {
+        TaskActions(csrfToken: csrfToken, back: "/health" + ownerQuery(), owners: owners, today: now.date)
+    }
+
     var taskTable: DataTable {
-        DataTable(
-            name: "tasks", caption: owner.map { "Open tasks of \($0), by due date" } ?? "Open tasks, by due date",
-            columns: [.init(title: "Due"), .init(title: "Owner"), .init(title: "Account"), .init(title: "Task"), .init(title: "Playbook")],
-            rows: tasks.map { t in
-                [
-                    .init(text: t.dueAt.date.description), .init(text: t.owner),
-                    .init(text: t.accountName, raw: t.account.rawValue, link: "/accounts/\(URLQuery.escape(t.account.rawValue))"),
-                    .init(text: t.title, data: [("task", String(t.id))]), .init(text: t.playbook),
-                ]
-            })
+        let whose = owner.map { " of \($0)" } ?? ""
+        let caption = showSnoozed
+            ? "Snoozed tasks\(whose), by due date (\(listedTasks.count) in all)"
+            : "Open tasks\(whose), by due date (\(listedTasks.count) in all)"
+        return taskActions.table(listedTasks, name: "tasks", caption: caption, showAccount: true, now: now)
+    }
+
+    func ownerQuery(_ extra: String? = nil) -> String {
+        let parts = [owner.map { "owner=" + URLQuery.escape($0) }, showSnoozed ? "snoozed=1" : nil, extra].compactMap { $0 }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+
+    /// One page of `table`'s rows, with the pager under it.
+    func paged(_ table: DataTable, page: Int, parameter: String, anchor: String) -> HTML {
+        let pageCount = max(1, (table.rows.count + Self.pageSize - 1) / Self.pageSize)
+        let page = min(max(1, page), pageCount)
+        var shown = table
+        shown.rows = Array(table.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize))
+        let query = ownerQuery()
+        let pager = DataTable.pager(page: page, pageCount: pageCount) { p in
+            "/health" + (query.isEmpty ? "?" : query + "&") + "\(parameter)=\(p)#\(anchor)"
+        }
+        return shown.html(downloadQuery: String(query.dropFirst()), path: "/health") + pager
     }
 
     func tables() -> [DataTable] { [riskTable, alertTable, taskTable] }
@@ -87,18 +115,14 @@ struct HealthPage {
             yLabel: "MRR (\(currency))", format: Display.compact, xLabel: "Touch tier", width: 360, height: 240)
         let ownerLinks = ([nil] + owners.map(Optional.some)).map { o -> HTML in
             let label = o ?? "everyone"
-            let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? "")
+            let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? "") + "#tasks"
             return o == owner ? "<strong>\(label)</strong> " : "<a href=\"\(href)\">\(label)</a> "
         }
-        let closeForms = tasks.prefix(100).map { t -> HTML in
-            """
-            <li>\(t.dueAt.date.description) · \(t.owner) · \(t.title) \
-            <form method="post" action="/health/tasks/\(String(t.id))/close" style="display:inline">\
-            <input type="hidden" name="csrf" value="\(csrfToken)"><input type="hidden" name="owner" value="\(owner)">\
-            <input name="note" placeholder="Outcome" size="24"><button type="submit" name="status" value="done">Done</button> \
-            <button type="submit" name="status" value="dismissed">Dismiss</button></form></li>
-            """
-        }
+        let snoozedLink: HTML =
+            showSnoozed
+            ? "<a href=\"/health\(owner.map { "?owner=" + URLQuery.escape($0) } ?? "")#tasks\">Back to the tasks to act on</a>"
+            : snoozedCount > 0
+                ? "<a href=\"/health?\(owner.map { "owner=" + URLQuery.escape($0) + "&" } ?? "")snoozed=1#tasks\">\(snoozedCount) snoozed</a>" : ""
         let digestList = digests.prefix(5).map { d -> HTML in
             "<details><summary>\(d.grain) digest for \(d.periodStart.date.description) to \(d.periodEnd.date.adding(days: -1).description)</summary><pre style=\"white-space:pre-wrap\">\(d.text)</pre></details>"
         }
@@ -114,9 +138,8 @@ struct HealthPage {
             \(Display.money(risk.total, currency))</div><span class="delta bad">\(riskRatio) of scored MRR</span></div></div>
             <div class="cols"><div class="card">\(bands)</div><div class="card">\(bySegment)</div></div>
             <h2>Accounts to act on</h2>\(riskTable.html(downloadQuery: "", path: "/health"))
-            <h2>Open alerts</h2>\(alertTable.html(downloadQuery: "", path: "/health"))
-            <h2>Tasks</h2><p>Owner: \(ownerLinks)</p>\(taskTable.html(downloadQuery: owner.map { "owner=" + URLQuery.escape($0) } ?? "", path: "/health"))
-            \(closeForms.isEmpty ? "" : "<div class=\"card\"><h3>Close a task</h3><ul class=\"plain\">" + HTML.joined(closeForms) + "</ul></div>")
+            <h2 id="alerts">Open alerts</h2>\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
+            <h2 id="tasks">Tasks</h2><p>Owner: \(ownerLinks) \(snoozedLink)</p>\(paged(taskTable, page: taskPage, parameter: "tpage", anchor: "tasks"))
             <h2>Digests</h2>\(digestList.isEmpty ? "<p class=\"muted\">No digest yet.</p>" : HTML.joined(digestList))
             """
     }

@@ -82,6 +82,7 @@ struct PageLayout {
         dl.facts{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:4px 12px;margin:0}dl.facts dt{color:var(--muted)}
         dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
         td.wrap{white-space:normal;min-width:14em}
+        details.act summary{cursor:pointer;color:var(--accent)}details.act form{margin:4px 0;white-space:nowrap}
         .error{background:#fee2e2;color:var(--bad);padding:8px 12px;border-radius:6px}
         .login{max-width:360px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:10px;padding:24px}
         .login label{display:block;margin:10px 0 4px}.login input{width:100%}.login button{margin-top:14px;width:100%}

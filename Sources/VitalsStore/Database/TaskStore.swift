@@ -4,7 +4,7 @@ import VitalsCore
 extension Store {
     private static let taskColumns = """
         SELECT t.id, a.external_id, a.name, t.alert_id, t.playbook, t.title, t.owner, t.created_at, t.due_at, t.status,
-               t.closed_at, t.closed_by, t.note
+               t.closed_at, t.closed_by, t.note, t.snoozed_until
         FROM task t JOIN account a ON a.id = t.account_id
         """
 
@@ -14,7 +14,7 @@ extension Store {
             id: r[0], account: AccountID(r[1] as String), accountName: r[2], alertID: r[3], playbook: r[4], title: r[5],
             owner: r[6], createdAt: Timestamp(seconds: r[7]), dueAt: Timestamp(seconds: r[8]),
             status: TaskStatus(rawValue: r[9]) ?? .open, closedAt: closed.map { Timestamp(seconds: $0) }, closedBy: r[11],
-            note: r[12])
+            note: r[12], snoozedUntil: (r[13] as Int64?).map { Timestamp(seconds: $0) })
     }
 
     /// Tasks of `workspace`, soonest due first, optionally only of one owner, status or account.
@@ -61,6 +61,32 @@ extension Store {
             closed.closedBy = by
             closed.note = note ?? task.note
             return .closed(closed)
+        }
+    }
+
+    /// Sets an open task aside until `until` (nil: back at once).
+    public func snoozeTask(workspace: Int64, id: Int64, until: Timestamp?) throws(StoreError) -> TaskUpdate {
+        try updateOpenTask(workspace: workspace, id: id, "snoozing a task", sql: "UPDATE task SET snoozed_until = ? WHERE id = ?",
+            arguments: [until?.seconds, id]) { $0.snoozedUntil = until }
+    }
+
+    /// Gives an open task to `owner`.
+    public func reassignTask(workspace: Int64, id: Int64, to owner: String) throws(StoreError) -> TaskUpdate {
+        try updateOpenTask(workspace: workspace, id: id, "reassigning a task", sql: "UPDATE task SET owner = ? WHERE id = ?",
+            arguments: [owner, id]) { $0.owner = owner }
+    }
+
+    private func updateOpenTask(
+        workspace: Int64, id: Int64, _ what: String, sql: String, arguments: StatementArguments, change: (inout StoredTask) -> Void
+    ) throws(StoreError) -> TaskUpdate {
+        try write(what) { db in
+            guard let row = try Row.fetchOne(db, sql: Store.taskColumns + " WHERE t.workspace_id = ? AND t.id = ?", arguments: [workspace, id])
+            else { return .notFound }
+            var task = Store.task(row)
+            guard task.status == .open else { return .alreadyClosed(task) }
+            try db.execute(sql: sql, arguments: arguments)
+            change(&task)
+            return .updated(task)
         }
     }
 }

@@ -22,6 +22,7 @@ enum Schema {
         registerTicketPriority(&migrator)
         registerRelationships(&migrator)
         registerChampionDepartures(&migrator)
+        registerTaskSnooze(&migrator)
         return migrator
     }
 }

@@ -110,6 +110,8 @@ public protocol HealthStore: Sendable {
         throws(StoreError) -> [StoredTask]
     func closeTask(workspace: Int64, id: Int64, status: TaskStatus, by: String, note: String?, at now: Timestamp)
         throws(StoreError) -> TaskClosing
+    func snoozeTask(workspace: Int64, id: Int64, until: Timestamp?) throws(StoreError) -> TaskUpdate
+    func reassignTask(workspace: Int64, id: Int64, to owner: String) throws(StoreError) -> TaskUpdate
 
     func saveDigest(
         workspace: Int64, grain: Grain, period: Period, at now: Timestamp, body: String, text: String,
