@@ -17,7 +17,7 @@ struct GoalsController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("goals") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let query = request.uri.queryParameters
             let archived = query.get("archived") ?? "exclude"
             guard ["exclude", "include", "only"].contains(archived) else {
@@ -37,7 +37,7 @@ struct GoalsController: Sendable {
                 GoalJSON.goals(Array(zip(evaluated, goals.map { Optional($0) })), asOf: asOf, series: series == "true"))
         }
         group.post("goals") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let now = Self.now()
             let definition = try await read(request, workspace: grant.workspace, today: now.date)
             let stored = try run { () throws(GoalStoreError) in
@@ -46,7 +46,7 @@ struct GoalsController: Sendable {
             return try await answer(stored, workspace: grant.workspace, asOf: now, status: .created)
         }
         group.get("goals/{id}") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             guard let stored = try run({ () throws(GoalStoreError) in try store.goal(id, workspace: grant.workspace) }) else {
                 throw APIError(status: .notFound, message: "no goal \(id) in this workspace")
@@ -54,7 +54,7 @@ struct GoalsController: Sendable {
             return try await answer(stored, workspace: grant.workspace, asOf: try Self.asOf(request.uri.queryParameters.get("as_of")))
         }
         group.put("goals/{id}") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let now = Self.now()
             var restore = false
@@ -67,7 +67,7 @@ struct GoalsController: Sendable {
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.delete("goals/{id}") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let now = Self.now()
             let stored = try run { () throws(GoalStoreError) in
@@ -76,7 +76,7 @@ struct GoalsController: Sendable {
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.get("goals/{id}/history") { _, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let changes = try run { () throws(GoalStoreError) in try store.goalHistory(id, workspace: grant.workspace) }
             var json = JSONText()
@@ -103,7 +103,7 @@ struct GoalsController: Sendable {
             return Response.json(json.text)
         }
         group.get("reviews/due") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let asOf = try Self.asOf(request.uri.queryParameters.get("as_of"))
             let (goals, reviews) = try run { () throws(GoalStoreError) in
                 (try store.goals(workspace: grant.workspace), try store.latestReviews(workspace: grant.workspace))
@@ -111,7 +111,7 @@ struct GoalsController: Sendable {
             return Response.json(ReviewsJSON.due(goals, reviews: reviews, asOf: asOf))
         }
         group.get("targets/{id}/reviews") { _, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let reviews = try run { () throws(GoalStoreError) in try store.reviews(targetID: id, workspace: grant.workspace) }
             if reviews.isEmpty, try !targetExists(id, workspace: grant.workspace) {
@@ -120,7 +120,7 @@ struct GoalsController: Sendable {
             return Response.json(ReviewsJSON.list(reviews, targetID: id))
         }
         group.post("targets/{id}/reviews") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let body = try await request.body.collect(upTo: Self.maxBodyBytes)
             let input: GoalInput

@@ -14,20 +14,20 @@ struct HealthController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("accounts/{id}/health") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try context.parameters.require("id")
             return try await accountHealth(id, request, workspace: grant.workspace)
         }
         group.get("health") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             return try await scores(request, workspace: grant.workspace)
         }
         group.get("revenue-at-risk") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             return try await revenueAtRisk(request, workspace: grant.workspace)
         }
         group.get("alerts") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let q = request.uri.queryParameters
             let status = q.get("status") ?? "all"
             guard ["open", "all"].contains(status) else { throw APIError.badRequest("status: '\(status)' is not open or all") }
@@ -37,7 +37,7 @@ struct HealthController: Sendable {
             return Response.json(HealthJSON.alerts(alerts))
         }
         group.get("tasks") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let q = request.uri.queryParameters
             var status: TaskStatus?
             if let text = q.get("status"), text != "all" {
@@ -52,14 +52,14 @@ struct HealthController: Sendable {
             return Response.json(HealthJSON.tasks(tasks))
         }
         group.patch("tasks/{id}") { request, context in
-            let grant = try context.require(.ingest)
+            let grant = try context.requireCaller()
             let text = try context.parameters.require("id")
             guard let id = Int64(text) else { throw APIError(status: .notFound, message: "no task '\(text)'") }
             let body = try await request.body.collect(upTo: 64 << 10)
             return try close(id, body: Data(buffer: body), workspace: grant.workspace)
         }
         group.get("digests") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let limit = try int(request.uri.queryParameters.get("limit"), "limit", 20, 1...500)
             return Response.json(HealthJSON.digests(try store.digests(workspace: grant.workspace, limit: limit)))
         }
