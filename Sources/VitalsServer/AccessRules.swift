@@ -52,6 +52,7 @@ enum AccessRules {
         ])
         add(.permission(.work), ["POST /api/v1/targets/{id}/reviews", "PATCH /api/v1/tasks/{id}"])
         add(.permission(.goals), ["POST /api/v1/goals", "PUT /api/v1/goals/{id}", "DELETE /api/v1/goals/{id}"])
+        add(.permission(.admin), ["GET /api/v1/audit"])
         // Records in and out: every kind's POST and DELETE (by id or by its key fields), from the kinds' descriptions.
         var ingest = ["POST /api/v1/{kind}", "DELETE /api/v1/{kind}", "DELETE /api/v1/{kind}/{id}"]
         for kind in RecordKind.all {

@@ -59,6 +59,7 @@ public func buildRouter(
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
+    AuditController(store: store).register(on: api)
     IngestController(
         store: store, writer: IngestWriter(store: store, journal: cache.journal), cache: cache, settings: settings,
         maxBodyBytes: configuration.maxBodyBytes

@@ -43,6 +43,7 @@ struct GoalsController: Sendable {
             let stored = try run { () throws(GoalStoreError) in
                 try store.createGoal(definition, workspace: grant.workspace, actor: Self.actor(request), at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.create", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now, status: .created)
         }
         group.get("goals/{id}") { request, context in
@@ -64,6 +65,7 @@ struct GoalsController: Sendable {
                 if restore { _ = try store.setArchived(id, false, workspace: grant.workspace, actor: actor, at: now) }
                 return try store.updateGoal(id, definition, workspace: grant.workspace, actor: actor, at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.edit", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.delete("goals/{id}") { request, context in
@@ -73,6 +75,7 @@ struct GoalsController: Sendable {
             let stored = try run { () throws(GoalStoreError) in
                 try store.setArchived(id, true, workspace: grant.workspace, actor: Self.actor(request), at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.archive", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.get("goals/{id}/history") { _, context in
@@ -136,9 +139,12 @@ struct GoalsController: Sendable {
                 }
                 reviewer = name
             }
+            let now = Self.now()
             let review = try run { () throws(GoalStoreError) in
-                try store.addReview(targetID: id, workspace: grant.workspace, reviewer: reviewer, note: text, at: Self.now())
+                try store.addReview(targetID: id, workspace: grant.workspace, reviewer: reviewer, note: text, at: now)
             }
+            try AuditTrail(store: store).note(
+                grant.workspace, actor: grant.actor, "goal.review", target: "target \(id)", change: "review by \(reviewer): \(text.prefix(200))", at: now)
             var response = Response.json(ReviewsJSON.review(review, targetID: id))
             response.status = .created
             return response

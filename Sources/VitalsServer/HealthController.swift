@@ -56,7 +56,7 @@ struct HealthController: Sendable {
             let text = try context.parameters.require("id")
             guard let id = Int64(text) else { throw APIError(status: .notFound, message: "no task '\(text)'") }
             let body = try await request.body.collect(upTo: 64 << 10)
-            return try close(id, body: Data(buffer: body), workspace: grant.workspace)
+            return try close(id, body: Data(buffer: body), workspace: grant.workspace, actor: grant.actor)
         }
         group.get("digests") { request, context in
             let grant = try context.requireCaller()
@@ -138,7 +138,7 @@ struct HealthController: Sendable {
             limit: try int(q.get("limit"), "limit", 100, 0...10_000)))
     }
 
-    func close(_ id: Int64, body: Data, workspace: Int64) throws -> Response {
+    func close(_ id: Int64, body: Data, workspace: Int64, actor: String) throws -> Response {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw APIError.badRequest("the body must be a JSON object: {\"status\": \"done\", \"closed_by\": \"ana\"}")
         }
@@ -150,8 +150,11 @@ struct HealthController: Sendable {
             throw APIError.badRequest("closed_by: required, who closed the task")
         }
         let note = object["note"] as? String
-        switch try store.closeTask(workspace: workspace, id: id, status: status, by: by, note: note, at: clock()) {
-        case .closed(let task): return .json(HealthJSON.task(task))
+        let now = clock()
+        switch try store.closeTask(workspace: workspace, id: id, status: status, by: by, note: note, at: now) {
+        case .closed(let task):
+            try AuditTrail(store: store).task(task, workspace: workspace, actor: actor, at: now)
+            return .json(HealthJSON.task(task))
         case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
         case .alreadyClosed(let task):
             throw APIError(status: .conflict, message: "task \(id) was already closed (\(task.status.rawValue)) by \(task.closedBy ?? "?")")

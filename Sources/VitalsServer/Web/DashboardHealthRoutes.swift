@@ -43,14 +43,16 @@ extension DashboardController {
         let status: TaskStatus = form["status"] == "dismissed" ? .dismissed : .done
         let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let result: TaskClosing
+        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         do {
-            result = try store.closeTask(
-                workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+            result = try store.closeTask(workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note, at: at)
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
         if case .notFound = result { throw HTTPError(.notFound, message: "no such task in this workspace") }
+        if case .closed(let task) = result {
+            try AuditTrail(store: store).task(task, workspace: session.user.workspace, actor: session.user.email, at: at)
+        }
         let owner = form["owner"].flatMap { $0.isEmpty ? nil : "?owner=" + URLQuery.escape($0) } ?? ""
         return .redirect(to: "/health" + owner, type: .normal)
     }
