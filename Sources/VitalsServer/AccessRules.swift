@@ -30,6 +30,7 @@ enum AccessRules {
         // tracking (each checks its own signature or write key).
         add(.open, [
             "GET /healthz", "GET /api/v1/openapi.json", "GET /login", "POST /login", "POST /logout",
+            "GET /welcome/{token}", "POST /welcome/{token}",
             "POST /webhooks/stripe/{workspace}", "POST /v1/batch", "POST /v1/track", "POST /v1/identify", "POST /v1/group",
             "POST /v1/page", "POST /v1/screen", "POST /v1/alias", "POST /capture", "POST /batch",
         ])
@@ -42,6 +43,11 @@ enum AccessRules {
         add(.permission(.goals), [
             "GET /goals/new", "POST /goals/new", "GET /goals/{id}/edit", "POST /goals/{id}/edit", "POST /goals/{id}/archive",
             "POST /goals/{id}/restore",
+        ])
+        add(.permission(.admin), [
+            "GET /admin", "GET /admin/users", "POST /admin/users", "POST /admin/users/role", "POST /admin/users/disable",
+            "POST /admin/users/enable", "POST /admin/users/reset", "GET /admin/keys", "POST /admin/keys", "POST /admin/keys/revoke",
+            "GET /admin/audit",
         ])
         // The API.
         add(.permission(.read), [

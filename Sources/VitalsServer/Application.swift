@@ -65,9 +65,12 @@ public func buildRouter(
         maxBodyBytes: configuration.maxBodyBytes
     ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
-    LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
+    let login = LoginController(store: store, secureCookies: configuration.secureCookies, now: now)
+    login.register(on: router)
+    WelcomeController(store: store, login: login, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, now: now).register(on: pages)
+    AdminController(store: store, now: now).register(on: pages)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock
