@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -197,6 +198,63 @@ try:
     api_health = api(f"/api/v1/accounts/{account}/health?at={day}")
     check(f"account {account}: the health score on the page equals the API's ({api_health['score']})",
           score and abs(float(score[0].get_attribute("data-health-score")) - api_health["score"]) < 0.006, (score and score[0].get_attribute("data-health-score"), api_health["score"]))
+
+    # Admin (issue 26): the admin pages at both widths; an invitation's one-time link lets the person set a password
+    # and sign in as a viewer, who cannot reach /admin (403).
+    def shoot(name):
+        for width, height in ((1440, 900), (390, 844)):
+            driver.set_window_size(width, height)
+            driver.save_screenshot(f"{SHOTS}/{name}-{width}.png")
+        driver.set_window_size(1280, 2000)
+
+    driver.get(BASE + "/admin/keys")
+    check("the admin sees the keys page", wait_for_title("API keys") and len(driver.find_elements(By.CSS_SELECTOR, "tr[data-prefix]")) >= 1)
+    shoot("admin-keys")
+    driver.get(BASE + "/admin/users")
+    check("the admin sees the people page with an Admin entry in the navigation",
+          wait_for_title("People") and driver.find_elements(By.CSS_SELECTOR, "nav a[href='/admin']"))
+    invite = driver.find_element(By.ID, "invite")
+    invite.find_element(By.NAME, "email").send_keys("viewer@vitals.example")
+    invite.find_element(By.NAME, "name").send_keys("Vi Ewer")
+    Select(invite.find_element(By.NAME, "role")).select_by_value("viewer")
+    invite.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-secret]")))
+    link = driver.find_element(By.CSS_SELECTOR, "[data-secret]").text.strip()
+    check("inviting shows the one-time link once", "/welcome/" in link, link)
+    shoot("admin-users")
+    driver.get(BASE + "/admin/audit")
+    check("the audit page lists the invitation", wait_for_title("Audit log") and "user.invite_link" in driver.page_source)
+    shoot("admin-audit")
+    driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    wait_for_title("Sign in")
+
+    driver.get(link)
+    check("the link opens the password form", wait_for_title("Welcome") and "Vi Ewer" in driver.page_source, driver.title)
+    shoot("welcome")
+    driver.find_element(By.NAME, "password").send_keys("viewer password 42")
+    driver.find_element(By.NAME, "confirm").send_keys("viewer password 42")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("the password is set", wait_for_title("Password set"), driver.title)
+    driver.get(BASE + "/login")
+    driver.find_element(By.NAME, "email").send_keys("viewer@vitals.example")
+    driver.find_element(By.NAME, "password").send_keys("viewer password 42")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("the invited person signs in", wait_for_title("Overview"), driver.title)
+    check("a viewer has no Admin entry", not driver.find_elements(By.CSS_SELECTOR, "nav a[href='/admin']"))
+    driver.get(BASE + "/admin/users")
+    check("a viewer is told their role can't do this", wait_for_title("Not allowed") and "Your role can't do this" in driver.page_source, driver.title)
+    shoot("forbidden")
+    session = driver.get_cookie("vitals_session")["value"]
+    try:
+        urllib.request.urlopen(urllib.request.Request(BASE + "/admin/users", headers={"Cookie": f"vitals_session={session}"}))
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    check("a viewer's request for /admin/users is answered 403", status == 403, status)
+    driver.get(link)
+    check("the link works only once", "no longer works" in driver.page_source)
+    driver.get(BASE + "/")
+    wait_for_title("Overview")
 
     # Signing out ends the session.
     driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
