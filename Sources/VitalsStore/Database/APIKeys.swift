@@ -17,9 +17,6 @@ public enum APIScope: String, Sendable, CaseIterable, Codable {
         case .admin: Set(Permission.allCases)
         }
     }
-
-    /// Whether a key of this scope may do what `needed` allows.
-    public func allows(_ needed: APIScope) -> Bool { self == .admin || self == needed }
 }
 
 /// The workspace and scope an API key grants.
