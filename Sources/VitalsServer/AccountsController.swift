@@ -13,11 +13,11 @@ struct AccountsController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("accounts") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             return try list(request, view: try await cache.view(grant.workspace))
         }
         group.get("accounts/{id}") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try context.parameters.require("id")
             return try detail(id, request, view: try await cache.view(grant.workspace))
         }

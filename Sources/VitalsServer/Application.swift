@@ -32,6 +32,18 @@ public func buildApplication(
     configuration: ServerConfiguration, store: any VitalsStorage, settings: ReportSettings,
     health: HealthService? = nil, logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
 ) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(configuration: configuration, store: store, settings: settings, health: health, now: now),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),
+        logger: logger
+    )
+}
+
+/// The routes table: every route of the server, behind the middleware that checks who may use it (`AccessRules`).
+public func buildRouter(
+    configuration: ServerConfiguration, store: any VitalsStorage, settings: ReportSettings, health: HealthService? = nil,
+    now: @escaping @Sendable () -> Date = Date.init
+) -> Router<VitalsContext> {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: FormQueryMiddleware())
@@ -41,29 +53,29 @@ public func buildApplication(
     let clock: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
     let health = health ?? HealthService(store: store, settings: settings, clock: clock)
     let cache = health.cache
-    let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
+    let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store, now: now))
     KPIController(cache: cache).register(on: api)
     AccountsController(cache: cache).register(on: api)
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
     let writer = IngestWriter(store: store, journal: cache.journal)
+    AuditController(store: store).register(on: api)
     IngestController(
         store: store, writer: writer, cache: cache, settings: settings,
         maxBodyBytes: configuration.maxBodyBytes
     ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
-    LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
+    let login = LoginController(store: store, secureCookies: configuration.secureCookies, now: now)
+    login.register(on: router)
+    WelcomeController(store: store, login: login, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, writer: writer, now: now).register(on: pages)
+    AdminController(store: store, now: now).register(on: pages)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock
     ).register(on: router)
     TrackingController(store: store, cache: cache).register(on: router)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),
-        logger: logger
-    )
+    return router
 }

@@ -17,7 +17,7 @@ struct GoalsController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("goals") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let query = request.uri.queryParameters
             let archived = query.get("archived") ?? "exclude"
             guard ["exclude", "include", "only"].contains(archived) else {
@@ -37,16 +37,17 @@ struct GoalsController: Sendable {
                 GoalJSON.goals(Array(zip(evaluated, goals.map { Optional($0) })), asOf: asOf, series: series == "true"))
         }
         group.post("goals") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let now = Self.now()
             let definition = try await read(request, workspace: grant.workspace, today: now.date)
             let stored = try run { () throws(GoalStoreError) in
                 try store.createGoal(definition, workspace: grant.workspace, actor: Self.actor(request), at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.create", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now, status: .created)
         }
         group.get("goals/{id}") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             guard let stored = try run({ () throws(GoalStoreError) in try store.goal(id, workspace: grant.workspace) }) else {
                 throw APIError(status: .notFound, message: "no goal \(id) in this workspace")
@@ -54,7 +55,7 @@ struct GoalsController: Sendable {
             return try await answer(stored, workspace: grant.workspace, asOf: try Self.asOf(request.uri.queryParameters.get("as_of")))
         }
         group.put("goals/{id}") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let now = Self.now()
             var restore = false
@@ -64,19 +65,21 @@ struct GoalsController: Sendable {
                 if restore { _ = try store.setArchived(id, false, workspace: grant.workspace, actor: actor, at: now) }
                 return try store.updateGoal(id, definition, workspace: grant.workspace, actor: actor, at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.edit", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.delete("goals/{id}") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let now = Self.now()
             let stored = try run { () throws(GoalStoreError) in
                 try store.setArchived(id, true, workspace: grant.workspace, actor: Self.actor(request), at: now)
             }
+            try AuditTrail(store: store).goal(stored, "goal.archive", workspace: grant.workspace, actor: grant.actor, at: now)
             return try await answer(stored, workspace: grant.workspace, asOf: now)
         }
         group.get("goals/{id}/history") { _, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let changes = try run { () throws(GoalStoreError) in try store.goalHistory(id, workspace: grant.workspace) }
             var json = JSONText()
@@ -103,7 +106,7 @@ struct GoalsController: Sendable {
             return Response.json(json.text)
         }
         group.get("reviews/due") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let asOf = try Self.asOf(request.uri.queryParameters.get("as_of"))
             let (goals, reviews) = try run { () throws(GoalStoreError) in
                 (try store.goals(workspace: grant.workspace), try store.latestReviews(workspace: grant.workspace))
@@ -111,7 +114,7 @@ struct GoalsController: Sendable {
             return Response.json(ReviewsJSON.due(goals, reviews: reviews, asOf: asOf))
         }
         group.get("targets/{id}/reviews") { _, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let reviews = try run { () throws(GoalStoreError) in try store.reviews(targetID: id, workspace: grant.workspace) }
             if reviews.isEmpty, try !targetExists(id, workspace: grant.workspace) {
@@ -120,7 +123,7 @@ struct GoalsController: Sendable {
             return Response.json(ReviewsJSON.list(reviews, targetID: id))
         }
         group.post("targets/{id}/reviews") { request, context in
-            let grant = try context.require(.admin)
+            let grant = try context.requireCaller()
             let id = try Self.id(context)
             let body = try await request.body.collect(upTo: Self.maxBodyBytes)
             let input: GoalInput
@@ -136,9 +139,12 @@ struct GoalsController: Sendable {
                 }
                 reviewer = name
             }
+            let now = Self.now()
             let review = try run { () throws(GoalStoreError) in
-                try store.addReview(targetID: id, workspace: grant.workspace, reviewer: reviewer, note: text, at: Self.now())
+                try store.addReview(targetID: id, workspace: grant.workspace, reviewer: reviewer, note: text, at: now)
             }
+            try AuditTrail(store: store).note(
+                grant.workspace, actor: grant.actor, "goal.review", target: "target \(id)", change: "review by \(reviewer): \(text.prefix(200))", at: now)
             var response = Response.json(ReviewsJSON.review(review, targetID: id))
             response.status = .created
             return response

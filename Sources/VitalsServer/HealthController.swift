@@ -14,20 +14,20 @@ struct HealthController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("accounts/{id}/health") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let id = try context.parameters.require("id")
             return try await accountHealth(id, request, workspace: grant.workspace)
         }
         group.get("health") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             return try await scores(request, workspace: grant.workspace)
         }
         group.get("revenue-at-risk") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             return try await revenueAtRisk(request, workspace: grant.workspace)
         }
         group.get("alerts") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let q = request.uri.queryParameters
             let status = q.get("status") ?? "all"
             guard ["open", "all"].contains(status) else { throw APIError.badRequest("status: '\(status)' is not open or all") }
@@ -37,7 +37,7 @@ struct HealthController: Sendable {
             return Response.json(HealthJSON.alerts(alerts))
         }
         group.get("tasks") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let q = request.uri.queryParameters
             var status: TaskStatus?
             if let text = q.get("status"), text != "all" {
@@ -52,14 +52,14 @@ struct HealthController: Sendable {
             return Response.json(HealthJSON.tasks(tasks))
         }
         group.patch("tasks/{id}") { request, context in
-            let grant = try context.require(.ingest)
+            let grant = try context.requireCaller()
             let text = try context.parameters.require("id")
             guard let id = Int64(text) else { throw APIError(status: .notFound, message: "no task '\(text)'") }
             let body = try await request.body.collect(upTo: 64 << 10)
-            return try close(id, body: Data(buffer: body), workspace: grant.workspace)
+            return try close(id, body: Data(buffer: body), workspace: grant.workspace, actor: grant.actor)
         }
         group.get("digests") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let limit = try int(request.uri.queryParameters.get("limit"), "limit", 20, 1...500)
             return Response.json(HealthJSON.digests(try store.digests(workspace: grant.workspace, limit: limit)))
         }
@@ -140,12 +140,12 @@ struct HealthController: Sendable {
 
     /// PATCH of a task: `owner` reassigns it, `snoozed_until` sets it aside (both may come together), anything else
     /// closes it.
-    func close(_ id: Int64, body: Data, workspace: Int64) throws -> Response {
+    func close(_ id: Int64, body: Data, workspace: Int64, actor: String) throws -> Response {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw APIError.badRequest("the body must be a JSON object: {\"status\": \"done\", \"closed_by\": \"ana\"}")
         }
         if object["owner"] != nil || object.keys.contains("snoozed_until") {
-            return try update(id, object, workspace: workspace)
+            return try update(id, object, workspace: workspace, actor: actor)
         }
         let statusText = object["status"] as? String ?? "done"
         guard let status = TaskStatus(rawValue: statusText), status != .open else {
@@ -155,15 +155,18 @@ struct HealthController: Sendable {
             throw APIError.badRequest("closed_by: required, who closed the task")
         }
         let note = object["note"] as? String
-        switch try store.closeTask(workspace: workspace, id: id, status: status, by: by, note: note, at: clock()) {
-        case .closed(let task): return .json(HealthJSON.task(task))
+        let now = clock()
+        switch try store.closeTask(workspace: workspace, id: id, status: status, by: by, note: note, at: now) {
+        case .closed(let task):
+            try AuditTrail(store: store).task(task, workspace: workspace, actor: actor, at: now)
+            return .json(HealthJSON.task(task))
         case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
         case .alreadyClosed(let task):
             throw APIError(status: .conflict, message: "task \(id) was already closed (\(task.status.rawValue)) by \(task.closedBy ?? "?")")
         }
     }
 
-    private func update(_ id: Int64, _ object: [String: Any], workspace: Int64) throws -> Response {
+    private func update(_ id: Int64, _ object: [String: Any], workspace: Int64, actor: String) throws -> Response {
         var owner: String?
         if let value = object["owner"] {
             guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
@@ -193,7 +196,9 @@ struct HealthController: Sendable {
             result = try store.snoozeTask(workspace: workspace, id: id, until: until)
         }
         switch result {
-        case .updated(let task): return .json(HealthJSON.task(task))
+        case .updated(let task):
+            try AuditTrail(store: store).taskUpdate(task, owner: owner, snoozed: snooze, workspace: workspace, actor: actor, at: clock())
+            return .json(HealthJSON.task(task))
         case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
         case .alreadyClosed(let task):
             throw APIError(status: .conflict, message: "task \(id) is closed (\(task.status.rawValue)): only open tasks are snoozed or reassigned")

@@ -27,7 +27,7 @@ struct IngestController: Sendable {
         // names that are no kind, and for an id given to a kind named by its key fields.
         for kind in RecordKind.all {
             group.post(RouterPath(kind.name)) { request, context in
-                try await upsert(request, kind: kind, grant: try context.require(.ingest))
+                try await upsert(request, kind: kind, grant: try context.requireCaller())
             }
             switch kind.key {
             case .id: group.delete(RouterPath("\(kind.name)/{id}")) { _, context in try await delete(kind, context) }
@@ -36,12 +36,12 @@ struct IngestController: Sendable {
         }
         for method in [HTTPRequest.Method.post, .delete] {
             group.on("{kind}", method: method) { _, context -> Response in
-                _ = try context.require(.ingest)
+                _ = try context.requireCaller()
                 throw Self.unknown(try context.parameters.require("kind"))
             }
         }
         group.delete("{kind}/{id}") { _, context -> Response in
-            _ = try context.require(.ingest)
+            _ = try context.requireCaller()
             let kind = try Self.kind(context.parameters.require("kind"))
             throw APIError.badRequest("\(kind) have no id to delete by (DELETE /api/v1/\(kind) with its key fields)")
         }
@@ -49,7 +49,7 @@ struct IngestController: Sendable {
 
     /// `DELETE /api/v1/{kind}/{id}`.
     func delete(_ kind: RecordKind, _ context: VitalsContext) async throws -> Response {
-        let grant = try context.require(.ingest)
+        let grant = try context.requireCaller()
         let id = try context.parameters.require("id")
         guard let deleted = try store.delete(kind: kind, id: id, workspace: grant.workspace) else {
             throw APIError.badRequest("\(kind) have no id to delete by")
@@ -62,7 +62,7 @@ struct IngestController: Sendable {
     /// `DELETE /api/v1/{kind}?field=...`: kinds without an id (onboarding, CSM pulses, rates, acquisition costs) are
     /// named by their key fields.
     func delete(_ kind: RecordKind, _ request: Request, _ context: VitalsContext) async throws -> Response {
-        let grant = try context.require(.ingest)
+        let grant = try context.requireCaller()
         guard case .fields(let keys, _) = kind.key else { throw APIError.badRequest("\(kind) are deleted by id") }
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
@@ -90,7 +90,7 @@ struct IngestController: Sendable {
         return kind
     }
 
-    func upsert(_ request: Request, kind: RecordKind, grant: APIGrant) async throws -> Response {
+    func upsert(_ request: Request, kind: RecordKind, grant: Caller) async throws -> Response {
         var body = try await request.body.collect(upTo: maxBodyBytes)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else {

@@ -11,7 +11,7 @@ struct KPIController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("kpis") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let parameters = request.uri.queryParameters
             // The same question since the last write gets the same answer without recomputing it.
             let key = ["from", "to", "grain", "segment"].map { parameters.get($0) ?? "" }.joined(separator: "\u{1F}")

@@ -12,7 +12,7 @@ struct LifetimeController: Sendable {
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("lifetime") { request, context in
-            let grant = try context.require(.read)
+            let grant = try context.requireCaller()
             let parameters = request.uri.queryParameters
             func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
             let horizon = try value("horizon_months").map { text -> Int in

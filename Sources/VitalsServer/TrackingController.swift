@@ -125,7 +125,15 @@ struct TrackingController: Sendable {
             throw TrackingFailure(.unauthorized, posthog ? "api_key is required" : "a write key is required (HTTP Basic user, or writeKey)")
         }
         guard let grant = try store.grant(forKey: key) else { throw TrackingFailure(.unauthorized, "unknown or revoked write key") }
-        guard grant.scope.allows(.ingest) else { throw TrackingFailure(.forbidden, "this key's scope (\(grant.scope.rawValue)) does not allow ingest") }
+        guard grant.scope.permissions.contains(.ingest) else {
+            throw TrackingFailure(.forbidden, "this key's scope (\(grant.scope.rawValue)) does not allow ingest")
+        }
+        if grant.scope == .admin {
+            // Every use of an admin-scope key is noted, here as on the API (docs/security.md, "Audit log").
+            try store.recordAudit(
+                AuditEvent(actor: grant.actor, action: "key.use", target: "POST \(request.uri.path)", change: "tracking batch"),
+                workspace: grant.workspace, at: Date(timeIntervalSince1970: TimeInterval(now().seconds)))
+        }
         return grant
     }
 }

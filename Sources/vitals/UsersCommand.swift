@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VitalsApp
+import VitalsCore
 import VitalsServer
 import VitalsConnectors
 import VitalsFormats
@@ -10,7 +11,7 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage the people who sign in to the dashboard.",
-        subcommands: [Create.self]
+        subcommands: [Create.self, List.self, Disable.self, Enable.self, Passwd.self, RoleCommand.self]
     )
 
     struct Create: ParsableCommand {
@@ -18,7 +19,8 @@ struct UsersCommand: ParsableCommand {
             abstract: "Add a person to a workspace.",
             discussion: """
                 The password is read from standard input (one line), so it stays out of the shell history: \
-                printf '%s\\n' "$PASSWORD" | vitals users create --email ana@example.com --name "Ana".
+                printf '%s\\n' "$PASSWORD" | vitals users create --email ana@example.com --name "Ana". \
+                The workspace's first person is an admin; later ones are viewers unless --role says otherwise.
                 """
         )
 
@@ -30,22 +32,144 @@ struct UsersCommand: ParsableCommand {
         @Option(help: "The person's name, as the dashboard shows it.")
         var name: String
 
+        @Option(help: "viewer (reads), csm (reads, works tasks and reviews) or admin (everything). Default: admin for the workspace's first person, else viewer.")
+        var role: Role?
+
         func validate() throws {
-            let parts = email.split(separator: "@")
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else {
-                throw ValidationError("--email '\(email)' is not an email address")
-            }
+            try UserInput.checkEmail(email, option: "--email")
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
         }
 
         func run() throws {
-            guard let password = readLine(strippingNewline: true) else {
-                throw Failure(description: "give the password on standard input (one line)")
-            }
-            if let problem = Passwords.problem(password) { throw Failure(description: problem) }
+            let password = try UserInput.newPassword()
             let (opened, workspace) = try store.open(create: true)
-            try opened.createUser(workspace: workspace, email: email, name: name, passwordHash: Passwords.hash(password), at: Date())
-            print("added \(email.lowercased()) to workspace \(store.workspace)")
+            let role = try role ?? (opened.hasUsers(workspace: workspace) ? .viewer : .admin)
+            try opened.createUser(
+                workspace: workspace, email: email, name: name, passwordHash: Passwords.hash(password), role: role, actor: "cli", at: Date())
+            print("added \(email.lowercased()) to workspace \(store.workspace) as \(role.rawValue)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the workspace's people: email, name, role, disabled, last sign-in.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let (opened, workspace) = try store.open(create: false)
+            let rows = try opened.users(workspace: workspace).map { u in
+                [
+                    u.email, u.name, u.role.rawValue, u.disabledAt.map(CLIDates.text) ?? "-",
+                    u.pending ? "invited, no password yet" : u.lastSignIn.map(CLIDates.text) ?? "never",
+                ]
+            }
+            print(CLIDates.table(["EMAIL", "NAME", "ROLE", "DISABLED", "LAST SIGN-IN"], rows))
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a person: they cannot sign in, and their sessions end at once.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The person's email.") var email: String
+
+        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+
+        func run() throws {
+            let (opened, workspace) = try store.open(create: false)
+            try UserInput.report(
+                try opened.setDisabled(workspace: workspace, email: email, disabled: true, actor: "cli", at: Date()), email: email,
+                store: store, done: "disabled \(email.lowercased())")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled person again.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The person's email.") var email: String
+
+        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+
+        func run() throws {
+            let (opened, workspace) = try store.open(create: false)
+            try UserInput.report(
+                try opened.setDisabled(workspace: workspace, email: email, disabled: false, actor: "cli", at: Date()), email: email,
+                store: store, done: "enabled \(email.lowercased())")
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "passwd",
+            abstract: "Set a person's password, read from standard input (or asked for, on a terminal); their sessions end.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The person's email.") var email: String
+
+        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+
+        func run() throws {
+            let password = try UserInput.newPassword()
+            let (opened, workspace) = try store.open(create: false)
+            guard try opened.users(workspace: workspace).contains(where: { $0.email == email.lowercased() }) else {
+                throw Failure(description: "no person \(email.lowercased()) in workspace \(store.workspace)")
+            }
+            _ = try opened.setPassword(email: email, passwordHash: Passwords.hash(password), actor: "cli", at: Date())
+            print("changed the password of \(email.lowercased())")
+        }
+    }
+
+    struct RoleCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Give a person a role: viewer, csm or admin.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The person's email.") var email: String
+        @Argument(help: "viewer, csm or admin.") var role: Role
+
+        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+
+        func run() throws {
+            let (opened, workspace) = try store.open(create: false)
+            try UserInput.report(
+                try opened.setRole(workspace: workspace, email: email, role: role, actor: "cli", at: Date()), email: email,
+                store: store, done: "\(email.lowercased()) is now \(role.rawValue)")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// The checks and prompts the users commands share.
+enum UserInput {
+    static func checkEmail(_ email: String, option: String) throws {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(where: \.isWhitespace) else {
+            throw ValidationError("\(option) '\(email)' is not an email address")
+        }
+    }
+
+    /// A new password from standard input (one line), or asked for without echo on a terminal; it must pass the
+    /// password rules (`Passwords.problem`).
+    static func newPassword() throws -> String {
+        let password: String?
+        if isatty(STDIN_FILENO) == 1 {
+            password = getpass("New password: ").map { String(cString: $0) }
+        } else {
+            password = readLine(strippingNewline: true)
+        }
+        guard let password else { throw Failure(description: "give the password on standard input (one line)") }
+        if let problem = Passwords.problem(password) { throw Failure(description: problem) }
+        return password
+    }
+
+    static func report(_ change: AccessChange, email: String, store: StoreOptions, done: String) throws {
+        switch change {
+        case .done: print(done)
+        case .notFound: throw Failure(description: "no person \(email.lowercased()) in workspace \(store.workspace)")
+        case .lastAdmin:
+            throw Failure(description: "\(email.lowercased()) is the workspace's last admin who can sign in: make another admin first")
         }
     }
 }

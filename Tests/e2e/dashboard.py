@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -214,7 +215,12 @@ try:
     tasks = api("/api/v1/tasks?status=open")["tasks"]
     check("playbooks made tasks for different owners", len({t["owner"] for t in tasks}) >= 2, {t["owner"] for t in tasks})
     driver.save_screenshot(f"{SHOTS}/health.png")
-    first = driver.find_element(By.CSS_SELECTOR, "form[action^='/health/tasks/']")
+    # Tasks are acted on in place: the first one closed with a note, the next one snoozed, then given to someone else.
+    task_total = driver.find_element(By.CSS_SELECTOR, "table[data-table=tasks] caption").text
+    check("the task list is paged and says how many tasks there are", "in all" in task_total, task_total)
+    acts = driver.find_elements(By.CSS_SELECTOR, "table[data-table=tasks] details.act")
+    acts[0].find_element(By.TAG_NAME, "summary").click()
+    first = acts[0].find_element(By.CSS_SELECTOR, "form[action$='/close']")
     task_id = first.get_attribute("action").split("/")[-2]
     first.find_element(By.NAME, "note").send_keys("Called, renewal agreed")
     first.find_element(By.CSS_SELECTOR, "button[value=done]").click()
@@ -222,11 +228,93 @@ try:
     wait_for_title("Health")
     closed = [t for t in api("/api/v1/tasks?status=done")["tasks"] if str(t["id"]) == task_id]
     check("closing a task records who closed it and the note", closed and closed[0]["closed_by"] == "Demo CS lead" and closed[0]["note"] == "Called, renewal agreed", closed)
+    acts = driver.find_elements(By.CSS_SELECTOR, "table[data-table=tasks] details.act")
+    acts[0].find_element(By.TAG_NAME, "summary").click()
+    snooze = acts[0].find_element(By.CSS_SELECTOR, "form[action$='/snooze']")
+    snoozed_id = snooze.get_attribute("action").split("/")[-2]
+    until = snooze.find_element(By.NAME, "until").get_attribute("value")
+    snooze.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(snooze))
+    wait_for_title("Health")
+    after = {str(t["id"]): t for t in api("/api/v1/tasks?status=open&limit=5000")["tasks"]}
+    shown = {td.get_attribute("data-task") for td in driver.find_elements(By.CSS_SELECTOR, "table[data-table=tasks] td[data-task]")}
+    check("a snoozed task is snoozed until the date chosen and leaves the list",
+          after.get(snoozed_id, {}).get("snoozed_until") == f"{until}T00:00:00Z" and snoozed_id not in shown, (after.get(snoozed_id), until))
+    acts = driver.find_elements(By.CSS_SELECTOR, "table[data-table=tasks] details.act")
+    acts[0].find_element(By.TAG_NAME, "summary").click()
+    give = acts[0].find_element(By.CSS_SELECTOR, "form[action$='/reassign']")
+    given_id = give.get_attribute("action").split("/")[-2]
+    give.find_element(By.NAME, "owner").send_keys("Farah")
+    give.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(give))
+    given = [t for t in api("/api/v1/tasks?owner=Farah&limit=5000")["tasks"] if str(t["id"]) == given_id]
+    check("a task reassigned in place has its new owner", len(given) == 1, given_id)
+    for width in (1440, 390):
+        driver.set_window_size(width, 2000)
+        driver.save_screenshot(f"{SHOTS}/health-{width}.png")
+    driver.set_window_size(1280, 2000)
     driver.get(BASE + f"/accounts/{account}")
     score = driver.find_elements(By.CSS_SELECTOR, "[data-health-score]")
     api_health = api(f"/api/v1/accounts/{account}/health?at={day}")
     check(f"account {account}: the health score on the page equals the API's ({api_health['score']})",
           score and abs(float(score[0].get_attribute("data-health-score")) - api_health["score"]) < 0.006, (score and score[0].get_attribute("data-health-score"), api_health["score"]))
+
+    # Admin (issue 26): the admin pages at both widths; an invitation's one-time link lets the person set a password
+    # and sign in as a viewer, who cannot reach /admin (403).
+    def shoot(name):
+        for width, height in ((1440, 900), (390, 844)):
+            driver.set_window_size(width, height)
+            driver.save_screenshot(f"{SHOTS}/{name}-{width}.png")
+        driver.set_window_size(1280, 2000)
+
+    driver.get(BASE + "/admin/keys")
+    check("the admin sees the keys page", wait_for_title("API keys") and len(driver.find_elements(By.CSS_SELECTOR, "tr[data-prefix]")) >= 1)
+    shoot("admin-keys")
+    driver.get(BASE + "/admin/users")
+    check("the admin sees the people page with an Admin entry in the navigation",
+          wait_for_title("People") and driver.find_elements(By.CSS_SELECTOR, "nav a[href='/admin']"))
+    invite = driver.find_element(By.ID, "invite")
+    invite.find_element(By.NAME, "email").send_keys("viewer@vitals.example")
+    invite.find_element(By.NAME, "name").send_keys("Vi Ewer")
+    Select(invite.find_element(By.NAME, "role")).select_by_value("viewer")
+    invite.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-secret]")))
+    link = driver.find_element(By.CSS_SELECTOR, "[data-secret]").text.strip()
+    check("inviting shows the one-time link once", "/welcome/" in link, link)
+    shoot("admin-users")
+    driver.get(BASE + "/admin/audit")
+    check("the audit page lists the invitation", wait_for_title("Audit log") and "user.invite_link" in driver.page_source)
+    shoot("admin-audit")
+    driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    wait_for_title("Sign in")
+
+    driver.get(link)
+    check("the link opens the password form", wait_for_title("Welcome") and "Vi Ewer" in driver.page_source, driver.title)
+    shoot("welcome")
+    driver.find_element(By.NAME, "password").send_keys("viewer password 42")
+    driver.find_element(By.NAME, "confirm").send_keys("viewer password 42")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("the password is set", wait_for_title("Password set"), driver.title)
+    driver.get(BASE + "/login")
+    driver.find_element(By.NAME, "email").send_keys("viewer@vitals.example")
+    driver.find_element(By.NAME, "password").send_keys("viewer password 42")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    check("the invited person signs in", wait_for_title("Overview"), driver.title)
+    check("a viewer has no Admin entry", not driver.find_elements(By.CSS_SELECTOR, "nav a[href='/admin']"))
+    driver.get(BASE + "/admin/users")
+    check("a viewer is told their role can't do this", wait_for_title("Not allowed") and "Your role can't do this" in driver.page_source, driver.title)
+    shoot("forbidden")
+    session = driver.get_cookie("vitals_session")["value"]
+    try:
+        urllib.request.urlopen(urllib.request.Request(BASE + "/admin/users", headers={"Cookie": f"vitals_session={session}"}))
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    check("a viewer's request for /admin/users is answered 403", status == 403, status)
+    driver.get(link)
+    check("the link works only once", "no longer works" in driver.page_source)
+    driver.get(BASE + "/")
+    wait_for_title("Overview")
 
     # Signing out ends the session.
     driver.find_element(By.CSS_SELECTOR, "form.signout button").click()

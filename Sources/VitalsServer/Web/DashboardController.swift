@@ -26,7 +26,7 @@ struct DashboardController: Sendable {
         pages.get("/health") { request, context in try await health(request, context) }
         pages.get("/support") { request, context in try await support(request, context) }
         GoalEditor(store: store, cache: cache, now: now).register(on: pages) { session, title in
-            PageLayout(title: title, active: .goals, userName: session.user.name, csrfToken: session.csrfToken)
+            PageLayout(title: title, active: .goals, userName: session.user.name, csrfToken: session.csrfToken, role: session.user.role)
         }
         pages.post("/health/tasks/:id/close") { request, context in try await closeTask(request, context) }
         pages.post("/health/tasks/:id/snooze") { request, context in try await snoozeTask(request, context) }
@@ -64,7 +64,7 @@ struct DashboardController: Sendable {
     func layout(_ page: Page, title: String, section: PageLayout.Section) -> PageLayout {
         PageLayout(
             title: title, active: section, userName: page.session.user.name, csrfToken: page.session.csrfToken,
-            query: page.query.queryString)
+            role: page.session.user.role, query: page.query.queryString)
     }
 
     /// The report behind the overview, KPI and revenue pages: the shown periods and the one before, for the segment.

@@ -32,13 +32,15 @@ extension DashboardController {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { return try await goals(request, context, notice: "A review needs a note.") }
+        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         do {
-            _ = try store.addReview(
-                targetID: id, workspace: session.user.workspace, reviewer: session.user.name, note: note,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+            _ = try store.addReview(targetID: id, workspace: session.user.workspace, reviewer: session.user.name, note: note, at: at)
         } catch {
             throw HTTPError(.notFound, message: "\(error)")
         }
+        try AuditTrail(store: store).note(
+            session.user.workspace, actor: session.user.email, "goal.review", target: "target \(id)",
+            change: "review by \(session.user.name): \(note.prefix(200))", at: at)
         return .redirect(to: "/goals", type: .normal)
     }
 

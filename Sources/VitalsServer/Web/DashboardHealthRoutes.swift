@@ -47,14 +47,16 @@ extension DashboardController {
         let status: TaskStatus = form["status"] == "dismissed" ? .dismissed : .done
         let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let result: TaskClosing
+        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         do {
-            result = try store.closeTask(
-                workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+            result = try store.closeTask(workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note, at: at)
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
         if case .notFound = result { throw HTTPError(.notFound, message: "no such task in this workspace") }
+        if case .closed(let task) = result {
+            try AuditTrail(store: store).task(task, workspace: session.user.workspace, actor: session.user.email, at: at)
+        }
         return .redirect(to: Self.back(form), type: .normal)
     }
 
@@ -71,6 +73,11 @@ extension DashboardController {
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
+        if case .updated(let task) = result {
+            try AuditTrail(store: store).taskUpdate(
+                task, owner: nil, snoozed: .some(until), workspace: session.user.workspace, actor: session.user.email,
+                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+        }
         return try Self.afterUpdate(result, form)
     }
 
@@ -85,6 +92,11 @@ extension DashboardController {
             result = try store.reassignTask(workspace: session.user.workspace, id: id, to: owner)
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
+        }
+        if case .updated(let task) = result {
+            try AuditTrail(store: store).taskUpdate(
+                task, owner: owner, snoozed: nil, workspace: session.user.workspace, actor: session.user.email,
+                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
         }
         return try Self.afterUpdate(result, form)
     }

@@ -85,3 +85,16 @@ enum Display {
         return (x >= 0 ? "+" : "−") + rounded
     }
 }
+
+extension Display {
+    /// 12,345: thousands separated.
+    static func integer(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = n < 0 ? "-" : ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

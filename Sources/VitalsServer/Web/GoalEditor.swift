@@ -27,7 +27,9 @@ struct GoalEditor: Sendable {
                 return page(session, layout: layout, goal: nil, text: text, problems: problems, status: .unprocessableContent)
             case .success(let definition):
                 do {
-                    _ = try store.createGoal(definition, workspace: session.user.workspace, actor: session.user.name, at: timestamp())
+                    let now = timestamp()
+                    let goal = try store.createGoal(definition, workspace: session.user.workspace, actor: session.user.name, at: now)
+                    try AuditTrail(store: store).goal(goal, "goal.create", workspace: session.user.workspace, actor: session.user.email, at: now)
                 } catch {
                     return page(session, layout: layout, goal: nil, text: text, problems: ["\(error)"], status: .unprocessableContent)
                 }
@@ -48,7 +50,9 @@ struct GoalEditor: Sendable {
                 return page(session, layout: layout, goal: goal, text: text, problems: problems, status: .unprocessableContent)
             case .success(let definition):
                 do {
-                    _ = try store.updateGoal(goal.id, definition, workspace: session.user.workspace, actor: session.user.name, at: timestamp())
+                    let now = timestamp()
+                    let edited = try store.updateGoal(goal.id, definition, workspace: session.user.workspace, actor: session.user.name, at: now)
+                    try AuditTrail(store: store).goal(edited, "goal.edit", workspace: session.user.workspace, actor: session.user.email, at: now)
                 } catch {
                     return page(session, layout: layout, goal: goal, text: text, problems: ["\(error)"], status: .unprocessableContent)
                 }
@@ -60,7 +64,10 @@ struct GoalEditor: Sendable {
                 let (session, _) = try await LoginController.sessionForm(request, context: context)
                 let goal = try stored(context, session)
                 do {
-                    _ = try store.setArchived(goal.id, archived, workspace: session.user.workspace, actor: session.user.name, at: timestamp())
+                    let now = timestamp()
+                    let changed = try store.setArchived(goal.id, archived, workspace: session.user.workspace, actor: session.user.name, at: now)
+                    try AuditTrail(store: store).goal(
+                        changed, "goal.\(action)", workspace: session.user.workspace, actor: session.user.email, at: now)
                 } catch {
                     throw HTTPError(.internalServerError, message: "\(error)")
                 }

@@ -1,16 +1,20 @@
+import VitalsCore
+
 /// The frame of every dashboard page: head with the inline style sheet, navigation, and the signed-in person.
 struct PageLayout {
     var title: String
     var active: Section
     var userName: String?
     var csrfToken: String?
+    /// The signed-in person's role: admins see the Admin section in the navigation.
+    var role: Role? = nil
     /// The query of the period and segment in force, carried by the navigation links.
     var query: String = ""
     /// Sections whose pages exist (a section is listed once its page is served).
     var sections: [Section] = [.overview, .revenue, .accounts, .support, .goals, .health]
 
     enum Section: String, CaseIterable {
-        case overview, revenue, accounts, support, goals, health
+        case overview, revenue, accounts, support, goals, health, admin
         var title: String {
             switch self {
             case .overview: "Overview"
@@ -19,14 +23,16 @@ struct PageLayout {
             case .support: "Support"
             case .goals: "Goals"
             case .health: "Health & alerts"
+            case .admin: "Admin"
             }
         }
         var path: String { self == .overview ? "/" : "/\(rawValue)" }
     }
 
     func render(_ body: HTML) -> HTML {
-        let links = sections.map { s -> HTML in
-            let href = s.path + (query.isEmpty ? "" : "?" + query)
+        let shown = sections + (role == .admin && !sections.isEmpty ? [.admin] : [])
+        let links = shown.map { s -> HTML in
+            let href = s.path + (query.isEmpty || s == .admin ? "" : "?" + query)
             return s == active
                 ? "<a href=\"\(href)\" aria-current=\"page\">\(s.title)</a>"
                 : "<a href=\"\(href)\">\(s.title)</a>"
@@ -87,6 +93,11 @@ struct PageLayout {
         .login{max-width:360px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:10px;padding:24px}
         .login label{display:block;margin:10px 0 4px}.login input{width:100%}.login button{margin-top:14px;width:100%}
         ul.plain{padding-left:18px;margin:4px 0}
+        .notice{background:#dcfce7;color:var(--good);padding:8px 12px;border-radius:6px}
+        .secret{font-family:ui-monospace,monospace;word-break:break-all;background:#fff;border:1px dashed var(--accent);padding:8px 12px;border-radius:6px}
+        form.inline{display:inline-flex;gap:4px;align-items:center;margin:0 4px 0 0}form.inline select,form.inline button{padding:2px 6px;font-size:12px}
+        nav.tabs{display:flex;flex-wrap:wrap;gap:4px;margin:4px 0 12px}nav.tabs a{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;text-decoration:none}
+        nav.tabs a[aria-current]{border-color:var(--accent);font-weight:600}
         @media (max-width:640px){main{padding:10px}.tile .value{font-size:19px}th,td{padding:5px}}
         """
 }

@@ -55,7 +55,7 @@ struct SupportPage {
             let isTotal = k == queue.lines.count
             return [
                 .init(text: isTotal ? "All shown" : Self.priorityName(line.priority)),
-                .init(text: grouped(line.tickets)), .init(text: grouped(line.open)), .init(text: grouped(line.resolved)),
+                .init(text: Display.integer(line.tickets)), .init(text: Display.integer(line.open)), .init(text: Display.integer(line.resolved)),
                 .init(text: Self.percent(line.fcrRate), raw: line.fcrRate.map { String($0) } ?? ""),
                 .init(text: Self.hours(line.medianResolutionHours), raw: line.medianResolutionHours.map { String($0) } ?? ""),
             ]
@@ -74,7 +74,7 @@ struct SupportPage {
     func list(all: Bool) -> DataTable {
         let shown = all ? queue.tickets[...] : queue.tickets.dropFirst((min(page, pageCount) - 1) * pageSize).prefix(pageSize)
         return DataTable(
-            name: "tickets", caption: "\(grouped(queue.tickets.count)) tickets",
+            name: "tickets", caption: "\(Display.integer(queue.tickets.count)) tickets",
             columns: [
                 .init(title: "Ticket"), .init(title: "Account"), .init(title: "Priority"), .init(title: "Channel"),
                 .init(title: "Opened (UTC)"), .init(title: "Resolved (UTC)"), .init(title: "Time to resolve", numeric: true),
@@ -139,15 +139,4 @@ struct SupportPage {
             \(list(all: false).html(downloadQuery: download, path: "/support"))\(pager)
             """
     }
-}
-
-/// 12,345: thousands separated.
-private func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = n < 0 ? "-" : ""
-    for (i, c) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return out
 }

@@ -20,6 +20,8 @@ enum Schema {
         registerUsageKey(&migrator)
         registerUsageAccountIndex(&migrator)
         registerTicketPriority(&migrator)
+        registerRoles(&migrator)
+        registerAudit(&migrator)
         registerRelationships(&migrator)
         registerChampionDepartures(&migrator)
         registerTaskSnooze(&migrator)

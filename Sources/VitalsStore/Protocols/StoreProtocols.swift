@@ -48,17 +48,58 @@ extension RecordStore {
     }
 }
 
-/// Who may use a workspace: people who sign in to the dashboard, their sessions, and API keys.
+/// Who may use a workspace: people who sign in to the dashboard (with their roles), their sessions and one-time
+/// links, and API keys (docs/security.md). Every change here is noted in the audit log in its own transaction,
+/// as done by `actor`.
 public protocol AccessStore: Sendable {
-    func createKey(workspace: Int64, scope: APIScope, at now: Date) throws(StoreError) -> String
-    func grant(forKey key: String) throws(StoreError) -> APIGrant?
-    func createUser(workspace: Int64, email: String, name: String, passwordHash: String, at now: Date) throws(StoreError) -> Int64
-    func setPassword(email: String, passwordHash: String) throws(StoreError) -> Bool
+    func createKey(workspace: Int64, scope: APIScope, actor: String, at now: Date) throws(StoreError) -> String
+    func keys(workspace: Int64) throws(StoreError) -> [StoredKey]
+    func revokeKey(workspace: Int64, prefix: String, actor: String, at now: Date) throws(StoreError) -> Bool
+    func grant(forKey key: String, at now: Date) throws(StoreError) -> APIGrant?
+    func createUser(
+        workspace: Int64, email: String, name: String, passwordHash: String, role: Role, actor: String, at now: Date
+    ) throws(StoreError) -> Int64
+    func setPassword(email: String, passwordHash: String, actor: String, at now: Date) throws(StoreError) -> Bool
+    func users(workspace: Int64) throws(StoreError) -> [UserListing]
+    func setDisabled(workspace: Int64, email: String, disabled: Bool, actor: String, at now: Date) throws(StoreError) -> AccessChange
+    func setRole(workspace: Int64, email: String, role: Role, actor: String, at now: Date) throws(StoreError) -> AccessChange
+    func createLink(workspace: Int64, email: String, purpose: LinkPurpose, lifetime: TimeInterval, actor: String, at now: Date)
+        throws(StoreError) -> String?
+    func linkUser(token: String, at now: Date) throws(StoreError) -> (user: User, purpose: LinkPurpose)?
+    func redeemLink(token: String, passwordHash: String, at now: Date) throws(StoreError) -> User?
     func userForSignIn(email: String) throws(StoreError) -> (user: User, passwordHash: String)?
     func hasUsers(workspace: Int64) throws(StoreError) -> Bool
     func createSession(user: Int64, at now: Date, lifetime: TimeInterval) throws(StoreError) -> String
     func session(token: String, at now: Date) throws(StoreError) -> UserSession?
     func endSession(token: String) throws(StoreError)
+}
+
+extension AccessStore {
+    /// A key made from the command line.
+    public func createKey(workspace: Int64, scope: APIScope, at now: Date) throws(StoreError) -> String {
+        try createKey(workspace: workspace, scope: scope, actor: "cli", at: now)
+    }
+
+    public func grant(forKey key: String) throws(StoreError) -> APIGrant? { try grant(forKey: key, at: Date()) }
+
+    /// An admin made from the command line.
+    @discardableResult
+    public func createUser(workspace: Int64, email: String, name: String, passwordHash: String, at now: Date) throws(StoreError) -> Int64 {
+        try createUser(workspace: workspace, email: email, name: name, passwordHash: passwordHash, role: .admin, actor: "cli", at: now)
+    }
+
+    @discardableResult
+    public func setPassword(email: String, passwordHash: String) throws(StoreError) -> Bool {
+        try setPassword(email: email, passwordHash: passwordHash, actor: "cli", at: Date())
+    }
+}
+
+/// The audit log (docs/security.md, "Audit log"): who changed what and when. Access changes note themselves (see
+/// `AccessStore`); the services note the rest (goals, tasks, admin-key use) after making them.
+public protocol AuditStore: Sendable {
+    func recordAudit(_ event: AuditEvent, workspace: Int64, at now: Date) throws(StoreError)
+    /// The entries matching `query`, newest first, and how many match in all.
+    func auditLog(workspace: Int64, query: AuditQuery) throws(StoreError) -> AuditPage
 }
 
 /// Goals (KGI -> KSF -> KPI targets) with their history and reviews (docs/goals.md).
@@ -156,8 +197,8 @@ extension HealthStore {
 }
 
 /// The store protocols of this module together.
-public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore
+public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore
 
-extension Store: RecordStore, AccessStore, GoalStore, HealthStore {
+extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore {
     public var location: String { path }
 }
