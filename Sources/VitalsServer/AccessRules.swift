@@ -48,7 +48,7 @@ enum AccessRules {
             "POST /goals/{id}/restore",
         ])
         add(.permission(.admin), [
-            "GET /admin", "GET /admin/users", "POST /admin/users", "POST /admin/users/role", "POST /admin/users/disable",
+            "GET /admin", "GET /admin/users", "POST /admin/users", "POST /admin/users/role", "POST /admin/users/csm", "POST /admin/users/disable",
             "POST /admin/users/enable", "POST /admin/users/reset", "GET /admin/keys", "POST /admin/keys", "POST /admin/keys/revoke",
             "GET /admin/audit",
         ])

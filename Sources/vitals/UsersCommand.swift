@@ -11,7 +11,7 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage the people who sign in to the dashboard.",
-        subcommands: [Create.self, List.self, Disable.self, Enable.self, Passwd.self, RoleCommand.self]
+        subcommands: [Create.self, List.self, Disable.self, Enable.self, Passwd.self, RoleCommand.self, CSMCommand.self]
     )
 
     struct Create: ParsableCommand {
@@ -51,7 +51,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the workspace's people: email, name, role, disabled, last sign-in.")
+        static let configuration = CommandConfiguration(abstract: "List the workspace's people: email, name, role, CSM name, disabled, last sign-in.")
 
         @OptionGroup var store: StoreOptions
 
@@ -59,11 +59,11 @@ struct UsersCommand: ParsableCommand {
             let (opened, workspace) = try store.open(create: false)
             let rows = try opened.users(workspace: workspace).map { u in
                 [
-                    u.email, u.name, u.role.rawValue, u.disabledAt.map(CLIDates.text) ?? "-",
+                    u.email, u.name, u.role.rawValue, u.csm ?? "-", u.disabledAt.map(CLIDates.text) ?? "-",
                     u.pending ? "invited, no password yet" : u.lastSignIn.map(CLIDates.text) ?? "never",
                 ]
             }
-            print(CLIDates.table(["EMAIL", "NAME", "ROLE", "DISABLED", "LAST SIGN-IN"], rows))
+            print(CLIDates.table(["EMAIL", "NAME", "ROLE", "CSM", "DISABLED", "LAST SIGN-IN"], rows))
         }
     }
 
@@ -135,6 +135,31 @@ struct UsersCommand: ParsableCommand {
             try UserInput.report(
                 try opened.setRole(workspace: workspace, email: email, role: role, actor: "cli", at: Date()), email: email,
                 store: store, done: "\(email.lowercased()) is now \(role.rawValue)")
+        }
+    }
+}
+
+extension UsersCommand {
+    struct CSMCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csm",
+            abstract: "Link a person to the CSM name their accounts (accounts.csm) and tasks (owner) carry; their dashboard opens on them.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The person's email.") var email: String
+        @Argument(help: "The CSM name; empty to unlink.") var name: String
+
+        func validate() throws {
+            try UserInput.checkEmail(email, option: "EMAIL")
+            guard name.count <= 200 else { throw ValidationError("NAME: at most 200 characters") }
+        }
+
+        func run() throws {
+            let (opened, workspace) = try store.open(create: false)
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            try UserInput.report(
+                try opened.setCSM(workspace: workspace, email: email, csm: trimmed, actor: "cli", at: Date()), email: email,
+                store: store, done: trimmed.isEmpty ? "\(email.lowercased()) is linked to no CSM name" : "\(email.lowercased()) signs in as CSM \(trimmed)")
         }
     }
 }

@@ -78,8 +78,9 @@ import VitalsStore
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             // Every record kind has its own paths (from its description): POST, and DELETE by id or by key fields.
             let records = ["fx_rates", "accounts", "subscriptions", "orders", "trials", "acquisition_costs", "survey_responses",
-                           "tickets", "usage_events", "onboarding", "leads", "success_goals", "csm_pulse"]
-            let byID = ["accounts", "subscriptions", "orders", "trials", "survey_responses", "tickets", "usage_events", "leads", "success_goals"]
+                           "tickets", "usage_events", "onboarding", "leads", "success_goals", "csm_pulse", "contacts", "activities"]
+            let byID = ["accounts", "subscriptions", "orders", "trials", "survey_responses", "tickets", "usage_events", "leads", "success_goals",
+                        "contacts", "activities"]
             #expect(Set(paths.keys) == Set([
                 "/api/v1/kpis", "/api/v1/accounts/{id}",
                 "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",

@@ -118,3 +118,29 @@ import VitalsStore
         }
     }
 }
+
+/// A person linked to a CSM name opens on their own accounts and tasks, one click from everyone's (issue 24).
+@Suite struct MyBookTests {
+    @Test func aCSMSeesTheirAccountsFirstAndEveryonesOnAsking() async throws {
+        let f = try DashboardTests.fixture()
+        var d = try f.store.dataset(workspace: f.a)
+        d.upsert(Account(id: "a", name: "A", csm: "Ana", industry: "Retail"))
+        d.upsert(Account(id: "b", name: "B", csm: "Bo", industry: "Media"))
+        try f.store.save(d, workspace: f.a)
+        #expect(try f.store.setCSM(workspace: f.a, email: "ana@a.example", csm: " Ana ", actor: "test", at: Date()) == .done)
+        #expect(try f.store.users(workspace: f.a).first { $0.email == "ana@a.example" }?.csm == "Ana")
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (_, mine) = try await DashboardTests.get(client, "/accounts", cookie: cookie)
+            #expect(mine.contains(#"<p data-owner="Ana">Your accounts (CSM Ana)"#))
+            #expect(mine.contains("/accounts/a\"") && !mine.contains("/accounts/b\""))
+            #expect(mine.contains(#"href="/accounts?sort=mrr&amp;dir=desc&amp;everyone=1">Everyone's accounts</a>"#))
+            let (_, all) = try await DashboardTests.get(client, "/accounts?everyone=1", cookie: cookie)
+            #expect(all.contains("/accounts/a\"") && all.contains("/accounts/b\""))
+            #expect(all.contains("Everyone's accounts · <a"))
+            // Another CSM's book by name.
+            let (_, bos) = try await DashboardTests.get(client, "/accounts?csm=Bo", cookie: cookie)
+            #expect(!bos.contains("/accounts/a\"") && bos.contains("/accounts/b\"") && bos.contains("Accounts of Bo"))
+        }
+    }
+}

@@ -20,11 +20,20 @@ struct AccountsPage {
     var rows: [AccountSummary]
     /// Health score and band per account index, when health scores exist.
     var health: [Int: (score: Double, band: String)]
+    /// Only the accounts of this CSM (`accounts.csm`): the person signed in's own by default, when linked to a name.
+    var owner: String?
+    /// The CSM name of the person signed in.
+    var me: String?
+    /// Every CSM's accounts, though the person signed in has their own (`everyone=1`).
+    var everyone: Bool { owner == nil && me != nil }
 
     init(
         query: DashboardQuery, currency: CurrencyCode, parameters: [String: String], summaries: [AccountSummary],
-        accounts: [Account], health: [Int: (score: Double, band: String)]
+        accounts: [Account], health: [Int: (score: Double, band: String)], me: String? = nil
     ) {
+        self.me = me
+        let owner = parameters["everyone"] == "1" ? nil : parameters["csm"].flatMap { $0.isEmpty ? nil : $0 } ?? me
+        self.owner = owner
         self.query = query
         self.currency = currency
         self.health = health
@@ -40,7 +49,7 @@ struct AccountsPage {
         let needle = search.lowercased()
         var kept = summaries.filter { s in
             (query.segment?.matches(accounts[s.index.int]) ?? true)
-                && (status == nil || s.status == status)
+                && (status == nil || s.status == status) && (owner == nil || s.csm == owner)
                 && (needle.isEmpty || s.name.lowercased().contains(needle) || s.id.rawValue.lowercased().contains(needle))
         }
         func key(_ s: AccountSummary) -> (Double?, String?) {
@@ -109,6 +118,7 @@ struct AccountsPage {
             ("grain", query.grain == .month ? nil : query.grain.rawValue), ("from", query.from?.description),
             ("to", query.to?.description), ("segment", query.segmentText), ("q", search), ("status", status?.rawValue),
             ("sort", sort.rawValue), ("dir", descending ? "desc" : "asc"), ("page", nil),
+            ("csm", owner == me ? nil : owner), ("everyone", everyone ? "1" : nil),
         ]
         for (k, v) in changes {
             if let i = pairs.firstIndex(where: { $0.0 == k }) { pairs[i].1 = v } else { pairs.append((k, v)) }
@@ -128,13 +138,21 @@ struct AccountsPage {
         }
         let downloadQuery = String(link([:]).dropFirst("/accounts?".count))
         let pager = DataTable.pager(page: page, pageCount: pageCount) { link(["page": String($0)]) }
+        let whose: HTML =
+            if let owner {
+                "<p data-owner=\"\(owner)\">\(owner == me ? "Your accounts" : "Accounts of \(owner)") (CSM \(owner)) · <a href=\"\(link(["csm": nil, "everyone": "1"]))\">Everyone's accounts</a></p>"
+            } else if let me {
+                "<p data-owner=\"\">Everyone's accounts · <a href=\"\(link(["csm": nil, "everyone": nil]))\">Your accounts (CSM \(me))</a></p>"
+            } else { "" }
         return """
-            <h1>Accounts</h1>
+            <h1>Accounts</h1>\(whose)
             <form class="filters" method="get" action="/accounts">
             <label>Search<input type="search" name="q" value="\(search)" placeholder="name or id"></label>
             <label>Status<select name="status">\(statusOptions)</select></label>
             <label>Segment<input type="text" name="segment" value="\(query.segmentText)" placeholder="e.g. plan=pro" size="24"></label>
-            <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">
+            <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">\
+            \(owner.flatMap { $0 == me ? nil : HTML("<input type=\"hidden\" name=\"csm\" value=\"\($0)\">") })\
+            \(everyone ? HTML("<input type=\"hidden\" name=\"everyone\" value=\"1\">") : nil)
             <button type="submit">Filter</button></form>
             \(query.problem.map { p -> HTML in "<p class=\"error\">\(p)</p>" })
             \(table.html(downloadQuery: downloadQuery, path: "/accounts", sortLinks: sortLink))\(pager)

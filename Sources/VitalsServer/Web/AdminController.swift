@@ -21,6 +21,7 @@ struct AdminController: Sendable {
         pages.get("/admin/users") { _, context in try users(try Self.session(context)) }
         pages.post("/admin/users") { request, context in try await invite(request, context) }
         pages.post("/admin/users/role") { request, context in try await change(request, context, action: "role") }
+        pages.post("/admin/users/csm") { request, context in try await change(request, context, action: "csm") }
         pages.post("/admin/users/disable") { request, context in try await change(request, context, action: "disable") }
         pages.post("/admin/users/enable") { request, context in try await change(request, context, action: "enable") }
         pages.post("/admin/users/reset") { request, context in try await reset(request, context) }
@@ -90,6 +91,15 @@ struct AdminController: Sendable {
             }
             result = try stored { () throws(StoreError) in try store.setRole(workspace: workspace, email: email, role: role, actor: actor, at: at) }
             done = "\(email) is now \(role.rawValue)."
+        case "csm":
+            let name = (form["csm"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard name.count <= 200 else {
+                return try users(session, notice: .problems(["CSM name: at most 200 characters"]), status: .unprocessableContent)
+            }
+            result = try stored { () throws(StoreError) in
+                try store.setCSM(workspace: workspace, email: email, csm: name, actor: actor, at: at)
+            }
+            done = name.isEmpty ? "\(email) is linked to no CSM name." : "\(email) signs in as CSM \(name): their accounts and tasks open first."
         default:
             let disable = action == "disable"
             result = try stored { () throws(StoreError) in

@@ -76,6 +76,11 @@ enum AdminPages {
                 <form method="post" action="/admin/users/role" class="inline">\(hidden(csrf))\(email)\
                 <select name="role" aria-label="Role of \(u.email)">\(roleOptions(u.role))</select><button type="submit">Set</button></form>
                 """
+            let csm: HTML = """
+                <form method="post" action="/admin/users/csm" class="inline">\(hidden(csrf))\(email)\
+                <input name="csm" value="\(u.csm ?? "")" size="10" maxlength="200" placeholder="(none)" aria-label="CSM name of \(u.email)">\
+                <button type="submit">Set</button></form>
+                """
             let toggle: HTML = u.disabledAt == nil
                 ? "<form method=\"post\" action=\"/admin/users/disable\" class=\"inline\">\(hidden(csrf))\(email)<button type=\"submit\">Disable</button></form>"
                 : "<form method=\"post\" action=\"/admin/users/enable\" class=\"inline\">\(hidden(csrf))\(email)<button type=\"submit\">Enable</button></form>"
@@ -84,7 +89,7 @@ enum AdminPages {
                 : ""
             let you: HTML = u.email == me ? " <span class=\"muted\">(you)</span>" : ""
             return """
-                <tr data-email="\(u.email)"><td>\(u.email)\(you)</td><td>\(u.name)</td><td>\(role)</td><td>\(status)</td>\
+                <tr data-email="\(u.email)"><td>\(u.email)\(you)</td><td>\(u.name)</td><td>\(role)</td><td>\(csm)</td><td>\(status)</td>\
                 <td>\(u.pending ? "-" : when(u.lastSignIn))</td><td>\(toggle)\(reset)</td></tr>
                 """
         }
@@ -93,7 +98,7 @@ enum AdminPages {
             <h2>People</h2><div class="card"><table data-table="users"><caption class="muted" style="text-align:left">\
             \(users.count) \(users.count == 1 ? "person" : "people") in this workspace. Viewers read; CSMs also work tasks and reviews; \
             admins do everything.</caption>\
-            <thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Status</th>\
+            <thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col" title="The name in accounts.csv's csm column and tasks' owner: their pages open on these accounts and tasks">CSM name</th><th scope="col">Status</th>\
             <th scope="col">Last sign-in</th><th scope="col">Actions</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <h2>Invite someone</h2>
             <form method="post" action="/admin/users" class="filters" id="invite">\(hidden(csrf))\

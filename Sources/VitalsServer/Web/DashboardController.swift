@@ -168,7 +168,7 @@ struct DashboardController: Sendable {
         for s in scores { health[s.account.int] = (s.score, s.band.rawValue) }
         let model = AccountsPage(
             query: page.query, currency: page.view.calculator.settings.reportingCurrency, parameters: page.parameters,
-            summaries: summaries, accounts: page.view.dataset.accounts, health: health)
+            summaries: summaries, accounts: page.view.dataset.accounts, health: health, me: page.session.user.csm)
         if page.parameters["format"] == "csv" { return .csv(model.table(all: true).csv, filename: "accounts.csv") }
         return .html(layout(page, title: "Accounts", section: .accounts).render(model.render()))
     }

@@ -18,7 +18,9 @@ extension DashboardController {
         let page = try await page(request, context)
         let workspace = page.session.user.workspace
         let scores = try await healthScores(page)
-        let owner = page.parameters["owner"].flatMap { $0.isEmpty ? nil : $0 }
+        // The person's own tasks first, when they are linked to a CSM name; everyone's with `everyone=1`.
+        let me = page.session.user.csm
+        let owner = page.parameters["everyone"] == "1" ? nil : page.parameters["owner"].flatMap { $0.isEmpty ? nil : $0 } ?? me
         let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         var model: HealthPage
         do {
@@ -33,6 +35,7 @@ extension DashboardController {
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
+        model.me = me
         model.showSnoozed = page.parameters["snoozed"] == "1"
         model.alertPage = page.parameters["apage"].flatMap(Int.init) ?? 1
         model.taskPage = page.parameters["tpage"].flatMap(Int.init) ?? 1

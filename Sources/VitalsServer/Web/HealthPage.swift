@@ -20,6 +20,8 @@ struct HealthPage {
     var csrfToken: String
     /// The clock, for what is overdue and what is snoozed.
     var now: Timestamp
+    /// The CSM name of the person signed in: their tasks are shown unless they ask for everyone's.
+    var me: String?
     /// Whether the task list shows the snoozed tasks rather than the ones to act on now.
     var showSnoozed = false
     var alertPage = 1
@@ -78,7 +80,8 @@ struct HealthPage {
     }
 
     func ownerQuery(_ extra: String? = nil) -> String {
-        let parts = [owner.map { "owner=" + URLQuery.escape($0) }, showSnoozed ? "snoozed=1" : nil, extra].compactMap { $0 }
+        let whose = owner.map { "owner=" + URLQuery.escape($0) } ?? (me == nil ? nil : "everyone=1")
+        let parts = [whose, showSnoozed ? "snoozed=1" : nil, extra].compactMap { $0 }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
@@ -114,15 +117,16 @@ struct HealthPage {
             series: [ChartSeries(name: "MRR at risk", values: segments.map { Double($0.value) / Money.powerOfTen(currency.minorUnitExponent) }, color: "#dc2626")],
             yLabel: "MRR (\(currency))", format: Display.compact, xLabel: "Touch tier", width: 360, height: 240)
         let ownerLinks = ([nil] + owners.map(Optional.some)).map { o -> HTML in
-            let label = o ?? "everyone"
-            let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? "") + "#tasks"
+            let label = o.map { $0 == me ? "\($0) (you)" : $0 } ?? "everyone"
+            let href = "/health" + (o.map { "?owner=" + URLQuery.escape($0) } ?? (me == nil ? "" : "?everyone=1")) + "#tasks"
             return o == owner ? "<strong>\(label)</strong> " : "<a href=\"\(href)\">\(label)</a> "
         }
+        let whose = owner.map { "owner=" + URLQuery.escape($0) } ?? (me == nil ? nil : "everyone=1")
         let snoozedLink: HTML =
             showSnoozed
-            ? "<a href=\"/health\(owner.map { "?owner=" + URLQuery.escape($0) } ?? "")#tasks\">Back to the tasks to act on</a>"
+            ? "<a href=\"/health\(whose.map { "?" + $0 } ?? "")#tasks\">Back to the tasks to act on</a>"
             : snoozedCount > 0
-                ? "<a href=\"/health?\(owner.map { "owner=" + URLQuery.escape($0) + "&" } ?? "")snoozed=1#tasks\">\(snoozedCount) snoozed</a>" : ""
+                ? "<a href=\"/health?\(whose.map { $0 + "&" } ?? "")snoozed=1#tasks\">\(snoozedCount) snoozed</a>" : ""
         let digestList = digests.prefix(5).map { d -> HTML in
             "<details><summary>\(d.grain) digest for \(d.periodStart.date.description) to \(d.periodEnd.date.adding(days: -1).description)</summary><pre style=\"white-space:pre-wrap\">\(d.text)</pre></details>"
         }

@@ -13,6 +13,8 @@ public struct UserListing: Sendable, Equatable {
     public var lastSignIn: Date?
     /// Invited and not yet signed up: no password chosen.
     public var pending: Bool
+    /// The CSM name their accounts and tasks carry.
+    public var csm: String? = nil
 }
 
 /// What became of a change to a person.
@@ -35,13 +37,13 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT email, name, role, created_at, disabled_at, last_sign_in_at, password_hash = ?
+                    SELECT email, name, role, created_at, disabled_at, last_sign_in_at, password_hash = ?, csm
                     FROM user WHERE workspace_id = ? ORDER BY email
                     """, arguments: [User.noPassword, workspace]
             ).map { row in
                 UserListing(
                     email: row[0], name: row[1], role: Role(rawValue: row[2]) ?? .viewer, createdAt: Date(timeIntervalSince1970: TimeInterval(row[3] as Int64)),
-                    disabledAt: Self.date(row[4]), lastSignIn: Self.date(row[5]), pending: row[6])
+                    disabledAt: Self.date(row[4]), lastSignIn: Self.date(row[5]), pending: row[6], csm: row[7])
             }
         }
     }
@@ -97,6 +99,24 @@ extension Store {
         }
     }
 
+    /// Links the person with `email` to the CSM name `csm` (nil: none), noted in the audit log as `user.csm`.
+    public func setCSM(workspace: Int64, email: String, csm: String?, actor: String, at now: Date) throws(StoreError) -> AccessChange {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let csm = csm.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        return try write("linking \(email) to a CSM name") { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, csm FROM user WHERE workspace_id = ? AND email = ?", arguments: [workspace, email])
+            else { return .notFound }
+            let before: String? = row[1]
+            guard before != csm else { return .done }
+            try db.execute(sql: "UPDATE user SET csm = ? WHERE id = ?", arguments: [csm, row[0] as Int64])
+            try Store.insertAudit(
+                db, workspace: workspace, at: now,
+                AuditEvent(actor: actor, action: "user.csm", target: email, change: "\(before ?? "(none)") -> \(csm ?? "(none)")"))
+            return .done
+        }
+    }
+
     /// Makes a one-time link token for the person with `email` in `workspace` (nil when there is none), valid for
     /// `lifetime` seconds: it is returned once and only its SHA-256 is kept. Earlier unused links of the person end.
     public func createLink(
@@ -130,7 +150,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, l.purpose
+                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, l.purpose, u.csm
                     FROM user_link l JOIN user u ON u.id = l.user_id JOIN workspace w ON w.id = u.workspace_id
                     WHERE l.token_sha256 = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.disabled_at IS NULL
                     """, arguments: [Store.sha256(token), Int64(now.timeIntervalSince1970)]
@@ -147,7 +167,7 @@ extension Store {
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, l.id, l.purpose
+                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, l.id, l.purpose, u.csm
                     FROM user_link l JOIN user u ON u.id = l.user_id JOIN workspace w ON w.id = u.workspace_id
                     WHERE l.token_sha256 = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.disabled_at IS NULL
                     """, arguments: [Store.sha256(token), seconds])

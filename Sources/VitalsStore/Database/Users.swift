@@ -13,6 +13,8 @@ public struct User: Sendable, Equatable {
     public var name: String
     /// What the person may do (docs/security.md, "Roles").
     public var role: Role
+    /// The CSM name their accounts and tasks carry (`accounts.csm`, a task's owner), if they are a CSM.
+    public var csm: String? = nil
 }
 
 /// A signed-in person's session: who, and the token their forms must carry (CSRF).
@@ -72,7 +74,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, u.password_hash
+                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, u.password_hash, u.csm
                     FROM user u JOIN workspace w ON w.id = u.workspace_id
                     WHERE u.email = ? AND u.disabled_at IS NULL AND u.password_hash <> ?
                     """, arguments: [email, User.noPassword]
@@ -113,7 +115,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, s.csrf_token, s.expires_at
+                    SELECT u.id, u.workspace_id, w.slug, u.email, u.name, u.role, s.csrf_token, s.expires_at, u.csm
                     FROM session s JOIN user u ON u.id = s.user_id JOIN workspace w ON w.id = u.workspace_id
                     WHERE s.token_sha256 = ? AND s.expires_at > ? AND u.disabled_at IS NULL
                     """, arguments: [Store.sha256(token), Int64(now.timeIntervalSince1970)]
@@ -134,11 +136,11 @@ extension Store {
     static func sha256(_ text: String) -> Data { Data(SHA256.hash(data: Data(text.utf8))) }
 
     /// A person from a row of id, workspace id, workspace slug, email, name, role (an unknown role reads as viewer,
-    /// the least one; the table's check allows none).
+    /// the least one; the table's check allows none), and `csm` if the row has that column.
     static func user(_ row: Row) -> User {
         User(
             id: row[0], workspace: row[1], workspaceSlug: row[2], email: row[3], name: row[4],
-            role: Role(rawValue: row[5]) ?? .viewer)
+            role: Role(rawValue: row[5]) ?? .viewer, csm: row.hasColumn("csm") ? row["csm"] : nil)
     }
 }
 

@@ -25,6 +25,7 @@ enum Schema {
         registerRelationships(&migrator)
         registerChampionDepartures(&migrator)
         registerTaskSnooze(&migrator)
+        registerUserCSM(&migrator)
         return migrator
     }
 }

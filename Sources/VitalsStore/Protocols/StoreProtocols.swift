@@ -63,6 +63,7 @@ public protocol AccessStore: Sendable {
     func users(workspace: Int64) throws(StoreError) -> [UserListing]
     func setDisabled(workspace: Int64, email: String, disabled: Bool, actor: String, at now: Date) throws(StoreError) -> AccessChange
     func setRole(workspace: Int64, email: String, role: Role, actor: String, at now: Date) throws(StoreError) -> AccessChange
+    func setCSM(workspace: Int64, email: String, csm: String?, actor: String, at now: Date) throws(StoreError) -> AccessChange
     func createLink(workspace: Int64, email: String, purpose: LinkPurpose, lifetime: TimeInterval, actor: String, at now: Date)
         throws(StoreError) -> String?
     func linkUser(token: String, at now: Date) throws(StoreError) -> (user: User, purpose: LinkPurpose)?
