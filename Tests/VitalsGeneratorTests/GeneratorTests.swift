@@ -172,7 +172,7 @@ import VitalsStore
         try DatasetWriter.write(dataset, to: directory)
 
         let headers = [
-            "accounts.csv": "account_id,name,created_at,csm,industry,country,referred_by,employees,plan_tier",
+            "accounts.csv": "account_id,name,created_at,csm,industry,country,referred_by,parent_account_id,employees,plan_tier",
             "subscriptions.csv": "subscription_id,account_id,product,plan,amount,currency,interval,interval_count,"
                 + "quantity,discount_percent,discount_amount,status,valid_from,valid_to",
             "orders.csv": "order_id,account_id,ordered_at,amount,currency",
@@ -187,6 +187,8 @@ import VitalsStore
             "success_goals.csv": "goal_id,account_id,name,target_date,achieved_at",
             "csm_pulse.csv": "account_id,recorded_at,rating,note",
             "fx_rates.csv": "date,currency,rate",
+            "contacts.csv": "contact_id,account_id,name,email,role,title,primary",
+            "activities.csv": "activity_id,account_id,kind,occurred_at,author,contact_id,subject,body,sentiment",
         ]
         for (file, header) in headers {
             let lines = try readLines(directory, file)
@@ -232,9 +234,9 @@ import VitalsStore
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(files == ["accounts.csv", "subscriptions.csv", "survey_responses.csv", "tickets.csv"])
         #expect(try readLines(directory, "accounts.csv") == [
-            "account_id,name,created_at,csm,industry,country,referred_by,tier",
-            "a1,\"Line", "break\",,,,,,gold",
-            "\"b,2\",Plain,,,,,,",
+            "account_id,name,created_at,csm,industry,country,referred_by,parent_account_id,tier",
+            "a1,\"Line", "break\",,,,,,,gold",
+            "\"b,2\",Plain,,,,,,,",
         ])
         let subscriptions = try readLines(directory, "subscriptions.csv")
         #expect(subscriptions[1] == "s1,a1,Core,,49.90,USD,month,1,1,12.5,3.05,active,2024-03-01,2024-03-01T12:30:00Z")

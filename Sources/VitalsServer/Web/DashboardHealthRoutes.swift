@@ -38,6 +38,7 @@ extension DashboardController {
         model.me = me
         model.showSnoozed = page.parameters["snoozed"] == "1"
         model.alertPage = page.parameters["apage"].flatMap(Int.init) ?? 1
+        model.riskPage = page.parameters["rpage"].flatMap(Int.init) ?? 1
         model.taskPage = page.parameters["tpage"].flatMap(Int.init) ?? 1
         if let response = try csv(page, name: "health", tables: { model.tables() }) { return response }
         return .html(layout(page, title: "Health & alerts", section: .health).render(model.render()))

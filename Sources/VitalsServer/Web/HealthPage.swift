@@ -25,6 +25,7 @@ struct HealthPage {
     /// Whether the task list shows the snoozed tasks rather than the ones to act on now.
     var showSnoozed = false
     var alertPage = 1
+    var riskPage = 1
     var taskPage = 1
     static let pageSize = 50
 
@@ -40,10 +41,10 @@ struct HealthPage {
 
     var riskTable: DataTable {
         DataTable(
-            name: "risk", caption: "Revenue at risk: red accounts, and yellow ones renewing within \(risk.renewalWindowDays) days (largest first)",
+            name: "risk", caption: "Revenue at risk: red accounts, and yellow ones renewing within \(risk.renewalWindowDays) days, largest first (\(risk.entries.count) in all)",
             columns: [.init(title: "Account"), .init(title: "Reason"), .init(title: "Health", numeric: true), .init(title: "MRR", numeric: true),
                       .init(title: "Renewal"), .init(title: risk.attribute)],
-            rows: risk.entries.sorted { $0.mrr > $1.mrr }.prefix(100).map { e in
+            rows: risk.entries.sorted { $0.mrr > $1.mrr }.map { e in
                 let account = accounts[e.account.int]
                 return [
                     .init(text: account.name, raw: account.id.rawValue, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
@@ -141,7 +142,7 @@ struct HealthPage {
             <div class="tile"><h3>Revenue at risk</h3><div class="value" data-value="\(Money.decimalString(risk.total, exponent: currency.minorUnitExponent))">\
             \(Display.money(risk.total, currency))</div><span class="delta bad">\(riskRatio) of scored MRR</span></div></div>
             <div class="cols"><div class="card">\(bands)</div><div class="card">\(bySegment)</div></div>
-            <h2>Accounts to act on</h2>\(riskTable.html(downloadQuery: "", path: "/health"))
+            <h2 id="risk">Accounts to act on</h2>\(paged(riskTable, page: riskPage, parameter: "rpage", anchor: "risk"))
             <h2 id="alerts">Open alerts</h2>\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
             <h2 id="tasks">Tasks</h2><p>Owner: \(ownerLinks) \(snoozedLink)</p>\(paged(taskTable, page: taskPage, parameter: "tpage", anchor: "tasks"))
             <h2>Digests</h2>\(digestList.isEmpty ? "<p class=\"muted\">No digest yet.</p>" : HTML.joined(digestList))
