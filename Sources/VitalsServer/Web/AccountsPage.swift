@@ -82,7 +82,8 @@ struct AccountsPage {
     func table(all: Bool) -> DataTable {
         let shown = all ? rows[...] : rows.dropFirst((min(page, pageCount) - 1) * pageSize).prefix(pageSize)
         var columns: [DataTable.Column] = [
-            .init(title: "Account", sortKey: "name"), .init(title: "Status", sortKey: "status"), .init(title: "Plan", sortKey: "plan"),
+            .init(title: "Account ID", inHTML: false), .init(title: "Account", sortKey: "name"), .init(title: "Status", sortKey: "status"),
+            .init(title: "Plan", sortKey: "plan"),
             .init(title: "CSM", sortKey: "csm"), .init(title: "MRR (\(currency))", numeric: true, sortKey: "mrr"),
         ]
         if !health.isEmpty { columns.append(.init(title: "Health", numeric: true, sortKey: "health")) }
@@ -91,11 +92,12 @@ struct AccountsPage {
             .init(title: "Renewal", sortKey: "renewal"),
         ]
         return DataTable(
-            name: "accounts", caption: "\(rows.count) accounts",
+            name: "accounts", caption: rows.count == 1 ? "1 account" : "\(Display.integer(rows.count)) accounts",
             columns: columns,
             rows: shown.map { s in
                 var cells: [DataTable.Cell] = [
-                    .init(text: s.name, raw: s.id.rawValue, link: "/accounts/\(URLQuery.escape(s.id.rawValue))", data: [("account", s.id.rawValue)]),
+                    .init(text: s.id.rawValue),
+                    .init(text: s.name, link: "/accounts/\(URLQuery.escape(s.id.rawValue))", data: [("account", s.id.rawValue)]),
                     .init(text: s.status.rawValue), .init(text: s.plan ?? ""), .init(text: s.csm ?? ""),
                     .init(
                         text: Display.money(s.mrr, currency), raw: Money.decimalString(s.mrr, exponent: currency.minorUnitExponent),
@@ -103,7 +105,7 @@ struct AccountsPage {
                 ]
                 if !health.isEmpty {
                     let h = health[s.index.int]
-                    cells.append(.init(text: h.map { "\(Int($0.score.rounded())) \($0.band)" } ?? "", raw: h.map { String($0.score) } ?? ""))
+                    cells.append(.init(text: h.map { "\(Int($0.score.rounded())) \($0.band)" } ?? "", raw: h.map { String(format: "%.1f", $0.score) } ?? ""))
                 }
                 cells += [
                     .init(text: s.latestNPS.map { KPIDrivers.formatScore($0) } ?? ""),

@@ -10,6 +10,8 @@ struct DataTable {
         var wraps: Bool = false
         /// Whether the download has the column (not a column of forms).
         var inCSV: Bool = true
+        /// Whether the page shows the column (not one the download has apart, such as an id beside a name).
+        var inHTML: Bool = true
     }
 
     struct Cell {
@@ -31,13 +33,14 @@ struct DataTable {
     var rows: [[Cell]]
 
     func html(downloadQuery: String, path: String, downloadable: Bool = true, sortLinks: (String) -> String? = { _ in nil }) -> HTML {
-        let head = columns.map { c -> HTML in
+        let shown = columns.indices.filter { columns[$0].inHTML }
+        let head = shown.map { columns[$0] }.map { c -> HTML in
             let cls: HTML = c.numeric ? " class=\"num\"" : ""
             if let key = c.sortKey, let href = sortLinks(key) { return "<th\(cls) scope=\"col\"><a href=\"\(href)\">\(c.title)</a></th>" }
             return "<th\(cls) scope=\"col\">\(c.title)</th>"
         }
         let body = rows.map { row -> HTML in
-            let cells = zip(columns, row).map { column, cell -> HTML in
+            let cells = shown.map { (columns[$0], row[$0]) }.map { column, cell -> HTML in
                 let cls: HTML = column.numeric ? " class=\"num\"" : column.wraps ? " class=\"wrap\"" : ""
                 let data = HTML.joined(cell.data.map { k, v in " data-\(k)=\"\(v)\"" })
                 let content: HTML = cell.markup ?? cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"

@@ -42,14 +42,15 @@ struct HealthPage {
     var riskTable: DataTable {
         DataTable(
             name: "risk", caption: "Revenue at risk: red accounts, and yellow ones renewing within \(risk.renewalWindowDays) days, largest first (\(risk.entries.count) in all)",
-            columns: [.init(title: "Account"), .init(title: "Reason"), .init(title: "Health", numeric: true), .init(title: "MRR", numeric: true),
+            columns: [.init(title: "Account ID", inHTML: false), .init(title: "Account"), .init(title: "Reason"), .init(title: "Health", numeric: true), .init(title: "MRR", numeric: true),
                       .init(title: "Renewal"), .init(title: risk.attribute)],
             rows: risk.entries.sorted { $0.mrr > $1.mrr }.map { e in
                 let account = accounts[e.account.int]
                 return [
-                    .init(text: account.name, raw: account.id.rawValue, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
+                    .init(text: account.id.rawValue),
+                    .init(text: account.name, link: "/accounts/\(URLQuery.escape(account.id.rawValue))"),
                     .init(text: e.reason == .red ? "red" : "renewal while \(e.band.rawValue)"),
-                    .init(text: String(Int(e.score.rounded())), raw: String(e.score)),
+                    .init(text: String(Int(e.score.rounded())), raw: String(format: "%.1f", e.score)),
                     .init(text: Display.money(e.mrr, currency), raw: Money.decimalString(e.mrr, exponent: currency.minorUnitExponent)),
                     .init(text: e.renewal?.date.description ?? ""), .init(text: e.segment),
                 ]

@@ -42,16 +42,23 @@ struct RevenuePage {
         return DataTable(
             name: "cohorts", caption: "Retention by signup month (logo % / revenue %)",
             columns: [.init(title: "Cohort"), .init(title: "Accounts", numeric: true), .init(title: "Starting MRR", numeric: true)]
-                + ages.map { .init(title: "M\($0)", numeric: true) },
+                // One cell a month on the page; the download has logo and revenue retention in columns of their own.
+                + ages.flatMap { age -> [DataTable.Column] in
+                    [.init(title: "M\(age)", numeric: true, inCSV: false), .init(title: "M\(age) logo", inHTML: false),
+                     .init(title: "M\(age) revenue", inHTML: false)]
+                },
             rows: cohorts.cohorts.map { c in
                 [
                     .init(text: String(c.month.description.prefix(7))), .init(text: String(c.accounts)),
                     .init(text: Display.money(c.startingMRR, currency), raw: Money.decimalString(c.startingMRR, exponent: currency.minorUnitExponent)),
                 ]
-                    + ages.map { age in
-                        guard let logo = c.logo[age] else { return .init(text: "") }
+                    + ages.flatMap { age -> [DataTable.Cell] in
+                        guard let logo = c.logo[age] else { return [.init(text: ""), .init(text: ""), .init(text: "")] }
                         let revenue = c.revenue[age].map { percent($0) } ?? "-"
-                        return .init(text: "\(percent(logo)) / \(revenue)", raw: "\(logo);\(c.revenue[age].map { String($0) } ?? "")")
+                        return [
+                            .init(text: "\(percent(logo)) / \(revenue)"), .init(text: String(logo)),
+                            .init(text: c.revenue[age].map { String($0) } ?? ""),
+                        ]
                     }
             })
     }

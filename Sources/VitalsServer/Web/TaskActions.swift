@@ -33,7 +33,7 @@ struct TaskActions {
     /// A table of tasks with their actions; snoozed ones say until when.
     func table(_ tasks: [StoredTask], name: String, caption: String, showAccount: Bool, now: Timestamp) -> DataTable {
         var columns: [DataTable.Column] = [.init(title: "Due"), .init(title: "Owner")]
-        if showAccount { columns.append(.init(title: "Account")) }
+        if showAccount { columns += [.init(title: "Account ID", inHTML: false), .init(title: "Account")] }
         columns += [.init(title: "Task", wraps: true), .init(title: "Playbook"), .init(title: "Snoozed until"), .init(title: "Act", inCSV: false)]
         return DataTable(
             name: name, caption: caption, columns: columns,
@@ -44,7 +44,10 @@ struct TaskActions {
                     .init(text: t.owner),
                 ]
                 if showAccount {
-                    row.append(.init(text: t.accountName, raw: t.account.rawValue, link: "/accounts/\(URLQuery.escape(t.account.rawValue))"))
+                    row += [
+                        .init(text: t.account.rawValue),
+                        .init(text: t.accountName, link: "/accounts/\(URLQuery.escape(t.account.rawValue))"),
+                    ]
                 }
                 let snoozed = t.snoozedUntil.flatMap { $0 > now ? $0.date.description : nil } ?? ""
                 row += [
