@@ -20,6 +20,7 @@ enum Schema {
         registerUsageKey(&migrator)
         registerUsageAccountIndex(&migrator)
         registerTicketPriority(&migrator)
+        registerSubscriptionRenewalAndCancelReason(&migrator)
         return migrator
     }
 }
