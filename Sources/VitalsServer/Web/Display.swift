@@ -33,7 +33,7 @@ enum Display {
     static func chartValue(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> Double? {
         guard let x = value.double, x.isFinite else { return nil }
         switch kpi.unit {
-        case .money: return x / Money.powerOfTen(currency.minorUnitExponent)
+        case .money, .amounts: return x / Money.powerOfTen(currency.minorUnitExponent)
         case .rate, .rates: return x * 100
         case .count, .number: return x
         }
@@ -41,7 +41,7 @@ enum Display {
 
     static func axisFormat(_ kpi: KPI) -> @Sendable (Double) -> String {
         switch kpi.unit {
-        case .money: { compact($0) }
+        case .money, .amounts: { compact($0) }
         case .rate, .rates: { ReportTable.format(.number($0 / 100), unit: .rate, currency: .usd) }
         case .count: { compact($0) }
         case .number: { abs($0) >= 1000 ? compact($0) : ReportTable.format(.number($0), unit: .number, currency: .usd) }

@@ -177,6 +177,13 @@ struct KPIPage {
                 title: "Feature adoption in \(query.current.label)", xLabels: Array(names),
                 series: [ChartSeries(name: "Accounts using it", values: names.map { parts[$0]! * 100 }, color: "#2563eb")],
                 yLabel: "% of active accounts", format: Display.axisFormat(.stickiness), xLabel: "Feature")
+        case .churnedMRRByReason:
+            guard case .breakdown(let parts)? = shownRows.last?[.churnedMRRByReason] else { return nil }
+            let names = parts.keys.sorted { (parts[$0]!, $1) > (parts[$1]!, $0) }.prefix(8)
+            return SVGChart.stackedBars(
+                title: "Churned MRR by reason in \(query.current.label) (\(currency))", xLabels: Array(names),
+                series: [ChartSeries(name: "Churned MRR", values: names.map { parts[$0]! / scale }, color: "#dc2626")],
+                yLabel: "Churned MRR (\(currency))", format: Display.compact, xLabel: "Reason")
         default:
             return nil
         }
@@ -188,7 +195,7 @@ struct KPIPage {
         let labels = shownRows.map(\.period.label)
         let values = shownRows.map { Display.chartValue(kpi, $0[kpi], currency: currency) }
         let unitLabel = kpi.unit == .money ? "\(kpi.title) (\(currency))" : kpi.unit == .rate ? "\(kpi.title) (%)" : kpi.title
-        let chart: HTML = kpi.unit == .rates
+        let chart: HTML = kpi.unit.isBreakdown
             ? ""
             : SVGChart.lines(
                 title: "\(kpi.title) by \(query.grain.rawValue)", xLabels: labels,
