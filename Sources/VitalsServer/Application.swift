@@ -55,6 +55,9 @@ public func buildApplication(
     LoginController(store: store, secureCookies: configuration.secureCookies, now: now).register(on: router)
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, now: now).register(on: pages)
+    let renewals = RenewalsController(store: store, cache: cache, now: now)
+    renewals.register(pages: pages)
+    renewals.register(api: api)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock

@@ -16,6 +16,8 @@ struct DataTable {
         var link: String? = nil
         /// Extra attributes for tests and scripts (e.g. data-value).
         var data: [(String, String)] = []
+        /// Markup built by code (a row's form) shown instead of the text; the CSV keeps the text.
+        var markup: HTML? = nil
     }
 
     /// Names the table in `table=` download links.
@@ -34,7 +36,7 @@ struct DataTable {
             let cells = zip(columns, row).map { column, cell -> HTML in
                 let cls: HTML = column.numeric ? " class=\"num\"" : ""
                 let data = HTML.joined(cell.data.map { k, v in " data-\(k)=\"\(v)\"" })
-                let content: HTML = cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)"
+                let content: HTML = cell.markup ?? (cell.link.map { "<a href=\"\($0)\">\(cell.text)</a>" } ?? "\(cell.text)")
                 return "<td\(cls)\(data)>\(content)</td>"
             }
             return "<tr>\(cells)</tr>"

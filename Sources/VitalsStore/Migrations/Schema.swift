@@ -21,6 +21,7 @@ enum Schema {
         registerUsageAccountIndex(&migrator)
         registerTicketPriority(&migrator)
         registerSubscriptionRenewalAndCancelReason(&migrator)
+        registerRenewalForecast(&migrator)
         return migrator
     }
 }
