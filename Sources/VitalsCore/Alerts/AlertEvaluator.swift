@@ -93,6 +93,8 @@ public struct AlertEvaluator: Sendable {
                     add(h, h.account, "\(name(h.account)) onboarding is \(score(overdue)) days overdue",
                         "a required onboarding milestone is past its due date")
                 }
+            case .churn, .contraction:
+                result += revenueObservations(rule, at: t)
             case .kpiOffTarget:
                 guard let kpi = rule.kpi, let value = kpis[kpi] else { continue }
                 let low = rule.minimum.map { value < $0 } ?? false

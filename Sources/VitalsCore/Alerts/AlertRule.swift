@@ -14,6 +14,10 @@ public enum AlertKind: String, Sendable, CaseIterable, Codable {
     case usageDrop = "usage_drop"
     /// A required onboarding milestone of the account is more than `days` days past due.
     case onboardingOverdue = "onboarding_overdue"
+    /// The account stopped paying (its MRR fell to 0) in the last `days` days.
+    case churn
+    /// The account, still paying, pays at least `percent` % less than `days` days ago.
+    case contraction
     /// A condition reported from outside the health engine (e.g. goals: a target at risk), by `source`.
     case external
 }
@@ -56,11 +60,11 @@ public struct AlertRule: Sendable, Equatable {
         self.source = source
     }
 
-    /// 14 days for a score drop, 30 for detractor answers, 60 for renewals, 0 for onboarding.
+    /// 14 days for a score drop, 30 for detractor answers, churn and contraction, 60 for renewals, 0 for onboarding.
     public static func defaultDays(_ kind: AlertKind) -> Int {
         switch kind {
         case .scoreDrop: 14
-        case .npsDetractor: 30
+        case .npsDetractor, .churn, .contraction: 30
         case .renewalAtRisk: 60
         default: 0
         }
