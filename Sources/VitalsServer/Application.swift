@@ -42,7 +42,7 @@ public func buildApplication(
     let health = health ?? HealthService(store: store, settings: settings, clock: clock)
     let cache = health.cache
     let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store))
-    KPIController(cache: cache).register(on: api)
+    KPIController(cache: cache, now: now).register(on: api)
     AccountsController(cache: cache).register(on: api)
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)

@@ -125,4 +125,18 @@ import VitalsStore
             #expect(closed.contains(#"<th scope="col">Outcome</th><th scope="col">Came true</th>"#))
         }
     }
+
+    /// The revenue page's churn by cause: in the API fixture, B's 50.00 a month ends on 2024-02-15 with no reason.
+    @Test func theRevenuePageSplitsChurnedMRRByCauseAndReason() async throws {
+        let f = try DashboardTests.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (status, page) = try await DashboardTests.get(client, "/revenue?from=2024-02&to=2024-02", cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains(#"<table data-table="churn_reasons">"#))
+            #expect(page.contains(#"<th class="num" scope="col">Voluntary churned MRR</th><th class="num" scope="col">Delinquent churned MRR</th><th class="num" scope="col">(none)</th>"#))
+            // February: churned 50.00 = voluntary 50.00 + delinquent 0.00, all of it without a reason.
+            #expect(page.contains(#"<td>2024-02</td><td class="num">USD 50.00</td><td class="num">USD 50.00</td><td class="num">USD 0.00</td><td class="num" data-reason="(none)">USD 50.00</td>"#))
+        }
+    }
 }
