@@ -8,7 +8,15 @@ import VitalsStore
 enum Display {
     static func value(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> String {
         let text = ReportTable.format(value, unit: kpi.unit, currency: currency)
-        return kpi.unit == .money && text != "-" ? "\(currency) \(text)" : text
+        guard text != "-" else { return text }
+        switch kpi.unit {
+        case .money: return "\(currency) \(text)"
+        // A money breakdown's summary is its largest part: "too_expensive 500.00" becomes "too_expensive USD 500.00".
+        case .amounts:
+            guard let space = text.lastIndex(of: " ") else { return text }
+            return "\(text[..<space]) \(currency)\(text[space...])"
+        default: return text
+        }
     }
 
     /// A tile's value: as `value`, but money of a thousand or more in whole units (USD 765,773), so it fits.

@@ -201,6 +201,8 @@ struct KPIPage {
                 title: "\(kpi.title) by \(query.grain.rawValue)", xLabels: labels,
                 series: [ChartSeries(name: kpi.title, values: values, color: "#2563eb")], yLabel: unitLabel,
                 format: Display.axisFormat(kpi))
+        // A breakdown has no line over time: its chart is the breakdown below.
+        let chartCard: HTML = kpi.unit.isBreakdown ? "" : "<div class=\"card\">\(chart)</div>"
         let current = shownRows.last![kpi]
         let previous = report.rows[report.rows.count - 2][kpi]
         let change: HTML = Display.change(kpi, current: current, previous: previous).map {
@@ -238,7 +240,7 @@ struct KPIPage {
             <p><span class="value" style="font-size:26px;font-weight:650" data-value="\(Display.json(kpi, current, currency: currency))" data-period="\(query.current.label)">\
             \(Display.value(kpi, current, currency: currency))</span> in \(query.current.label) \(change) \(target?.html ?? "")</p>
             \(query.form(action: path))
-            <div class="card">\(chart)</div>
+            \(chartCard)
             <div class="cols"><div class="card"><h2>Definition</h2>\(definition)</div>
             <div class="card"><h2>When it is off</h2><h3>Questions</h3><ul class="plain">\(advice.questions.map { q -> HTML in "<li>\(q)</li>" })</ul>\
             <h3>Actions</h3><ul class="plain">\(advice.actions.map { a -> HTML in "<li>\(a)</li>" })</ul></div></div>
