@@ -90,6 +90,28 @@ import VitalsCore
         #expect(q2[.logoRenewalRate].double == 1)
     }
 
+    @Test func theKPIsPerGroupOfBy() {
+        let b = Self.dataset()
+        let periods = Period.range(from: CivilDate(year: 2025, month: 1, day: 1), through: CivilDate(year: 2025, month: 3, day: 31), grain: .quarter)
+        let groups = KPICalculator(dataset: b.dataset, settings: ReportSettings())
+            .reports(ReportScope(periods: periods), by: "csm")
+        let q1 = Dictionary(uniqueKeysWithValues: groups.map { ($0.value, $0.report.rows[0]) })
+        #expect(Set(q1.keys) == ["(none)", "ana", "ben"])
+        // ana (A): 12,000 -> 15,000: gross 12,000 / 12,000 = 1, net 15,000 / 12,000 = 1.25.
+        #expect(q1["ana"]?.major(.renewalsDue) == 1 && q1["ana"]?.major(.arrUpForRenewal) == 12_000)
+        #expect(q1["ana"]?[.grossRenewalRate].double == 1)
+        #expect(close(q1["ana"]?[.netRenewalRate].double, 1.25))
+        #expect(q1["ana"]?[.logoRenewalRate].double == 1)
+        // ben (B): churned, every rate 0.
+        #expect(q1["ben"]?[.grossRenewalRate].double == 0 && q1["ben"]?[.logoRenewalRate].double == 0)
+        // (none) (C and D, no CSM): 12,000 -> 12,000 and 12,000 -> 9,600: gross = net = 21,600 / 24,000 = 0.9.
+        #expect(q1["(none)"]?.major(.renewalsDue) == 2 && q1["(none)"]?.major(.arrUpForRenewal) == 24_000)
+        #expect(close(q1["(none)"]?[.grossRenewalRate].double, 0.9))
+        #expect(close(q1["(none)"]?[.netRenewalRate].double, 0.9))
+        // The groups' renewals add up to the company's 4.
+        #expect(groups.reduce(0.0) { $0 + ($1.report.rows[0].major(.renewalsDue) ?? 0) } == 4)
+    }
+
     @Test func ratesAreNullWhenEveryRenewalIsPending() {
         // As of 2025-06-01 (now before the end of Q2), both Q2 renewals are pending.
         let b = Self.dataset()
