@@ -9,6 +9,11 @@ public enum KPIUnit: String, Sendable {
     case number
     /// Named fractions, e.g. feature adoption per event name.
     case rates
+    /// Named amounts of money (reporting-currency minor units internally), e.g. churned MRR per cancel reason.
+    case amounts
+
+    /// Whether values of this unit are breakdowns (named values) rather than one number.
+    public var isBreakdown: Bool { self == .rates || self == .amounts }
 }
 
 /// Every KPI Vitals reports, by its JSON id. `docs/metrics.md` defines each one.
@@ -76,29 +81,39 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
     case upsellPipelineValue = "upsell_pipeline_value"
     case upsellPipelineCount = "upsell_pipeline_count"
     case goalAttainmentRate = "goal_attainment_rate"
+    // Renewals (subscriptions with terms of a quarter or longer) and churn causes.
+    case renewalsDue = "renewals_due"
+    case arrUpForRenewal = "arr_up_for_renewal"
+    case grossRenewalRate = "gross_renewal_rate"
+    case netRenewalRate = "net_renewal_rate"
+    case logoRenewalRate = "logo_renewal_rate"
+    case voluntaryChurnedMRR = "voluntary_churned_mrr"
+    case delinquentChurnedMRR = "delinquent_churned_mrr"
+    case churnedMRRByReason = "churned_mrr_by_reason"
 
     public var id: String { rawValue }
 
     public var unit: KPIUnit {
         switch self {
         case .mrr, .arr, .arpa, .newMRR, .expansionMRR, .contractionMRR, .churnedMRR, .reactivationMRR, .netNewMRR,
-            .ltv, .cac, .upsellPipelineValue:
+            .ltv, .cac, .upsellPipelineValue, .arrUpForRenewal, .voluntaryChurnedMRR, .delinquentChurnedMRR:
             .money
         case .payingCustomers, .newCustomers, .churnedCustomers, .npsPromoters, .npsPassives, .npsDetractors,
             .npsResponses, .ticketsOpened, .onboardingOverdue, .activeUsers, .activeAccounts, .referrals, .csqls,
-            .upsellPipelineCount:
+            .upsellPipelineCount, .renewalsDue:
             .count
         case .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate, .netRevenueChurnRate,
             .netRevenueChurnRateCohort, .grr, .nrr,
             .nrrPeriod, .expansionRate, .upsellRate, .crossSellRate, .trialConversionRate, .repeatPurchaseRate, .csat,
             .cesEasyShare, .fcrRate, .onboardingCompletionRate, .stickiness, .referralConversionRate, .csqlWinRate,
-            .goalAttainmentRate:
+            .goalAttainmentRate, .grossRenewalRate, .netRenewalRate, .logoRenewalRate:
             .rate
         case .quickRatio, .ltvToCac, .cacPaybackMonths, .purchaseFrequency, .nps, .npsMarginOfError, .csatMean, .ces,
             .satisfactionIndex, .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard,
             .avgTimeOnPlatformMinutes:
             .number
         case .featureAdoption: .rates
+        case .churnedMRRByReason: .amounts
         }
     }
 
@@ -166,6 +181,14 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
         case .upsellPipelineValue: "Upsell pipeline"
         case .upsellPipelineCount: "Upsell pipeline (count)"
         case .goalAttainmentRate: "Customer goal attainment"
+        case .renewalsDue: "Renewals due"
+        case .arrUpForRenewal: "ARR up for renewal"
+        case .grossRenewalRate: "Gross renewal rate"
+        case .netRenewalRate: "Net renewal rate"
+        case .logoRenewalRate: "Logo renewal rate"
+        case .voluntaryChurnedMRR: "Voluntary churned MRR"
+        case .delinquentChurnedMRR: "Delinquent churned MRR"
+        case .churnedMRRByReason: "Churned MRR by reason"
         }
     }
 }

@@ -40,14 +40,17 @@ extension KPICalculator {
     /// same grouping are computed together (exactly as one report of them: every KPI family's row of a period
     /// depends only on that period and the grouping). A period's `nrr` and its revenue's twelve-month fields come from
     /// the cohort grouped as of twelve months before its end.
-    func reportsByPeriod(_ periods: [Period], groupings: PeriodGroupings, groups: [String?]) -> [KPIReport] {
+    func reportsByPeriod(
+        _ periods: [Period], groupings: PeriodGroupings, groups: [String?], renewals: [Renewal]
+    ) -> [KPIReport] {
         var rows = [[KPIReport.Row]](repeating: [], count: groups.count)
         var first = 0
         while first < periods.count {
             var next = first + 1
             while next < periods.count && groupings.atStart[next] == groupings.atStart[first] { next += 1 }
             let part = reports(
-                Array(periods[first..<next]), groupOf: groupings.atStart[first], groups: groups, companyWide: false)
+                Array(periods[first..<next]), groupOf: groupings.atStart[first], groups: groups, companyWide: false,
+                renewals: renewals)
             for g in groups.indices { rows[g].append(contentsOf: part[g].rows) }
             first = next
         }
@@ -87,7 +90,9 @@ extension KPICalculator {
             guard scope.segment?.matches(account, with: tier, for: touch.attribute) ?? true else { return -1 }
             return groups.number(attribute == touch.attribute ? tier : (account.attribute(attribute) ?? "(none)"))
         }
-        let all = reportsByPeriod(scope.periods, groupings: groupings, groups: groups.labels(attribute, segment: scope.segment))
+        let all = reportsByPeriod(
+            scope.periods, groupings: groupings, groups: groups.labels(attribute, segment: scope.segment),
+            renewals: renewals(for: scope))
         return groups.inNameOrder(all)
     }
 }

@@ -90,10 +90,13 @@ public struct KPICalculator: Sendable {
             let groupings = tierGroupings(scope.periods, touch: touch) { account, tier in
                 segment.matches(account, with: tier, for: touch.attribute) ? 0 : -1
             }
-            return reportsByPeriod(scope.periods, groupings: groupings, groups: [segment.text])[0]
+            return reportsByPeriod(
+                scope.periods, groupings: groupings, groups: [segment.text], renewals: renewals(for: scope))[0]
         }
         let groupOf = dataset.accounts.map { scope.segment?.matches($0) ?? true ? Int32(0) : -1 }
-        return reports(scope.periods, groupOf: groupOf, groups: [scope.segment?.text], companyWide: scope.segment == nil)[0]
+        return reports(
+            scope.periods, groupOf: groupOf, groups: [scope.segment?.text], companyWide: scope.segment == nil,
+            renewals: renewals(for: scope))[0]
     }
 
     /// One report per value of `attribute` (accounts without a value form the group "(none)"), each further
@@ -111,11 +114,15 @@ public struct KPICalculator: Sendable {
             return groups.number(account.attribute(attribute) ?? "(none)")
         }
         let all = reports(
-            scope.periods, groupOf: groupOf, groups: groups.labels(attribute, segment: scope.segment), companyWide: false)
+            scope.periods, groupOf: groupOf, groups: groups.labels(attribute, segment: scope.segment), companyWide: false,
+            renewals: renewals(for: scope))
         return groups.inNameOrder(all)
     }
 
-    func reports(_ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool) -> [KPIReport] {
+    /// The reports of `groups`; `renewals` are those of the whole report (`renewals(for:)`), tallied by due date.
+    func reports(
+        _ periods: [Period], groupOf: [Int32], groups: [String?], companyWide: Bool, renewals: [Renewal]
+    ) -> [KPIReport] {
         let months = trailingMonths(for: periods)
         // The KPI families read the dataset independently: the heaviest (adoption, over every usage event, and the
         // monthly revenue tally) run beside the others, in two halves of about the same cost.
@@ -140,6 +147,10 @@ public struct KPICalculator: Sendable {
                         companyWide: companyWide)
                 )
             })
+        let renewalKPIs = RenewalKPIs(renewals: renewals, periods: periods, groupOf: groupOf, groupCount: groups.count)
+        let churnCauses = ChurnCauses(
+            timeline: timeline, versions: dataset.subscriptions, fx: fx, periods: periods, groupOf: groupOf,
+            groupCount: groups.count)
         let costs = companyWide ? AcquisitionSpend(costs: dataset.acquisitionCosts, fx: fx).spend(in: periods) : nil
         let margin = settings.grossMargin
 
@@ -214,6 +225,8 @@ public struct KPICalculator: Sendable {
                 onboarding.write(into: &v, group: g, period: p)
                 adoption.write(into: &v, group: g, period: p)
                 growth.write(into: &v, group: g, period: p)
+                renewalKPIs.write(into: &v, group: g, period: p)
+                churnCauses.write(into: &v, group: g, period: p)
                 return KPIReport.Row(period: periods[p], values: v, revenue: t)
             }
             return KPIReport(

@@ -21,9 +21,19 @@ public struct ReportScope: Sendable {
     public var periods: [Period]
     /// The segment filter, or `nil` for all accounts.
     public var segment: SegmentFilter?
+    /// The current instant, when the report is of the present: renewals are decided as of the end of the last period
+    /// or this instant, whichever is earlier (docs/metrics.md, renewals). `nil`: as of the end of the last period.
+    public var now: Timestamp?
 
-    public init(periods: [Period], segment: SegmentFilter? = nil) {
+    public init(periods: [Period], segment: SegmentFilter? = nil, now: Timestamp? = nil) {
         self.periods = periods
         self.segment = segment
+        self.now = now
+    }
+
+    /// The instant renewals are decided as of: the end of the last period, or `now` when earlier.
+    public var asOf: Timestamp {
+        let end = periods.last?.end ?? Timestamp(seconds: 0)
+        return now.map { min($0, end) } ?? end
     }
 }

@@ -89,12 +89,19 @@ public struct SubscriptionVersion: Sendable, Equatable {
     public var validFrom: Timestamp
     /// Exclusive; `nil` while the version still runs.
     public var validTo: Timestamp?
+    /// When the subscription next renews, overriding the end of the current term (docs/metrics.md, renewals);
+    /// `nil` to count terms from the first `validFrom`.
+    public var renewsAt: Timestamp?
+    /// Why the subscription was cancelled (free text or a code such as Stripe's `too_expensive`), on the version that
+    /// ends it; `nil` when not given. Almost always `nil`, so it costs no allocation on the versions read in bulk.
+    public var cancelReason: String?
 
     @inlinable
     public init(
         subscriptionID: SubscriptionID, account: AccountIndex, product: String, plan: String? = nil, amount: Money,
         interval: BillingInterval = .month, intervalCount: Int = 1, quantity: Int = 1, discountPercent: Double = 0,
-        discountAmount: Int64 = 0, status: SubscriptionStatus = .active, validFrom: Timestamp, validTo: Timestamp? = nil
+        discountAmount: Int64 = 0, status: SubscriptionStatus = .active, validFrom: Timestamp, validTo: Timestamp? = nil,
+        renewsAt: Timestamp? = nil, cancelReason: String? = nil
     ) {
         self.subscriptionID = subscriptionID
         self.account = account
@@ -109,6 +116,8 @@ public struct SubscriptionVersion: Sendable, Equatable {
         self.status = status
         self.validFrom = validFrom
         self.validTo = validTo
+        self.renewsAt = renewsAt
+        self.cancelReason = cancelReason
     }
 }
 

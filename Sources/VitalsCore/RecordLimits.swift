@@ -13,6 +13,9 @@ public enum RecordLimits {
     /// How many intervals one billing term spans.
     public static let intervalCount: ClosedRange<Int> = 1...1000
 
+    /// The longest `cancel_reason` of a subscription version, in characters.
+    public static let cancelReasonLength = 200
+
     /// `amount × quantity` when both are within their bounds and the product is at most `money`; nil otherwise.
     public static func itemTotal(amount: Int64, quantity: Int) -> Int64? {
         guard (0...money).contains(amount), RecordLimits.quantity.contains(quantity) else { return nil }

@@ -10,15 +10,19 @@ public struct ReportSettings: Sendable, Equatable {
     /// days in the past (`onboarding_overdue` and the health component `onboarding`, docs/metrics.md). Older open
     /// milestones are onboarding that was abandoned or never recorded as done, not onboarding still to finish.
     public var onboardingOverdueDays: Int
+    /// Days after a renewal's due date during which a late renewal still counts: its ARR after is the account's ARR
+    /// of the product at the due date plus this window (docs/metrics.md, renewals).
+    public var renewalGraceDays: Int
 
     public init(
         reportingCurrency: CurrencyCode = .usd, grossMargin: Double = 1, delinquencyDays: Int = 30,
-        onboardingOverdueDays: Int = 90
+        onboardingOverdueDays: Int = 90, renewalGraceDays: Int = 30
     ) {
         self.reportingCurrency = reportingCurrency
         self.grossMargin = grossMargin
         self.delinquencyDays = delinquencyDays
         self.onboardingOverdueDays = onboardingOverdueDays
+        self.renewalGraceDays = renewalGraceDays
     }
 
     /// `onboardingOverdueDays` in seconds (at least 0; the setting is checked to 1...36500 days where it is read).

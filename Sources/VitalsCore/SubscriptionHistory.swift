@@ -35,10 +35,12 @@ public struct SubscriptionObservation: Sendable, Equatable, Codable {
     public var endsAt: Timestamp?
     public var items: [Item]
     public var discounts: [Discount]
+    /// Why it was (or is to be) cancelled (Stripe's `cancellation_details`), kept on the versions it ends.
+    public var cancelReason: String?
 
     public init(
         kind: Kind = .snapshot, observedAt: Timestamp, startedAt: Timestamp, trialEnd: Timestamp? = nil,
-        state: State, endsAt: Timestamp? = nil, items: [Item], discounts: [Discount] = []
+        state: State, endsAt: Timestamp? = nil, items: [Item], discounts: [Discount] = [], cancelReason: String? = nil
     ) {
         self.kind = kind
         self.observedAt = observedAt
@@ -48,6 +50,7 @@ public struct SubscriptionObservation: Sendable, Equatable, Codable {
         self.endsAt = endsAt
         self.items = items
         self.discounts = discounts
+        self.cancelReason = cancelReason
     }
 
     /// A priced line of the subscription; `product` names the subscription item (unique within the subscription).
@@ -124,6 +127,7 @@ public enum SubscriptionHistory {
     ///   (10 % and 20 % are 28 %); a subscription-wide fixed amount is taken from the items in order, each at most
     ///   its own price times quantity.
     /// - Consecutive versions of an item with the same terms merge into one.
+    /// - The cancellation reason of the snapshot that set the end is kept on the versions that end there.
     public static func versions(
         of id: SubscriptionID, account: AccountIndex, observations: [SubscriptionObservation]
     ) -> [SubscriptionVersion] {
@@ -133,6 +137,7 @@ public enum SubscriptionHistory {
         }.map(\.element)
         var segments: [(from: Timestamp, terms: SubscriptionObservation, state: SubscriptionObservation.State)] = []
         var end: Timestamp?
+        var endReason: String?
         var ended = false
         for o in ordered {
             if ended { break }
@@ -146,6 +151,7 @@ public enum SubscriptionHistory {
             case (.snapshot, .ended):
                 if segments.isEmpty { segments.append((o.startedAt, o, .active)) }
                 end = o.endsAt ?? o.observedAt
+                endReason = o.cancelReason
                 ended = true
             case (.snapshot, let state):
                 var from = segments.isEmpty ? min(o.startedAt, o.observedAt) : o.observedAt
@@ -157,6 +163,7 @@ public enum SubscriptionHistory {
                 }
                 segments.append((from, o, state))
                 end = o.endsAt
+                endReason = o.cancelReason
             }
         }
 
@@ -186,7 +193,11 @@ public enum SubscriptionHistory {
                 versions += priced(terms, id: id, account: account, status: status, from: start, to: stop)
             }
         }
-        return merged(versions)
+        var result = merged(versions)
+        if let end, let endReason {
+            for i in result.indices where result[i].validTo == end { result[i].cancelReason = endReason }
+        }
+        return result
     }
 
     /// The versions of each item of `terms` over `[from, to)`, with the discounts in force at `from`.

@@ -37,11 +37,11 @@ enum AccessRules {
         // Dashboard pages and forms.
         add(.permission(.read), [
             "GET /", "GET /kpis/{kpi}", "GET /revenue", "GET /accounts", "GET /accounts/{id}", "GET /goals", "GET /health",
-            "GET /support",
+            "GET /support", "GET /renewals",
         ])
         add(.permission(.work), [
             "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
-            "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities",
+            "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /renewals/forecast",
         ])
         add(.permission(.goals), [
             "GET /goals/new", "POST /goals/new", "GET /goals/{id}/edit", "POST /goals/{id}/edit", "POST /goals/{id}/archive",
@@ -58,11 +58,12 @@ enum AccessRules {
             "GET /api/v1/goals", "GET /api/v1/goals/{id}", "GET /api/v1/goals/{id}/history", "GET /api/v1/reviews/due",
             "GET /api/v1/targets/{id}/reviews", "GET /api/v1/accounts/{id}/health", "GET /api/v1/health",
             "GET /api/v1/revenue-at-risk", "GET /api/v1/alerts", "GET /api/v1/tasks", "GET /api/v1/digests",
+            "GET /api/v1/renewals", "GET /api/v1/renewals/forecast",
         ])
         // Activities are the CS team's own log: logged by whoever works accounts, as on the account page.
         add(.permission(.work), [
             "POST /api/v1/targets/{id}/reviews", "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities",
-            "DELETE /api/v1/activities/{id}",
+            "DELETE /api/v1/activities/{id}", "PUT /api/v1/renewals/forecast",
         ])
         add(.permission(.goals), ["POST /api/v1/goals", "PUT /api/v1/goals/{id}", "DELETE /api/v1/goals/{id}"])
         add(.permission(.admin), ["GET /api/v1/audit"])

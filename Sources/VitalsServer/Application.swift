@@ -54,7 +54,7 @@ public func buildRouter(
     let health = health ?? HealthService(store: store, settings: settings, clock: clock)
     let cache = health.cache
     let api = router.group("/api/v1").add(middleware: APIKeyMiddleware(store: store, now: now))
-    KPIController(cache: cache).register(on: api)
+    KPIController(cache: cache, now: now).register(on: api)
     AccountsController(cache: cache).register(on: api)
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
@@ -72,6 +72,9 @@ public func buildRouter(
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, writer: writer, now: now).register(on: pages)
     AdminController(store: store, now: now).register(on: pages)
+    let renewals = RenewalsController(store: store, cache: cache, now: now)
+    renewals.register(pages: pages)
+    renewals.register(api: api)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
         store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock

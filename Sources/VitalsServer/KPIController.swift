@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import VitalsCore
 import VitalsApp
@@ -8,15 +9,22 @@ import VitalsStore
 /// `GET /api/v1/kpis?from=&to=&grain=&segment=`: the same JSON as `vitals report --json`, for the key's workspace.
 struct KPIController: Sendable {
     let cache: WorkspaceCache
+    /// The clock renewals are decided by: as of the start of the dashboard's as-of day, as on the pages.
+    let now: @Sendable () -> Date
 
     func register(on group: RouterGroup<VitalsContext>) {
         group.get("kpis") { request, context in
             let grant = try context.requireCaller()
             let parameters = request.uri.queryParameters
             // The same question since the last write gets the same answer without recomputing it.
+            let clock = now()
+            let day = Int64(clock.timeIntervalSince1970) / 86_400
             let key = ["from", "to", "grain", "segment"].map { parameters.get($0) ?? "" }.joined(separator: "\u{1F}")
+                + "\u{1F}\(day)"
             let json = try await cache.report(grant.workspace, query: key) { view in
-                ReportJSON.encode(view.calculator.report(try ReportQuery(parameters, view: view).scope()))
+                var scope = try ReportQuery(parameters, view: view).scope()
+                scope.now = Timestamp(view.asOf(now: clock).date)
+                return ReportJSON.encode(view.calculator.report(scope))
             }
             return Response.json(json)
         }

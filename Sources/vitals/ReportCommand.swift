@@ -121,7 +121,7 @@ struct ReportCommand: ParsableCommand {
         if let by, !known.contains(by) {
             throw Failure(description: "--by: unknown attribute '\(by)' (known: \(known.sorted().joined(separator: ", ")))")
         }
-        let scope = ReportScope(periods: periods, segment: filter)
+        let scope = ReportScope(periods: periods, segment: filter, now: .now)
         var output: String
         if let by {
             let groups = calculator.reports(scope, by: by)

@@ -10,6 +10,7 @@ struct Vitals: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ReportCommand.self, ImportCommand.self, ConnectCommand.self, UsersCommand.self, KeysCommand.self,
             GoalsCommand.self, HealthCommand.self, AlertsCommand.self, TasksCommand.self, GenerateCommand.self, CLVCommand.self,
+            RenewalsCommand.self,
         ]
     )
 

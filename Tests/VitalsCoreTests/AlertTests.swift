@@ -131,6 +131,36 @@ import VitalsCore
         ])
     }
 
+    /// `churn` and `contraction` (docs/alerts.md) as of 2026-06-01 with 30 days (from 2026-05-02) and 25 %.
+    @Test func churnAndContractionRulesOnAHandBuiltDataset() {
+        var b = DatasetBuilder()
+        let gone = b.account("gone")
+        let longGone = b.account("long-gone")
+        let shrunk = b.account("shrunk")
+        let trimmed = b.account("trimmed")
+        b.subscription(gone, 100, from: "2026-01-01", to: "2026-05-20")  // 100 -> 0 on 2026-05-20: churn
+        b.subscription(longGone, 100, from: "2026-01-01", to: "2026-04-01")  // churned before the 30 days
+        b.subscription(shrunk, 200, from: "2026-01-01", to: "2026-05-10")  // 200 -> 100: -50 % >= 25 %
+        b.subscription(shrunk, 100, from: "2026-05-10")
+        b.subscription(trimmed, 200, from: "2026-01-01", to: "2026-05-10")  // 200 -> 180: -10 % < 25 %
+        b.subscription(trimmed, 180, from: "2026-05-10")
+        let engine = HealthEngine(index: HealthIndex(dataset: b.dataset, settings: HealthSettings()), accounts: b.dataset.accounts)
+        let t = at("2026-06-01")
+        let evaluator = AlertEvaluator(engine: engine, rules: [
+            AlertRule(id: "churned", kind: .churn, days: 30), AlertRule(id: "shrinking", kind: .contraction, days: 30, percent: 25),
+        ])
+        let observed = evaluator.observe(at: t, health: engine.assessAll(at: t))
+        #expect(Set(observed.map { "\($0.rule):\($0.subject)" }) == ["churned:gone", "shrinking:shrunk"])
+        #expect(observed.first { $0.rule == "churned" }?.reason == "MRR fell from USD 100.00 to 0 on 2026-05-20, within the last 30 days")
+        #expect(observed.first { $0.rule == "shrinking" }?.title == "shrunk contracted 50 %")
+        #expect(observed.first { $0.rule == "shrinking" }?.reason == "MRR USD 100.00, was USD 200.00 30 days ago")
+        // With a 5 % threshold the 10 % trim counts too; and with 7 days the churn of 2026-05-20 is too old.
+        let wider = AlertEvaluator(engine: engine, rules: [
+            AlertRule(id: "churned", kind: .churn, days: 7), AlertRule(id: "shrinking", kind: .contraction, days: 30, percent: 5),
+        ]).observe(at: t, health: engine.assessAll(at: t))
+        #expect(Set(wider.map { "\($0.rule):\($0.subject)" }) == ["shrinking:shrunk", "shrinking:trimmed"])
+    }
+
     @Test func playbooksTurnAlertsIntoTasksAndMessagesPerSegment() throws {
         let high = try SegmentFilter.parse("touch = high", knownAttributes: ["touch"])
         let tech = try SegmentFilter.parse("touch = tech", knownAttributes: ["touch"])

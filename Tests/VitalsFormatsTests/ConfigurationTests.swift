@@ -25,6 +25,20 @@ import VitalsFormats
                 == ReportSettings(reportingCurrency: .gbp, grossMargin: 0.5, delinquencyDays: 14))
     }
 
+    @Test func theRenewalGraceWindowIsASettingFromZeroToAYear() throws {
+        let file = try tempFile("[report]\nrenewal_grace_days = 14\n")
+        #expect(try ConfigurationLoader.load(configFile: file, environment: [:], flags: .init()).renewalGraceDays == 14)
+        #expect(try ConfigurationLoader.load(configFile: nil, environment: [:], flags: .init()).renewalGraceDays == 30)
+        #expect(
+            try ConfigurationLoader.load(configFile: file, environment: ["VITALS_RENEWAL_GRACE_DAYS": "0"], flags: .init())
+                .renewalGraceDays == 0)
+        for bad in ["-1", "366", "late"] {
+            #expect(throws: ConfigurationError.self) {
+                try ConfigurationLoader.load(configFile: nil, environment: ["VITALS_RENEWAL_GRACE_DAYS": bad], flags: .init())
+            }
+        }
+    }
+
     @Test func theOnboardingHorizonIsASettingFromOneToThirtySixThousandFiveHundredDays() throws {
         let file = try tempFile("[report]\nonboarding_overdue_days = 30\n")
         #expect(try ConfigurationLoader.load(configFile: file, environment: [:], flags: .init()).onboardingOverdueDays == 30)

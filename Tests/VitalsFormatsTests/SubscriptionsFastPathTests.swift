@@ -26,6 +26,19 @@ import VitalsCore
     let header = "subscription_id,account_id,product,plan,amount,currency,interval,interval_count,quantity,"
         + "discount_percent,discount_amount,status,valid_from,valid_to\n"
 
+    @Test func renewalDatesAndCancelReasonsReadAsTheGeneralReaderReadsThem() throws {
+        let text = "subscription_id,account_id,product,amount,currency,interval,valid_from,valid_to,renews_at,cancel_reason\n"
+            + "s1,a1,Core,1200,USD,year,2024-01-01,,2025-03-01,\n"
+            + "s2,a2,Core,100,USD,month,2024-01-01,2024-06-01,,too_expensive\n"
+        let read = try #require(fast(text))
+        #expect(read.versions == general(text).versions)
+        #expect(read.versions.map(\.renewsAt) == [Timestamp(year: 2025, month: 3, day: 1), nil])
+        #expect(read.versions.map(\.cancelReason) == [nil, "too_expensive"])
+        // A renewal date not after valid_from, or a reason too long: the general reader reads the file and says where.
+        #expect(fast(text.replacingOccurrences(of: ",2025-03-01,", with: ",2023-03-01,")) == nil)
+        #expect(fast(text.replacingOccurrences(of: "too_expensive", with: String(repeating: "x", count: 201))) == nil)
+    }
+
     @Test func versionsReadAsTheGeneralReaderReadsThem() throws {
         // A byte-order mark, CRLF, a blank line, padded fields, a quoted plan over two lines (the lines after it
         // move down one), upper-case codes, a currency with a rate, and the optional columns given or left out.

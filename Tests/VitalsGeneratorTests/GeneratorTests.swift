@@ -174,7 +174,7 @@ import VitalsStore
         let headers = [
             "accounts.csv": "account_id,name,created_at,csm,industry,country,referred_by,parent_account_id,employees,plan_tier",
             "subscriptions.csv": "subscription_id,account_id,product,plan,amount,currency,interval,interval_count,"
-                + "quantity,discount_percent,discount_amount,status,valid_from,valid_to",
+                + "quantity,discount_percent,discount_amount,status,valid_from,valid_to,renews_at,cancel_reason",
             "orders.csv": "order_id,account_id,ordered_at,amount,currency",
             "trials.csv": "trial_id,account_id,started_at,ends_at,converted_at,canceled_at",
             "acquisition_costs.csv": "period_start,period_end,amount,currency,channel",
@@ -239,8 +239,8 @@ import VitalsStore
             "\"b,2\",Plain,,,,,,,",
         ])
         let subscriptions = try readLines(directory, "subscriptions.csv")
-        #expect(subscriptions[1] == "s1,a1,Core,,49.90,USD,month,1,1,12.5,3.05,active,2024-03-01,2024-03-01T12:30:00Z")
-        #expect(subscriptions[2] == "s2,\"b,2\",Core,,-500,JPY,month,1,1,0,0,active,2024-01-05,")
+        #expect(subscriptions[1] == "s1,a1,Core,,49.90,USD,month,1,1,12.5,3.05,active,2024-03-01,2024-03-01T12:30:00Z,,")
+        #expect(subscriptions[2] == "s2,\"b,2\",Core,,-500,JPY,month,1,1,0,0,active,2024-01-05,,,")
         #expect(try readLines(directory, "survey_responses.csv")[1] == "r1,\"b,2\",csat,4.5,1,5,2024-02-01,,")
         #expect(try readLines(directory, "tickets.csv")[1] == "t1,a1,2024-02-01,,,,false,,")
     }

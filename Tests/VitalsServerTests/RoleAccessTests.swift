@@ -23,7 +23,8 @@ import VitalsStore
     static let work: Set<String> = [
         "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
         "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /api/v1/targets/{id}/reviews",
-        "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities", "DELETE /api/v1/activities/{id}",
+        "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities", "DELETE /api/v1/activities/{id}", "POST /renewals/forecast",
+        "PUT /api/v1/renewals/forecast",
     ]
 
     static func adminOnly(_ route: String) -> Bool {

@@ -259,6 +259,35 @@ try:
     check(f"account {account}: the health score on the page equals the API's ({api_health['score']})",
           score and abs(float(score[0].get_attribute("data-health-score")) - api_health["score"]) < 0.006, (score and score[0].get_attribute("data-health-score"), api_health["score"]))
 
+    # Renewals: the next 90 days' renewals with their total; a forecast call set on the page is what the API reads back.
+    driver.get(BASE + "/renewals")
+    check("the renewals page opens", wait_for_title("Renewals"))
+    caption = driver.find_element(By.CSS_SELECTOR, "table[data-table=renewals] caption").text
+    forms = driver.find_elements(By.CSS_SELECTOR, "form[action='/renewals/forecast']")
+    listed = api("/api/v1/renewals")
+    check("the renewals page lists the API's renewals of the next 90 days, with their count",
+          len(forms) == min(50, listed["total"]) and f"{listed['total']} renewal" in caption, (len(forms), listed["total"], caption))
+    for width in (1440, 390):
+        driver.set_window_size(width, 2000)
+        driver.save_screenshot(f"{SHOTS}/renewals-{width}.png")
+    driver.set_window_size(1280, 2000)
+    if forms:
+        renewal = forms[0].get_attribute("data-renewal")
+        Select(forms[0].find_element(By.NAME, "call")).select_by_value("at_risk")
+        forms[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(driver, 60).until(EC.staleness_of(forms[0]))
+        wait_for_title("Renewals")
+        import urllib.parse
+        call = api("/api/v1/renewals/forecast?key=" + urllib.parse.quote(renewal))
+        check("a forecast call set on the renewals page is read back from the API",
+              call["forecast"] == "at_risk" and call["set_by"] == "Demo CS lead", call)
+        shown = driver.find_element(By.CSS_SELECTOR, f"form[data-renewal='{renewal}'] option[selected]").get_attribute("value")
+        check("the page shows the call it saved", shown == "at_risk", shown)
+    driver.get(BASE + "/renewals?window=closed")
+    check("the closed-quarter view shows the call against the outcome",
+          wait_for_title("Renewals") and "Came true" in driver.page_source and "data-outcome" in driver.page_source)
+    driver.save_screenshot(f"{SHOTS}/renewals-closed.png")
+
     # Admin (issue 26): the admin pages at both widths; an invitation's one-time link lets the person set a password
     # and sign in as a viewer, who cannot reach /admin (403).
     def shoot(name):

@@ -111,6 +111,8 @@ public struct AlertEvaluator: Sendable {
                     add(h, h.account, "\(name(h.account))'s champion \(d.name) left",
                         "the champion \(d.name) \(what) (\(d.at.date)), in the last \(rule.days) days")
                 }
+            case .churn, .contraction:
+                result += revenueObservations(rule, at: t)
             case .kpiOffTarget:
                 guard let kpi = rule.kpi, let value = kpis[kpi] else { continue }
                 let low = rule.minimum.map { value < $0 } ?? false

@@ -17,6 +17,10 @@ public enum AlertKind: String, Sendable, CaseIterable, Codable {
     /// A champion of the account left in the last `days` days (30 by default): the contact was deleted, or its role
     /// changed from champion.
     case championLeft = "champion_left"
+    /// The account stopped paying (its MRR fell to 0) in the last `days` days.
+    case churn
+    /// The account, still paying, pays at least `percent` % less than `days` days ago.
+    case contraction
     /// A condition reported from outside the health engine (e.g. goals: a target at risk), by `source`.
     case external
 }
@@ -59,11 +63,12 @@ public struct AlertRule: Sendable, Equatable {
         self.source = source
     }
 
-    /// 14 days for a score drop, 30 for detractor answers and champions who left, 60 for renewals, 0 for onboarding.
+    /// 14 days for a score drop, 30 for detractor answers, champions who left, churn and contraction, 60 for renewals,
+    /// 0 for onboarding.
     public static func defaultDays(_ kind: AlertKind) -> Int {
         switch kind {
         case .scoreDrop: 14
-        case .npsDetractor, .championLeft: 30
+        case .npsDetractor, .championLeft, .churn, .contraction: 30
         case .renewalAtRisk: 60
         default: 0
         }

@@ -170,14 +170,15 @@ extension KPI {
         switch self {
         case .contractionMRR, .churnedMRR, .churnedCustomers, .customerChurnRate, .grossRevenueChurnRate,
             .netRevenueChurnRate, .netRevenueChurnRateCohort, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
-            .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue:
+            .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue, .voluntaryChurnedMRR,
+            .delinquentChurnedMRR, .churnedMRRByReason:
             .lower
         default: .higher
         }
     }
 
-    /// Whether a target can be set on the KPI: every KPI with one number per period (not the per-feature breakdown).
-    public var isTargetable: Bool { unit != .rates }
+    /// Whether a target can be set on the KPI: every KPI with one number per period (not the breakdowns).
+    public var isTargetable: Bool { !unit.isBreakdown }
 }
 
 extension KPI {

@@ -5,7 +5,7 @@ public enum GoalFormat {
         switch unit {
         case .rate, .rates: fixed(value * 100, decimals: 1) + " %"
         case .count: value == value.rounded() ? fixed(value, decimals: 0) : fixed(value, decimals: 1)
-        case .money, .number: fixed(value, decimals: 2)
+        case .money, .number, .amounts: fixed(value, decimals: 2)
         }
     }
 

@@ -161,6 +161,13 @@ extension SubscriptionVersion {
             RecordField("valid_from", .timestamp, required: true, "first instant the version applies", \.validFrom),
             RecordField(
                 "valid_to", .timestamp, default: "empty = still running", "**exclusive** end; must be after `valid_from`", \.validTo),
+            RecordField(
+                "renews_at", .timestamp, default: "end of the term",
+                "next renewal date, overriding the term counted from the first `valid_from`; after `valid_from`", \.renewsAt),
+            RecordField(
+                "cancel_reason", .text,
+                "why it was cancelled (free text or a code, at most \(RecordLimits.cancelReasonLength) characters), on the version that ends it",
+                \.cancelReason),
         ])
 }
 

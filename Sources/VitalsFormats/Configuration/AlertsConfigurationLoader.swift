@@ -106,7 +106,7 @@ enum AlertsConfiguration {
             rule.bands = parsed
         }
         if let kpi = r.string(t, "kpi", place) {
-            if let k = KPI(rawValue: kpi), k.unit != .rates { rule.kpi = k } else { r.problem("\(place) kpi: unknown or non-numeric KPI '\(kpi)'") }
+            if let k = KPI(rawValue: kpi), !k.unit.isBreakdown { rule.kpi = k } else { r.problem("\(place) kpi: unknown or non-numeric KPI '\(kpi)'") }
         }
         rule.minimum = r.number(t, "min", place, range: -1e18...1e18)
         rule.maximum = r.number(t, "max", place, range: -1e18...1e18)

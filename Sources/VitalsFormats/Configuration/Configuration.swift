@@ -18,8 +18,10 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// gross_margin = 0.8
 /// delinquency_days = 30
 /// onboarding_overdue_days = 90
+/// renewal_grace_days = 30
 /// ```
-/// Environment: `VITALS_CURRENCY`, `VITALS_GROSS_MARGIN`, `VITALS_DELINQUENCY_DAYS`, `VITALS_ONBOARDING_OVERDUE_DAYS`.
+/// Environment: `VITALS_CURRENCY`, `VITALS_GROSS_MARGIN`, `VITALS_DELINQUENCY_DAYS`, `VITALS_ONBOARDING_OVERDUE_DAYS`,
+/// `VITALS_RENEWAL_GRACE_DAYS`.
 public enum ConfigurationLoader {
     /// Settings given on the command line, as typed (checked here with the other layers).
     public struct Flags: Sendable {
@@ -46,6 +48,7 @@ public enum ConfigurationLoader {
         let env: [(String, String)] = [
             ("currency", "VITALS_CURRENCY"), ("gross_margin", "VITALS_GROSS_MARGIN"),
             ("delinquency_days", "VITALS_DELINQUENCY_DAYS"), ("onboarding_overdue_days", "VITALS_ONBOARDING_OVERDUE_DAYS"),
+            ("renewal_grace_days", "VITALS_RENEWAL_GRACE_DAYS"),
         ]
         for (key, variable) in env {
             if let value = environment[variable], !value.isEmpty { raw[key] = (value, "environment \(variable)") }
@@ -85,6 +88,13 @@ public enum ConfigurationLoader {
                 settings.onboardingOverdueDays = days
             } else {
                 problems.append("\(source): onboarding_overdue_days '\(value)' must be a whole number of days from 1 to 36500")
+            }
+        }
+        if let (value, source) = raw["renewal_grace_days"] {
+            if let days = Int(value), days >= 0, days <= 365 {
+                settings.renewalGraceDays = days
+            } else {
+                problems.append("\(source): renewal_grace_days '\(value)' must be a whole number of days from 0 to 365")
             }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
@@ -129,10 +139,11 @@ public enum ConfigurationLoader {
                 } else {
                     problems.append("\(source): must be a number")
                 }
-            case "delinquency_days", "onboarding_overdue_days":
+            case "delinquency_days", "onboarding_overdue_days", "renewal_grace_days":
                 if let i = value.int { raw[key] = (String(i), source) } else { problems.append("\(source): must be a whole number") }
             default:
-                problems.append("\(source): unknown key (known: currency, gross_margin, delinquency_days, onboarding_overdue_days)")
+                problems.append(
+                    "\(source): unknown key (known: currency, gross_margin, delinquency_days, onboarding_overdue_days, renewal_grace_days)")
             }
         }
     }

@@ -329,6 +329,12 @@ struct RecordReader {
         if failed.isDisjoint(with: ["valid_from", "valid_to"]), let to = version.validTo, to <= version.validFrom {
             t.fail("valid_to", "must be after valid_from (\(version.validFrom))")
         }
+        if failed.isDisjoint(with: ["valid_from", "renews_at"]), let renews = version.renewsAt, renews <= version.validFrom {
+            t.fail("renews_at", "must be after valid_from (\(version.validFrom))")
+        }
+        if let reason = version.cancelReason, reason.count > RecordLimits.cancelReasonLength {
+            t.fail("cancel_reason", "is \(reason.count) characters; at most \(RecordLimits.cancelReasonLength)")
+        }
         let id = version.subscriptionID
         if failed.isDisjoint(with: ["account_id", "subscription_id"]), !id.rawValue.isEmpty {
             if let owner = subscriptionOwner[id], owner.account != version.account {

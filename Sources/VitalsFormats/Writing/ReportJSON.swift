@@ -44,12 +44,14 @@ public enum ReportJSON {
     /// A KPI value as a JSON number (or `null`).
     public static func number(_ value: KPIValue, unit: KPIUnit, currency: CurrencyCode) -> String {
         if case .breakdown(let parts) = value {
-            let fields = parts.keys.sorted().map { quoted($0) + ":" + number(.number(parts[$0]!), unit: .rate, currency: currency) }
+            // Each part in the breakdown's own terms: money for amounts, fractions for rates.
+            let partUnit: KPIUnit = unit == .amounts ? .money : .rate
+            let fields = parts.keys.sorted().map { quoted($0) + ":" + number(.number(parts[$0]!), unit: partUnit, currency: currency) }
             return "{" + fields.joined(separator: ",") + "}"
         }
         guard case .number(let x) = value, x.isFinite else { return "null" }
         switch unit {
-        case .money:
+        case .money, .amounts:
             return Money.decimalString(Int64(x.rounded(.toNearestOrAwayFromZero)), exponent: currency.minorUnitExponent)
         case .count:
             return String(Int64(x.rounded()))

@@ -31,13 +31,14 @@ public enum ReportTable {
     /// A value as a person reads it: `12,345.67`, `5.2%`, `1,234`, `3.21`; `-` for null.
     public static func format(_ value: KPIValue, unit: KPIUnit, currency: CurrencyCode) -> String {
         if case .breakdown(let parts) = value {
-            // The most adopted entry, as a summary; JSON carries the whole breakdown.
+            // The largest entry (the most adopted feature, the reason that lost the most MRR), as a summary; JSON
+            // carries the whole breakdown.
             guard let top = parts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return "-" }
-            return "\(top.key) " + format(.number(top.value), unit: .rate, currency: currency)
+            return "\(top.key) " + format(.number(top.value), unit: unit == .amounts ? .money : .rate, currency: currency)
         }
         guard case .number(let x) = value, x.isFinite else { return "-" }
         switch unit {
-        case .money:
+        case .money, .amounts:
             let text = Money.decimalString(Int64(x.rounded(.toNearestOrAwayFromZero)), exponent: currency.minorUnitExponent)
             return groupThousands(text)
         case .count:

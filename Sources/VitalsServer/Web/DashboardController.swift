@@ -67,11 +67,13 @@ struct DashboardController: Sendable {
             role: page.session.user.role, query: page.query.queryString)
     }
 
-    /// The report behind the overview, KPI and revenue pages: the shown periods and the one before, for the segment.
+    /// The report behind the overview, KPI and revenue pages: the shown periods and the one before, for the segment,
+    /// with renewals decided as of the start of the page's as-of day (docs/metrics.md, renewals).
     func report(_ page: Page) async throws -> KPIReport {
         let query = page.query
-        return try await cache.derived(page.session.user.workspace, key: "report|\(query.cacheKey)") { view in
-            view.calculator.report(ReportScope(periods: query.periodsWithPrevious, segment: query.segment))
+        let day = Timestamp(page.asOf.date)
+        return try await cache.derived(page.session.user.workspace, key: "report|\(query.cacheKey)|\(day.seconds)") { view in
+            view.calculator.report(ReportScope(periods: query.periodsWithPrevious, segment: query.segment, now: day))
         }
     }
 

@@ -8,7 +8,15 @@ import VitalsStore
 enum Display {
     static func value(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> String {
         let text = ReportTable.format(value, unit: kpi.unit, currency: currency)
-        return kpi.unit == .money && text != "-" ? currency.written(text) : text
+        guard text != "-" else { return text }
+        switch kpi.unit {
+        case .money: return currency.written(text)
+        // A money breakdown's summary is its largest part: "too_expensive 500.00" becomes "too_expensive $500.00".
+        case .amounts:
+            guard let space = text.lastIndex(of: " ") else { return text }
+            return "\(text[..<space]) " + currency.written(String(text[text.index(after: space)...]))
+        default: return text
+        }
     }
 
     /// A tile's value: as `value`, but money of a thousand or more in whole units ($765,773), so it fits.
@@ -33,7 +41,7 @@ enum Display {
     static func chartValue(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> Double? {
         guard let x = value.double, x.isFinite else { return nil }
         switch kpi.unit {
-        case .money: return x / Money.powerOfTen(currency.minorUnitExponent)
+        case .money, .amounts: return x / Money.powerOfTen(currency.minorUnitExponent)
         case .rate, .rates: return x * 100
         case .count, .number: return x
         }
@@ -41,7 +49,7 @@ enum Display {
 
     static func axisFormat(_ kpi: KPI) -> @Sendable (Double) -> String {
         switch kpi.unit {
-        case .money: { compact($0) }
+        case .money, .amounts: { compact($0) }
         case .rate, .rates: { ReportTable.format(.number($0 / 100), unit: .rate, currency: .usd) }
         case .count: { compact($0) }
         case .number: { abs($0) >= 1000 ? compact($0) : ReportTable.format(.number($0), unit: .number, currency: .usd) }

@@ -10,7 +10,8 @@ enum KPIGuide {
         switch kpi {
         case .contractionMRR, .churnedMRR, .churnedCustomers, .customerChurnRate, .grossRevenueChurnRate,
             .netRevenueChurnRate, .netRevenueChurnRateCohort, .cac, .cacPaybackMonths, .npsDetractors, .npsMarginOfError, .ticketsOpened,
-            .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue:
+            .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard, .onboardingOverdue, .voluntaryChurnedMRR,
+            .delinquentChurnedMRR, .churnedMRRByReason:
             true
         case .ces:
             // CES is scored so that higher means easier (1-7, 7 = very easy).
@@ -44,7 +45,8 @@ enum KPIGuide {
                  "Ask promoters (NPS 9-10) for referrals and reviews."]
             )
         case .churnedMRR, .churnedCustomers, .customerChurnRate, .customerRetentionRate, .grossRevenueChurnRate,
-            .netRevenueChurnRate, .netRevenueChurnRateCohort, .grr, .nrr, .nrrPeriod, .contractionMRR, .reactivationMRR, .ltv:
+            .netRevenueChurnRate, .netRevenueChurnRateCohort, .grr, .nrr, .nrrPeriod, .contractionMRR, .reactivationMRR, .ltv,
+            .voluntaryChurnedMRR, .churnedMRRByReason:
             (
                 ["Which segment and which reasons account for most of the lost revenue?",
                  "Were the churned accounts red or yellow beforehand, and did anyone act?",
@@ -83,6 +85,20 @@ enum KPIGuide {
                  "Are the key features adopted by the accounts that renew?"],
                 ["Reach out to accounts whose usage fell by half; show them the features their peers use.",
                  "Share adoption reports with champions before renewals."]
+            )
+        case .delinquentChurnedMRR:
+            (
+                ["Which accounts fell past due, and did their payment retries fail for an expired card or for funds?",
+                 "Does the delinquency window give finance and the CSM enough time to recover the payment?"],
+                ["Send card-update reminders before cards expire and after the first failed payment.",
+                 "Have the CSM call past-due accounts of high-touch customers before the window runs out."]
+            )
+        case .renewalsDue, .arrUpForRenewal, .grossRenewalRate, .netRenewalRate, .logoRenewalRate:
+            (
+                ["Which renewals of the next quarter are on red or yellow accounts, and who owns them?",
+                 "Did the renewals that churned or contracted share a segment, product or reason?"],
+                ["Open the renewals page, set a forecast call on each renewal due in 90 days, and plan a review with the owners of those at risk.",
+                 "Start renewal conversations a full quarter ahead for annual and multi-year terms."]
             )
         case .goalAttainmentRate:
             (

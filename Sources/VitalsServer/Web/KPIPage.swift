@@ -177,6 +177,13 @@ struct KPIPage {
                 title: "Feature adoption in \(query.current.label)", xLabels: Array(names),
                 series: [ChartSeries(name: "Accounts using it", values: names.map { parts[$0]! * 100 }, color: "#2563eb")],
                 yLabel: "% of active accounts", format: Display.axisFormat(.stickiness), xLabel: "Feature")
+        case .churnedMRRByReason:
+            guard case .breakdown(let parts)? = shownRows.last?[.churnedMRRByReason] else { return nil }
+            let names = parts.keys.sorted { (parts[$0]!, $1) > (parts[$1]!, $0) }.prefix(8)
+            return SVGChart.stackedBars(
+                title: "Churned MRR by reason in \(query.current.label) (\(currency))", xLabels: Array(names),
+                series: [ChartSeries(name: "Churned MRR", values: names.map { parts[$0]! / scale }, color: "#dc2626")],
+                yLabel: "Churned MRR (\(currency))", format: Display.compact, xLabel: "Reason")
         default:
             return nil
         }
@@ -188,12 +195,14 @@ struct KPIPage {
         let labels = shownRows.map(\.period.label)
         let values = shownRows.map { Display.chartValue(kpi, $0[kpi], currency: currency) }
         let unitLabel = kpi.unit == .money ? "\(kpi.title) (\(currency))" : kpi.unit == .rate ? "\(kpi.title) (%)" : kpi.title
-        let chart: HTML = kpi.unit == .rates
+        let chart: HTML = kpi.unit.isBreakdown
             ? ""
             : SVGChart.lines(
                 title: "\(kpi.title) by \(query.grain.rawValue)", xLabels: labels,
                 series: [ChartSeries(name: kpi.title, values: values, color: "#2563eb")], yLabel: unitLabel,
                 format: Display.axisFormat(kpi))
+        // A breakdown has no line over time: its chart is the breakdown below.
+        let chartCard: HTML = kpi.unit.isBreakdown ? "" : "<div class=\"card\">\(chart)</div>"
         let current = shownRows.last![kpi]
         let previous = report.rows[report.rows.count - 2][kpi]
         let change: HTML = Display.change(kpi, current: current, previous: previous).map {
@@ -231,7 +240,7 @@ struct KPIPage {
             <p><span class="value" style="font-size:26px;font-weight:650" data-value="\(Display.json(kpi, current, currency: currency))" data-period="\(query.current.label)">\
             \(Display.value(kpi, current, currency: currency))</span> in \(query.current.label) \(change) \(target?.html ?? "")</p>
             \(query.form(action: path))
-            <div class="card">\(chart)</div>
+            \(chartCard)
             <div class="cols"><div class="card"><h2>Definition</h2>\(definition)</div>
             <div class="card"><h2>When it is off</h2><h3>Questions</h3><ul class="plain">\(advice.questions.map { q -> HTML in "<li>\(q)</li>" })</ul>\
             <h3>Actions</h3><ul class="plain">\(advice.actions.map { a -> HTML in "<li>\(a)</li>" })</ul></div></div>

@@ -11,15 +11,16 @@ struct PageLayout {
     /// The query of the period and segment in force, carried by the navigation links.
     var query: String = ""
     /// Sections whose pages exist (a section is listed once its page is served).
-    var sections: [Section] = [.overview, .revenue, .accounts, .support, .goals, .health]
+    var sections: [Section] = [.overview, .revenue, .accounts, .renewals, .support, .goals, .health]
 
     enum Section: String, CaseIterable {
-        case overview, revenue, accounts, support, goals, health, admin
+        case overview, revenue, accounts, renewals, support, goals, health, admin
         var title: String {
             switch self {
             case .overview: "Overview"
             case .revenue: "Revenue"
             case .accounts: "Accounts"
+            case .renewals: "Renewals"
             case .support: "Support"
             case .goals: "Goals"
             case .health: "Health & alerts"

@@ -90,7 +90,35 @@ struct RevenuePage {
         return "/kpis/\(kpi.id)" + (q.isEmpty ? "" : "?" + q)
     }
 
-    func tables() -> [DataTable] { [movementsTable(), cohortTable, lifetimeTable] }
+    func tables() -> [DataTable] { [movementsTable(), churnReasonsTable, cohortTable, lifetimeTable] }
+
+    /// Churned MRR by period split by cause: voluntary and delinquent, and by reason (`cancel_reason`, `(none)`,
+    /// `delinquent`; docs/metrics.md, churn by cause), the reasons that lost the most first.
+    var churnReasonsTable: DataTable {
+        func parts(_ row: KPIReport.Row) -> [String: Double] {
+            if case .breakdown(let p) = row[.churnedMRRByReason] { return p }
+            return [:]
+        }
+        var totals: [String: Double] = [:]
+        for row in rows { for (reason, amount) in parts(row) { totals[reason, default: 0] += amount } }
+        let reasons = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
+        let kpis: [KPI] = [.churnedMRR, .voluntaryChurnedMRR, .delinquentChurnedMRR]
+        return DataTable(
+            name: "churn_reasons", caption: "Churned MRR by cause and reason (\(currency))",
+            columns: [.init(title: "Period")] + kpis.map { .init(title: $0.title, numeric: true) }
+                + reasons.map { .init(title: $0, numeric: true) },
+            rows: rows.map { row in
+                let p = parts(row)
+                return [.init(text: row.period.label)]
+                    + kpis.map { k in .init(text: Display.value(k, row[k], currency: currency), raw: Display.json(k, row[k], currency: currency)) }
+                    + reasons.map { r in
+                        let minor = Int64(roundingChecked: p[r] ?? 0) ?? 0
+                        return .init(
+                            text: Display.money(minor, currency), raw: Money.decimalString(minor, exponent: currency.minorUnitExponent),
+                            data: [("reason", r)])
+                    }
+            })
+    }
 
     /// Median lifetime with its 95 % interval, restricted mean lifetime and survival CLV, overall and per segment.
     var lifetimeTable: DataTable {
@@ -168,6 +196,7 @@ struct RevenuePage {
             <h2>Customer lifetime</h2><div class="card">\(survivalChart)\(logRank)</div>\
             \(lifetimeTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             <h2>Tables</h2>\(movementsTable(linked: !standalone).html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
+            \(churnReasonsTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
             \(cohortTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             """
     }

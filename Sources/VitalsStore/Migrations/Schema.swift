@@ -22,6 +22,8 @@ enum Schema {
         registerTicketPriority(&migrator)
         registerRoles(&migrator)
         registerAudit(&migrator)
+        registerSubscriptionRenewalAndCancelReason(&migrator)
+        registerRenewalForecast(&migrator)
         registerRelationships(&migrator)
         registerChampionDepartures(&migrator)
         registerTaskSnooze(&migrator)

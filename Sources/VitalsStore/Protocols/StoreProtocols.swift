@@ -197,9 +197,18 @@ extension HealthStore {
     public func deliveries(workspace: Int64) throws(StoreError) -> [StoredDelivery] { try deliveries(workspace: workspace, limit: 100) }
 }
 
-/// The store protocols of this module together.
-public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore
+/// The CSMs' forecast calls on renewals (docs/metrics.md, renewals), by renewal key (`Renewal.key`).
+public protocol RenewalStore: Sendable {
+    /// Every call of the workspace, by renewal key.
+    func forecastCalls(workspace: Int64) throws(StoreError) -> [String: StoredForecastCall]
+    /// Sets (or replaces) the call on one renewal, recording who set it and when.
+    func setForecastCall(workspace: Int64, key: String, call: ForecastCall, by: String, at now: Timestamp)
+        throws(StoreError) -> StoredForecastCall
+}
 
-extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore {
+/// The store protocols of this module together.
+public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore & RenewalStore
+
+extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore, RenewalStore {
     public var location: String { path }
 }

@@ -20,11 +20,14 @@ extension RecordReader {
             let (quantity, percent, discount, status) = (
                 c["quantity"], c["discount_percent"], c["discount_amount"], c["status"]
             )
-            let (validFrom, validTo) = (c["valid_from"], c["valid_to"])
+            let (validFrom, validTo, renewsAt, cancelReason) = (
+                c["valid_from"], c["valid_to"], c["renews_at"], c["cancel_reason"]
+            )
             var currencies = KnownValues<CurrencyCode>()
             var intervals = KnownValues<BillingInterval>()
             var statuses = KnownValues<SubscriptionStatus>()
-            var names = (products: KnownValues<String>(), plans: KnownValues<String>())  // a handful each
+            // A handful each (cancellation reasons are mostly codes).
+            var names = (products: KnownValues<String>(), plans: KnownValues<String>(), reasons: KnownValues<String>())
             var versions: [SubscriptionVersion] = []
             var lines: [Int] = []
             versions.reserveCapacity(expected)
@@ -55,6 +58,12 @@ extension RecordReader {
                 else { throw FastCSVRows.GiveUp() }
                 let to = try rows.timestamp(validTo)
                 if let to, to <= from { throw FastCSVRows.GiveUp() }
+                let renews = try rows.timestamp(renewsAt)
+                if let renews, renews <= from { throw FastCSVRows.GiveUp() }
+                let reason = try rows.known(cancelReason, in: &names.reasons) { $0 }
+                if let reason, reason.count > RecordLimits.cancelReasonLength {
+                    throw FastCSVRows.GiveUp()
+                }
                 if let last, last.id == subscription {
                     guard last.account == account else { throw FastCSVRows.GiveUp() }
                 } else {
@@ -71,7 +80,7 @@ extension RecordReader {
                         subscriptionID: SubscriptionID(subscription), account: account, product: product,
                         plan: try rows.known(plan, in: &names.plans) { $0 }, amount: price, interval: interval, intervalCount: intervalCount,
                         quantity: quantity, discountPercent: percent, discountAmount: discount?.minorUnits ?? 0,
-                        status: status ?? .active, validFrom: from, validTo: to))
+                        status: status ?? .active, validFrom: from, validTo: to, renewsAt: renews, cancelReason: reason))
                 lines.append(line)
             }
             return (versions, lines, owner)

@@ -98,7 +98,16 @@ public enum StripeMapping {
             observation: SubscriptionObservation(
                 observedAt: observedAt, startedAt: min(started, time("trial_start") ?? started),
                 trialEnd: time("trial_start") != nil ? time("trial_end") : nil, state: state, endsAt: endsAt,
-                items: items, discounts: dedupe(discounts)))
+                items: items, discounts: dedupe(discounts), cancelReason: cancelReason(s)))
+    }
+
+    /// The reason of a cancellation (`cancellation_details`): the customer's own `feedback` (`too_expensive`,
+    /// `switched_service`...) when given, else Stripe's `reason` (`cancellation_requested`, `payment_failed`,
+    /// `payment_disputed`); `nil` without either. Cut to `RecordLimits.cancelReasonLength` characters.
+    static func cancelReason(_ s: [String: Any]) -> String? {
+        guard let details = s.object("cancellation_details") else { return nil }
+        let given = [details.string("feedback"), details.string("reason")].compactMap { $0 }.first { !$0.isEmpty }
+        return given.map { String($0.prefix(RecordLimits.cancelReasonLength)) }
     }
 
     /// A subscription item (or the old top-level plan): `nil` for a metered price, which has no fixed amount.

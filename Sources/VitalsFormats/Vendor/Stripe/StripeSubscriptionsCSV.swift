@@ -6,7 +6,8 @@ import VitalsCore
 /// `Customer ID`, `Customer Name` / `Customer Description`, `Customer Email`, `Plan` (price id or name), `Product`,
 /// `Quantity`, `Interval`, `Interval Count`, `Amount` (major units), `Currency`, `Status`, `Created`, `Start`,
 /// `Trial Start`, `Trial End`, `Canceled At`, `Cancel At`, `Cancel At Period End`, `Ended At`,
-/// `Current Period End`, and optionally `Percent Off` / `Amount Off` for a forever discount. Times are UTC.
+/// `Current Period End`, and optionally `Percent Off` / `Amount Off` for a forever discount and `Cancellation Reason` /
+/// `Cancellation Feedback` (as `cancellation_details`: the cancelled versions' `cancel_reason`). Times are UTC.
 /// Each subscription becomes an observation at the time of the import, like a backfill.
 enum StripeSubscriptionsCSV {
     static func read(_ csv: VendorCSV, now: Timestamp) -> StripeChanges {
@@ -30,6 +31,8 @@ enum StripeSubscriptionsCSV {
         let cancelAt = csv.column(["Cancel At"])
         let cancelAtPeriodEnd = csv.column(["Cancel At Period End"])
         let endedAt = csv.column(["Ended At"])
+        let cancellationReason = csv.column(["Cancellation Reason"])
+        let cancellationFeedback = csv.column(["Cancellation Feedback"])
         let periodEnd = csv.column(["Current Period End"])
         let percentOff = csv.column(["Percent Off", "Coupon Percent Off", "Discount Percent"])
         let amountOff = csv.column(["Amount Off", "Coupon Amount Off"])
@@ -101,6 +104,10 @@ enum StripeSubscriptionsCSV {
                 if csv.value(row, cancelAtPeriodEnd).map({ ["true", "1", "yes"].contains($0.lowercased()) }) ?? false {
                     object["cancel_at_period_end"] = true
                 }
+                let details = [("reason", cancellationReason), ("feedback", cancellationFeedback)].compactMap { key, column in
+                    csv.value(row, column).map { (key, $0) }
+                }
+                if !details.isEmpty { object["cancellation_details"] = Dictionary(uniqueKeysWithValues: details) }
                 if (percent ?? nil) != nil || off != nil {
                     var coupon: [String: Any] = ["duration": "forever", "currency": code]
                     if let p = percent ?? nil { coupon["percent_off"] = p }
