@@ -105,8 +105,8 @@ import VitalsStore
             #expect(status == .ok)
             #expect(page.contains(#"<a href="/renewals" aria-current="page">Renewals</a>"#))
             // The next 90 days from 2025-07-01: 2025-07-01 to 2025-09-28, A's 12,000.00 due 2025-08-01.
-            #expect(page.contains("1 renewal due 2025-07-01 to 2025-09-28, ARR USD 12,000.00 in all"))
-            #expect(page.contains(#"<td>Core</td><td>2025-08-01</td><td class="num">USD 12,000.00</td>"#))
+            #expect(page.contains("1 renewal due 2025-07-01 to 2025-09-28, ARR $12,000.00 in all"))
+            #expect(page.contains(#"<td>Core</td><td>2025-08-01</td><td class="num">$12,000.00</td>"#))
             #expect(page.contains("<td>not calibrated</td>"))
             #expect(page.contains(#"<form method="post" action="/renewals/forecast" class="inline" data-renewal="\#(Self.key)">"#))
             let csrf = String(try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
@@ -121,7 +121,7 @@ import VitalsStore
             #expect(after.contains(#"<option value="likely" selected>Likely</option>"#))
             // The last closed quarter, 2025-Q2: nothing was due, and the view has the outcome columns.
             let (_, closed) = try await DashboardTests.get(client, "/renewals?window=closed", cookie: cookie)
-            #expect(closed.contains("0 renewals due 2025-04-01 to 2025-06-30, ARR USD 0.00 in all"))
+            #expect(closed.contains("0 renewals due 2025-04-01 to 2025-06-30, ARR $0.00 in all"))
             #expect(closed.contains(#"<th scope="col">Outcome</th><th scope="col">Came true</th>"#))
         }
     }
@@ -136,7 +136,7 @@ import VitalsStore
             #expect(page.contains(#"<table data-table="churn_reasons">"#))
             #expect(page.contains(#"<th class="num" scope="col">Voluntary churned MRR</th><th class="num" scope="col">Delinquent churned MRR</th><th class="num" scope="col">(none)</th>"#))
             // February: churned 50.00 = voluntary 50.00 + delinquent 0.00, all of it without a reason.
-            #expect(page.contains(#"<td>2024-02</td><td class="num">USD 50.00</td><td class="num">USD 50.00</td><td class="num">USD 0.00</td><td class="num" data-reason="(none)">USD 50.00</td>"#))
+            #expect(page.contains(#"<td>2024-02</td><td class="num">$50.00</td><td class="num">$50.00</td><td class="num">$0.00</td><td class="num" data-reason="(none)">$50.00</td>"#))
         }
     }
 }
