@@ -29,7 +29,8 @@ struct RenewalsController: Sendable {
             let from = try day(q.get("from"), "from") ?? asOf
             let to = try day(q.get("to"), "to") ?? asOf.adding(days: 89)
             guard from <= to else { throw APIError.badRequest("from: must not be after to") }
-            let listing = self.listing(view, from: from, to: to.adding(days: 1))
+            let listing = self.listing(
+                view, from: from, to: to.adding(days: 1), likelihood: try await likelihood(grant.workspace, view: view))
             let calls = try store.forecastCalls(workspace: grant.workspace).mapValues(\.call.rawValue)
             return Response.json(RenewalsOutput.json(
                 listing.rows, asOf: listing.asOf, currency: view.calculator.settings.reportingCurrency, calls: calls))
@@ -73,12 +74,31 @@ struct RenewalsController: Sendable {
     }
 
     /// The renewals due in `[from, to)` with each account's health band as of the health instant.
-    func listing(_ view: WorkspaceView, from: CivilDate, to: CivilDate) -> RenewalListing {
+    func listing(_ view: WorkspaceView, from: CivilDate, to: CivilDate, likelihood model: RenewalLikelihood?) -> RenewalListing {
         let at = view.healthInstant(now: clock)
         return RenewalListing(
             calculator: view.calculator, from: Timestamp(from), to: Timestamp(to), now: view.asOf(now: now()),
-            band: { view.health.score($0, at: at)?.band })
+            band: { view.health.score($0, at: at)?.band },
+            likelihood: { account in model?.likelihood(of: account, engine: view.health, at: at) })
     }
+
+    /// The health model calibrated on the workspace's churn, as `vitals health calibrate` fits it (its whole history up
+    /// to the health instant, a 90-day horizon), kept until the next write; nil when the history cannot calibrate it
+    /// (too short, or without both churned and retained accounts).
+    func likelihood(_ workspace: Int64, view: WorkspaceView) async throws -> RenewalLikelihood? {
+        let at = view.healthInstant(now: clock)
+        let fitted = try await cache.derived(workspace, key: "renewal-likelihood|\(at.seconds)") { view in
+            Calibrated(model: view.dataset.earliestActivity.flatMap { first in
+                let options = HealthCalibration.Options()
+                return (try? HealthCalibration.run(view.health, from: first, to: at, options: options))
+                    .map { RenewalLikelihood($0, horizonDays: options.horizonDays) }
+            })
+        }
+        return fitted.model
+    }
+
+    /// A calibration kept in the cache, including the absence of one.
+    struct Calibrated: Sendable { var model: RenewalLikelihood? }
 
     /// Whether `key` names a renewal of the workspace: its due date (the key's last part) is one of its item's.
     func isRenewal(_ key: String, _ view: WorkspaceView) -> Bool {
@@ -106,7 +126,7 @@ struct RenewalsController: Sendable {
         let (from, to) = window.range(asOf: asOf)
         let me = session.user.csm
         let owner = parameters["everyone"] == "1" ? nil : parameters["csm"].flatMap { $0.isEmpty ? nil : $0 } ?? me
-        var listed = listing(view, from: from, to: to)
+        var listed = listing(view, from: from, to: to, likelihood: try await likelihood(session.user.workspace, view: view))
         if let owner { listed.rows = listed.rows.filter { $0.owner == owner } }
         var model = RenewalsPage(
             window: window, asOf: asOf, listing: listed,

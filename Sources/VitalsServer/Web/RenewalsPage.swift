@@ -130,6 +130,15 @@ struct RenewalsPage {
             """
     }
 
+    /// Whether any renewal has a likelihood: the health model could be calibrated on this workspace's churn.
+    var calibrated: Bool { listing.rows.contains { $0.likelihood != nil } }
+
+    var likelihoodNote: String {
+        calibrated
+            ? "Likelihood: the chance the account is still paying 90 days on, from the health model calibrated on this workspace's own churn (docs/health.md)."
+            : "Likelihood needs a health model calibrated on this workspace's churn, which its history cannot give yet (too short, or no churn): the health band stands in for it."
+    }
+
     var bookLine: HTML {
         if let owner {
             return "<p data-owner=\"\(owner)\">\(owner == me ? "Your accounts' renewals" : "Renewals of \(owner)'s accounts") · <a href=\"/renewals?\(window.parameter)&everyone=1\">Everyone's</a></p>"
@@ -153,8 +162,7 @@ struct RenewalsPage {
             : ""
         return """
             <h1>Renewals</h1><p class="muted">Subscription items with a term of a quarter or longer, as of \(asOf.description). \
-            Outcomes and definitions: docs/metrics.md, renewals. Likelihood needs a calibrated health model: \
-            not calibrated here, so the health band stands in for it.</p>
+            Outcomes and definitions: docs/metrics.md, renewals. \(likelihoodNote)</p>
             \(bookLine)<p class="filters" data-window="\(window.parameter)">\(selector)</p>\(closedNote)
             \(table.html(downloadQuery: window.parameter + whose, path: "/renewals"))\(pager)
             """

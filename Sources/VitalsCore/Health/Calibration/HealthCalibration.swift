@@ -42,6 +42,10 @@ public enum HealthCalibration {
         /// Logistic coefficients per component (on score / 100); negative means a higher score, less churn.
         public var coefficients: [Double]
         public var intercept: Double
+        /// The training mean of each component's score (0-100), which stands in for a missing score.
+        public var means: [Double]
+        /// The position of the calibrated model in `HealthSettings.models`.
+        public var modelIndex: Int
         public var converged: Bool
         public var configured: Evaluation
         public var learned: Evaluation
@@ -129,7 +133,7 @@ public enum HealthCalibration {
         return Report(
             model: model.name, snapshots: times, testFrom: testFrom, trainRows: train.rows,
             trainChurned: train.positives, testRows: test.rows, testChurned: test.positives,
-            coefficients: fit.coefficients, intercept: fit.intercept, converged: fit.converged,
+            coefficients: fit.coefficients, intercept: fit.intercept, means: means, modelIndex: modelIndex, converged: fit.converged,
             configured: evaluate(test, weights: model.weights, bands: model.bands),
             learned: evaluate(test, weights: learned, bands: model.bands))
     }
