@@ -256,7 +256,12 @@ import VitalsStore
             let (status, revenue) = try await Self.get(client, "/revenue?to=2024-02", cookie: cookie)
             #expect(status == .ok)
             #expect(revenue.contains("<title>MRR movements (USD)</title>"))
-            #expect(revenue.contains("<title>Logo retention by signup month</title>"))
+            #expect(revenue.contains("<title>Logo retention by signup month: share of each month&#39;s new customers still paying</title>"))
+            // The headline of 2024-02 against 2024-01: MRR 100.00 (was 150.00: b churned on the 15th) and ARR
+            // 1,200 (was 1,800), both (100 - 150) / 150 = -33.3 %.
+            #expect(revenue.contains(#"<h3>MRR</h3><div class="value">$100.00</div><span class="delta bad">−33.3 % vs 2024-01</span>"#))
+            #expect(revenue.contains(#"<h3>ARR</h3><div class="value">$1,200</div><span class="delta bad">−33.3 % vs 2024-01</span>"#))
+            #expect(revenue.contains("Months 2023-03 to 2024-02 (2023-03-01 to 2024-02-29), all accounts, values in USD."))
             // Cohort 2024-01 (a and b): both pay at the end of January (2 of 2, MRR 150 of 150). The data ends on
             // 2024-02-15, so February is not complete and its cell stays empty.
             let (_, cohorts) = try await Self.get(client, "/revenue?to=2024-02&format=csv&table=cohorts", cookie: cookie)

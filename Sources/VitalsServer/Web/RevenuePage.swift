@@ -146,6 +146,37 @@ struct RevenuePage {
 
     func percent(_ x: Double) -> String { String(Int((x * 100).rounded())) + "%" }
 
+    /// The headline of the last shown period: MRR, ARR, net new MRR and NRR, each with its change against the period
+    /// before (as the overview's tiles write it).
+    var headline: HTML {
+        guard let current = report.rows.last else { return "" }
+        let previous = report.rows.count >= 2 ? report.rows[report.rows.count - 2] : nil
+        let tiles = [KPI.mrr, .arr, .netNewMRR, .nrr].map { kpi -> HTML in
+            let change = previous.flatMap { Display.change(kpi, current: current[kpi], previous: $0[kpi]) }
+            let delta: HTML = change.map { "<span class=\"delta \($0.tone)\">\($0.text) vs \(previous!.period.label)</span>" }
+                ?? "<span class=\"delta flat\">no comparison</span>"
+            return """
+                <div class="tile" data-kpi="\(kpi.id)" data-value="\(Display.json(kpi, current[kpi], currency: currency))">\
+                <h3>\(kpi.title)</h3><div class="value">\(Display.tile(kpi, current[kpi], currency: currency))</div>\(delta)</div>
+                """
+        }
+        return "<div class=\"tiles\" data-headline=\"\(current.period.label)\">\(tiles)</div>"
+    }
+
+    /// What the page shows: the periods, the segment and the currency.
+    var scope: HTML {
+        guard let first = rows.first, let last = rows.last else { return "" }
+        let segment = query.segmentText.map { "segment \($0)" } ?? "all accounts"
+        return """
+            <p class="muted">\(first.period.grain.rawValue.capitalized)s \(first.period.label) to \(last.period.label) \
+            (\(first.period.startDate.description) to \(last.period.endDate.adding(days: -1).description)), \(segment), values in \
+            \(currency.description). The headline is \(last.period.label)'s.</p>
+            """
+    }
+
+    /// A p-value as statisticians write it: below 0.0001 as such, else to four places.
+    static func pValue(_ p: Double) -> String { p < 0.0001 ? "p < 0.0001" : "p = " + String(format: "%.4f", p) }
+
     func render(standalone: Bool = false) -> HTML {
         let labels = rows.map(\.period.label)
         let scale = Money.powerOfTen(currency.minorUnitExponent)
@@ -172,10 +203,10 @@ struct RevenuePage {
         let cohortLabels = cohorts.cohorts.map { String($0.month.description.prefix(7)) }
         let ages = (0...cohorts.maxAge).map { "M\($0)" }
         let logoMap = SVGChart.heatmap(
-            title: "Logo retention by signup month", rowLabels: cohortLabels, columnLabels: ages,
+            title: "Logo retention by signup month: share of each month's new customers still paying", rowLabels: cohortLabels, columnLabels: ages,
             cells: cohorts.cohorts.map(\.logo), format: percent, rowAxis: "Signup month", columnAxis: "Months since signup")
         let revenueMap = SVGChart.heatmap(
-            title: "Revenue retention by signup month", rowLabels: cohortLabels, columnLabels: ages,
+            title: "Revenue retention by signup month: their MRR against their first month's", rowLabels: cohortLabels, columnLabels: ages,
             cells: cohorts.cohorts.map(\.revenue), format: percent, rowAxis: "Signup month", columnAxis: "Months since signup")
         let colors = SVGChart.palette
         let horizon = 36
@@ -187,12 +218,16 @@ struct RevenuePage {
                     values: (0...horizon).map { m in s.kaplanMeier.survival(at: Double(m)) * 100 }, color: colors[i % colors.count])
             }, yLabel: "Still paying (%)", format: Display.axisFormat(.customerRetentionRate), step: true,
             xLabel: "Months since first payment")
-        let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: p = \(String(format: "%.4f", $0)).</p>" } ?? ""
+        let logRank: HTML = logRankP.map { "<p class=\"muted\">Log-rank test across groups: \(Self.pValue($0)).</p>" } ?? ""
         let q = query.queryString
         return """
-            <h1>Revenue</h1>\(standalone ? "" : query.form(action: "/revenue"))
-            <div class="card">\(mrrChart)</div><div class="card">\(movements)</div><div class="card">\(retention)</div>
-            <h2>Cohort retention</h2><div class="card">\(logoMap)</div><div class="card">\(revenueMap)</div>
+            <h1>Revenue</h1>\(scope)\(standalone ? "" : query.form(action: "/revenue"))\(headline)
+            <div class="card"><h3>MRR at period end (\(currency.description))</h3>\(mrrChart)</div>\
+            <div class="card"><h3>MRR movements (\(currency.description)): new, expansion and reactivation above zero, contraction and churn below</h3>\(movements)</div>\
+            <div class="card"><h3>NRR and GRR, trailing 12 months</h3>\(retention)</div>
+            <h2>Cohort retention</h2>\
+            <div class="card"><h3>Logo retention: the share of each signup month's customers still paying</h3>\(logoMap)</div>\
+            <div class="card"><h3>Revenue retention: each signup month's MRR against its first month's</h3>\(revenueMap)</div>
             <h2>Customer lifetime</h2><div class="card">\(survivalChart)\(logRank)</div>\
             \(lifetimeTable.html(downloadQuery: q, path: "/revenue", downloadable: !standalone))
             <h2>Tables</h2>\(movementsTable(linked: !standalone).html(downloadQuery: q, path: "/revenue", downloadable: !standalone))\
