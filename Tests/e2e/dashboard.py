@@ -1,5 +1,6 @@
 """Drives the dashboard in headless Chromium and checks its numbers against the JSON API (see scripts/e2e-dashboard)."""
 import json
+import math
 import os
 import sys
 import urllib.error
@@ -141,7 +142,8 @@ try:
     facts = {e.get_attribute("data-kpi"): e.text for e in driver.find_elements(By.CSS_SELECTOR, "dd[data-kpi]")}
     detail = api(f"/api/v1/accounts/{account}?from={period}&to={period}")
     arow = detail["kpis"]["periods"][0]
-    expected_nps = "-" if arow["nps"] is None else f"{arow['nps']:.2f}"
+    # NPS in whole points, rounded half away from zero as the page rounds it.
+    expected_nps = "-" if arow["nps"] is None else str(int(math.copysign(math.floor(abs(arow["nps"]) + 0.5), arow["nps"])))
     check(f"account {account}: NPS on the page equals the API ({expected_nps})", facts.get("nps") == expected_nps, (facts.get("nps"), arow["nps"]))
     check(f"account {account}: active users on the page equal the API", facts.get("active_users") == f"{arow['active_users']:,}", (facts.get("active_users"), arow["active_users"]))
     check("the account page shows its subscription timeline and MRR chart",

@@ -7,6 +7,8 @@ import VitalsStore
 /// How the dashboard writes values: as `vitals report` does, with the currency's symbol on money (`$1,416.47`).
 enum Display {
     static func value(_ kpi: KPI, _ value: KPIValue, currency: CurrencyCode) -> String {
+        // NPS is read in whole points (-100 to 100), as every survey tool writes it; the JSON keeps the exact value.
+        if kpi == .nps, let x = value.double, x.isFinite { return String(Int(x.rounded())) }
         let text = ReportTable.format(value, unit: kpi.unit, currency: currency)
         guard text != "-" else { return text }
         switch kpi.unit {
@@ -77,7 +79,7 @@ enum Display {
         if kpi.unit == .rate {
             text = signed(difference * 100, decimals: 1) + " pt"
         } else if kpi == .nps {
-            text = signed(difference, decimals: 1) + " pts"
+            text = signed(difference, decimals: 1) + " pt"
         } else {
             guard before != 0 else { return difference == 0 ? ("no change", "flat") : nil }
             text = signed(difference / abs(before) * 100, decimals: 1) + " %"
