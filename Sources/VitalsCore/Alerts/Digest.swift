@@ -82,7 +82,9 @@ public struct Digest: Sendable, Equatable {
         func show(_ kpi: KPI, _ v: Double?) -> String {
             guard let v else { return "-" }
             switch kpi.unit {
-            case .money: return "\(currency.code) " + Money.decimalString(Int64(v.rounded()), exponent: exponent)
+            case .money:
+                guard let minor = Int64(roundingChecked: v) else { return "\(currency.code) \(v)" }
+                return "\(currency.code) " + Money.decimalString(minor, exponent: exponent)
             case .rate: return HealthComponent.format(v * 100) + " %"
             default: return HealthComponent.format(v)
             }

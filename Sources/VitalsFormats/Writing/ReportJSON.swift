@@ -52,9 +52,11 @@ public enum ReportJSON {
         guard case .number(let x) = value, x.isFinite else { return "null" }
         switch unit {
         case .money, .amounts:
-            return Money.decimalString(Int64(x.rounded(.toNearestOrAwayFromZero)), exponent: currency.minorUnitExponent)
+            // Beyond Int64's range (a sum of many bounded amounts) the value is written as the number it is.
+            guard let minor = Int64(roundingChecked: x) else { return String(x / Money.powerOfTen(currency.minorUnitExponent)) }
+            return Money.decimalString(minor, exponent: currency.minorUnitExponent)
         case .count:
-            return String(Int64(x.rounded()))
+            return Int64(roundingChecked: x).map { String($0) } ?? String(x)
         case .rate, .number, .rates:
             return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
         }

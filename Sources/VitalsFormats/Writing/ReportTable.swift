@@ -39,10 +39,11 @@ public enum ReportTable {
         guard case .number(let x) = value, x.isFinite else { return "-" }
         switch unit {
         case .money, .amounts:
-            let text = Money.decimalString(Int64(x.rounded(.toNearestOrAwayFromZero)), exponent: currency.minorUnitExponent)
-            return groupThousands(text)
+            // A sum of many bounded amounts may still pass Int64's range: then it is written as the number it is.
+            guard let minor = Int64(roundingChecked: x) else { return String(x / Money.powerOfTen(currency.minorUnitExponent)) }
+            return groupThousands(Money.decimalString(minor, exponent: currency.minorUnitExponent))
         case .count:
-            return groupThousands(String(Int64(x.rounded())))
+            return Int64(roundingChecked: x).map { groupThousands(String($0)) } ?? String(x)
         case .rate, .rates:
             return fixed(x * 100, decimals: 1) + "%"
         case .number:
@@ -52,7 +53,7 @@ public enum ReportTable {
 
     static func fixed(_ x: Double, decimals: Int) -> String {
         let scale = Money.powerOfTen(decimals)
-        let scaled = Int64((x * scale).rounded(.toNearestOrAwayFromZero))
+        guard let scaled = Int64(roundingChecked: x * scale) else { return String(x) }
         return Money.decimalString(scaled, exponent: decimals)
     }
 

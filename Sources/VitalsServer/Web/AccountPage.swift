@@ -87,7 +87,7 @@ struct AccountPage {
             facts.append("<dt>Median lifetime (\(label))</dt><dd>\(median)</dd>")
             facts.append("<dt>Mean lifetime up to \(String(format: "%.0f", segment.restrictedTo)) months</dt><dd>\(String(format: "%.1f months", segment.restrictedMeanMonths))</dd>")
             if let value = segment.lifetimeValue {
-                facts.append("<dt>Survival CLV (\(label))</dt><dd>\(Display.money(Int64(value.rounded()), currency))</dd>")
+                facts.append("<dt>Survival CLV (\(label))</dt><dd>\(Display.money(value, currency))</dd>")
             }
         }
         guard !facts.isEmpty else { return "" }

@@ -35,6 +35,15 @@ enum Display {
         ReportJSON.number(value, unit: kpi.unit, currency: currency)
     }
 
+    /// Money computed as a Double of minor units (a mean, a model's value): rounded, or written as the number it is
+    /// beyond Int64's range rather than trapping.
+    static func money(_ minorUnits: Double, _ currency: CurrencyCode) -> String {
+        guard let minor = Int64(roundingChecked: minorUnits) else {
+            return currency.written(String(minorUnits / Money.powerOfTen(currency.minorUnitExponent)))
+        }
+        return money(minor, currency)
+    }
+
     static func money(_ minorUnits: Int64, _ currency: CurrencyCode) -> String {
         currency.written(ReportTable.format(.number(Double(minorUnits)), unit: .money, currency: currency))
     }

@@ -19,11 +19,27 @@ struct GoalsPage {
 
     func value(_ x: Double?, _ unit: KPIUnit) -> String {
         guard let x else { return "-" }
-        if unit == .money {
+        switch unit {
+        case .money:
             // Goal values are in major units of the reporting currency, as the goals API writes them.
-            return Display.money(Int64((x * Money.powerOfTen(currency.minorUnitExponent)).rounded()), currency)
+            guard let minor = Int64(roundingChecked: x * Money.powerOfTen(currency.minorUnitExponent)) else { return GoalFormat.value(x, unit: unit) }
+            return Display.money(minor, currency)
+        case .count, .number:
+            // Thousands grouped as the KPI's own pages write them: 890,365.59, not 890365.59.
+            return ReportTable.format(.number(x), unit: unit, currency: currency)
+        case .rate, .rates, .amounts:
+            return GoalFormat.value(x, unit: unit)
         }
-        return GoalFormat.value(x, unit: unit)
+    }
+
+    /// The share of the way from the baseline to the target, said for either direction (a target to raise or to
+    /// lower): beyond the target it is "reached", behind the baseline it is "worse than the baseline".
+    static func progress(_ share: Double?) -> String {
+        guard let share, share.isFinite else { return "-" }
+        let percent = GoalFormat.value(share, unit: .rate)
+        if share >= 1 { return "target reached (the value is past it: \(percent) of the way from the baseline)" }
+        if share < 0 { return "worse than the baseline (\(percent) of the way to the target)" }
+        return "\(percent) of the way from the baseline to the target"
     }
 
     func badge(_ status: GoalStatus) -> HTML { "<span class=\"status \(status.rawValue)\">\(status.title)</span>" }
@@ -101,10 +117,10 @@ struct GoalsPage {
             <dl class="facts"><dt>Baseline</dt><dd>\(value(target.baseline, target.unit)) \(target.baselinePeriod.map { "(\($0.label))" } ?? "")</dd>
             <dt>Current</dt><dd>\(value(target.current, target.unit)) \(target.currentPeriod.map { "(\($0.label))" } ?? "")</dd>
             <dt>Target</dt><dd>\(value(target.targetValue, target.unit)) by \(target.target.deadline.description)\(target.target.segment.map { " for \($0)" } ?? "")</dd>
-            <dt>Progress</dt><dd>\(target.progress.map { GoalFormat.value($0, unit: .rate) } ?? "-") of the way</dd>
+            <dt>Progress</dt><dd>\(Self.progress(target.progress))</dd>
             <dt>Required pace</dt><dd>\(pace) per \(target.target.grain.rawValue), \(target.periodsLeft.map(String.init) ?? "-") periods left</dd>
             <dt>Forecast at deadline</dt><dd>\(forecast)</dd>
-            <dt>Review</dt><dd>\(review.cadence.rawValue), next due \(review.nextDue.description). \(last)</dd></dl>
+            <dt>Review</dt><dd>\(review.cadence.rawValue), \(review.isDue ? HTML("<span class=\"status off_track\" data-review-due>review due since \(review.nextDue.description)</span>") : HTML("next due \(review.nextDue.description)")). \(last)</dd></dl>
             \(stages.text.isEmpty ? "" : "<h3>Stages</h3><ul class=\"plain\">" + stages + "</ul>")\(chart(target))</div>
             """
     }

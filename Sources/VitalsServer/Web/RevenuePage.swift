@@ -138,8 +138,8 @@ struct RevenuePage {
                     .init(text: months(s.median), raw: s.median.map { String($0) } ?? ""),
                     .init(text: "\(months(ci.lower)) – \(ci.upper.map { String(format: "%.1f", $0) } ?? "∞")"),
                     .init(text: String(format: "%.1f", s.restrictedMeanMonths), raw: String(s.restrictedMeanMonths)),
-                    .init(text: s.arpa.map { Display.money(Int64($0.rounded()), currency) } ?? "-", raw: s.arpa.map { String($0 / scale) } ?? ""),
-                    .init(text: s.lifetimeValue.map { Display.money(Int64($0.rounded()), currency) } ?? "-", raw: s.lifetimeValue.map { String($0 / scale) } ?? ""),
+                    .init(text: s.arpa.map { Display.money($0, currency) } ?? "-", raw: s.arpa.map { String($0 / scale) } ?? ""),
+                    .init(text: s.lifetimeValue.map { Display.money($0, currency) } ?? "-", raw: s.lifetimeValue.map { String($0 / scale) } ?? ""),
                 ]
             })
     }
