@@ -144,3 +144,27 @@ import VitalsStore
         }
     }
 }
+
+/// The segment picker writes the expression a person could type: an attribute, = or !=, a value from the data,
+/// added with `and` to what the box holds (issue 27).
+@Suite struct SegmentPickerTests {
+    @Test func aPickedValueIsAddedToTheSegment() async throws {
+        let f = try DashboardTests.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (_, page) = try await DashboardTests.get(client, "/accounts", cookie: cookie)
+            // industry has two values in the fixture (Media, Retail): it is offered with both.
+            #expect(page.contains(#"<option value="industry">industry</option>"#))
+            #expect(page.contains(#"<option value="Media" label="industry: Media">"#))
+            let (_, picked) = try await DashboardTests.get(
+                client, "/accounts?pick_attr=industry&pick_op=%3D&pick_value=Retail", cookie: cookie)
+            #expect(picked.contains(#"name="segment" value="industry = &#39;Retail&#39;""#))
+            #expect(picked.contains("/accounts/a\"") && !picked.contains("/accounts/b\""))
+            // Added to what the box holds, and negated with "is not".
+            let (_, both) = try await DashboardTests.get(
+                client, "/accounts?segment=industry%20in%20(Retail,%20Media)&pick_attr=industry&pick_op=!%3D&pick_value=Retail", cookie: cookie)
+            #expect(both.contains(#"value="industry in (Retail, Media) and industry != &#39;Retail&#39;""#))
+            #expect(!both.contains("/accounts/a\"") && both.contains("/accounts/b\""))
+        }
+    }
+}

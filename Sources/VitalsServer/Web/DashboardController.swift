@@ -56,9 +56,10 @@ struct DashboardController: Sendable {
         let view = try await cache.view(session.user.workspace)
         let asOf = view.asOf(now: now())
         let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        var query = DashboardQuery(parameters, view: view, asOf: asOf.date)
+        query.picker = try await cache.derived(session.user.workspace, key: "segment-picker") { SegmentPicker.of($0) }
         return Page(
-            session: session, parameters: parameters, view: view, asOf: asOf, query: DashboardQuery(parameters, view: view, asOf: asOf.date),
-            healthAt: view.healthInstant(now: clock))
+            session: session, parameters: parameters, view: view, asOf: asOf, query: query, healthAt: view.healthInstant(now: clock))
     }
 
     func layout(_ page: Page, title: String, section: PageLayout.Section) -> PageLayout {

@@ -16,6 +16,8 @@ struct DashboardQuery {
     var periods: [Period] = []
     /// A problem with the query, shown on the page (the defaults apply instead).
     var problem: String?
+    /// The segment picker's attributes and values, when the page offers it.
+    var picker: SegmentPicker?
 
     static let grains: [Grain] = [.month, .quarter, .year, .week]
     static let defaultCount = 12
@@ -39,7 +41,14 @@ struct DashboardQuery {
             from = nil
             to = nil
         }
-        if let text = parameters["segment"], !text.isEmpty {
+        // The segment box's expression, with the picker's clause added (`and`) when one was picked.
+        var text = parameters["segment"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        switch SegmentPicker.clause(parameters) {
+        case .success(let clause?): text = text.isEmpty ? clause : "\(text) and \(clause)"
+        case .success(nil): break
+        case .failure(let problem): problems.append("segment: \(problem.text)")
+        }
+        if !text.isEmpty {
             do {
                 segment = try SegmentFilter.parse(text, knownAttributes: view.knownAttributes)
                 segmentText = text
@@ -104,7 +113,7 @@ struct DashboardQuery {
             <label>From<input type="date" name="from" value="\(from?.description)"></label>
             <label>To<input type="date" name="to" value="\(to?.description)"></label>
             <label>Segment<input type="text" name="segment" value="\(segmentText)" placeholder="e.g. plan=pro and country=US" size="28"></label>
-            \(controls)<button type="submit">Apply</button></form>
+            \(picker?.controls)\(controls)<button type="submit">Apply</button></form>
             """
     }
 }
