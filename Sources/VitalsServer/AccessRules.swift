@@ -42,6 +42,7 @@ enum AccessRules {
         add(.permission(.work), [
             "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
             "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /renewals/forecast",
+            "POST /segments", "POST /segments/delete",
         ])
         add(.permission(.goals), [
             "GET /goals/new", "POST /goals/new", "GET /goals/{id}/edit", "POST /goals/{id}/edit", "POST /goals/{id}/archive",

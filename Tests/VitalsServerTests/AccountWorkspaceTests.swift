@@ -168,3 +168,32 @@ import VitalsStore
         }
     }
 }
+
+/// Segments saved by name are shared by the workspace's people and chosen from every filtered page (issue 27).
+@Suite struct SavedSegmentTests {
+    @Test func aSegmentIsSavedChosenAndDeleted() async throws {
+        let f = try DashboardTests.fixture()
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (_, page) = try await DashboardTests.get(client, "/accounts?segment=industry%3DRetail", cookie: cookie)
+            let csrf = String(try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
+            // A bad expression is refused; a good one is saved under its name.
+            let bad = [("csrf", csrf), ("name", "Retail"), ("expression", "industry =="), ("back", "/accounts")]
+            #expect(try await GoalEditorTests.post(client, "/segments", cookie: cookie, fields: bad).0 == .badRequest)
+            let good = [("csrf", csrf), ("name", "Retail"), ("expression", "industry=Retail"), ("back", "/accounts?segment=industry%3DRetail")]
+            let (status, _) = try await GoalEditorTests.post(client, "/segments", cookie: cookie, fields: good)
+            #expect(status == .seeOther)
+            #expect(try f.store.savedSegments(workspace: f.a).map(\.expression) == ["industry=Retail"])
+            // Chosen by name from any page: it becomes the segment; the page offers to delete it.
+            let (_, chosen) = try await DashboardTests.get(client, "/accounts?saved=Retail", cookie: cookie)
+            #expect(chosen.contains(#"<option value="Retail" selected>Retail</option>"#))
+            #expect(chosen.contains("/accounts/a\"") && !chosen.contains("/accounts/b\""))
+            #expect(chosen.contains("Delete saved segment"))
+            let audit = try f.store.auditLog(workspace: f.a, query: AuditQuery(action: "segment.save", limit: 10))
+            #expect(audit.total == 1)
+            let delete = [("csrf", csrf), ("name", "Retail"), ("back", "/accounts")]
+            #expect(try await GoalEditorTests.post(client, "/segments/delete", cookie: cookie, fields: delete).0 == .seeOther)
+            #expect(try f.store.savedSegments(workspace: f.a).isEmpty)
+        }
+    }
+}

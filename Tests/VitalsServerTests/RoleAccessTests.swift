@@ -24,7 +24,7 @@ import VitalsStore
         "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
         "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /api/v1/targets/{id}/reviews",
         "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities", "DELETE /api/v1/activities/{id}", "POST /renewals/forecast",
-        "PUT /api/v1/renewals/forecast",
+        "PUT /api/v1/renewals/forecast", "POST /segments", "POST /segments/delete",
     ]
 
     static func adminOnly(_ route: String) -> Bool {

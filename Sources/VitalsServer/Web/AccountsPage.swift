@@ -151,11 +151,11 @@ struct AccountsPage {
             <form class="filters" method="get" action="/accounts">
             <label>Search<input type="search" name="q" value="\(search)" placeholder="name or id"></label>
             <label>Status<select name="status">\(statusOptions)</select></label>
-            <label>Segment<input type="text" name="segment" value="\(query.segmentText)" placeholder="e.g. plan=pro" size="24"></label>\(query.picker?.controls)
+            <label>Segment<input type="text" name="segment" value="\(query.segmentText)" placeholder="e.g. plan=pro" size="24"></label>\(query.picker?.controls)\(query.savedControls)
             <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">\
             \(owner.flatMap { $0 == me ? nil : HTML("<input type=\"hidden\" name=\"csm\" value=\"\($0)\">") })\
             \(everyone ? HTML("<input type=\"hidden\" name=\"everyone\" value=\"1\">") : nil)
-            <button type="submit">Filter</button></form>
+            <button type="submit">Filter</button></form>\(query.saveForm(action: "/accounts"))
             \(query.problem.map { p -> HTML in "<p class=\"error\">\(p)</p>" })
             \(table.html(downloadQuery: downloadQuery, path: "/accounts", sortLinks: sortLink))\(pager)
             """

@@ -22,6 +22,8 @@ struct DashboardController: Sendable {
         pages.get("/accounts") { request, context in try await accounts(request, context) }
         pages.get("/accounts/:id") { request, context in try await account(request, context) }
         pages.post("/accounts/:id/activities") { request, context in try await logActivity(request, context) }
+        pages.post("/segments") { request, context in try await saveSegment(request, context) }
+        pages.post("/segments/delete") { request, context in try await deleteSegment(request, context) }
         pages.get("/goals") { request, context in try await goals(request, context, notice: nil) }
         pages.get("/health") { request, context in try await health(request, context) }
         pages.get("/support") { request, context in try await support(request, context) }
@@ -56,8 +58,17 @@ struct DashboardController: Sendable {
         let view = try await cache.view(session.user.workspace)
         let asOf = view.asOf(now: now())
         let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let saved: [SavedSegment]
+        do { saved = try store.savedSegments(workspace: session.user.workspace) } catch { throw HTTPError(.internalServerError, message: "\(error)") }
+        // A saved segment chosen replaces the box's expression.
+        if let name = parameters["saved"], let chosen = saved.first(where: { $0.name == name }) {
+            parameters["segment"] = chosen.expression
+        }
+        parameters["saved"] = nil
         var query = DashboardQuery(parameters, view: view, asOf: asOf.date)
         query.picker = try await cache.derived(session.user.workspace, key: "segment-picker") { SegmentPicker.of($0) }
+        query.saved = saved
+        query.csrfToken = session.csrfToken
         return Page(
             session: session, parameters: parameters, view: view, asOf: asOf, query: query, healthAt: view.healthInstant(now: clock))
     }

@@ -1,6 +1,7 @@
 import VitalsApp
 import VitalsCore
 import VitalsFormats
+import VitalsStore
 
 /// The period and segment a dashboard page shows, read from its query string.
 ///
@@ -18,6 +19,9 @@ struct DashboardQuery {
     var problem: String?
     /// The segment picker's attributes and values, when the page offers it.
     var picker: SegmentPicker?
+    /// The workspace's saved segments, and the form token to save or delete one (set by the page).
+    var saved: [SavedSegment] = []
+    var csrfToken: String?
 
     static let grains: [Grain] = [.month, .quarter, .year, .week]
     static let defaultCount = 12
@@ -113,7 +117,38 @@ struct DashboardQuery {
             <label>From<input type="date" name="from" value="\(from?.description)"></label>
             <label>To<input type="date" name="to" value="\(to?.description)"></label>
             <label>Segment<input type="text" name="segment" value="\(segmentText)" placeholder="e.g. plan=pro and country=US" size="28"></label>
-            \(picker?.controls)\(controls)<button type="submit">Apply</button></form>
+            \(picker?.controls)\(savedControls)\(controls)<button type="submit">Apply</button></form>\(saveForm(action: action))
+            """
+    }
+
+    /// A choice of the saved segments: one chosen replaces the segment box's expression.
+    var savedControls: HTML {
+        guard !saved.isEmpty else { return "" }
+        let options = saved.map { seg -> HTML in
+            seg.expression == segmentText
+                ? "<option value=\"\(seg.name)\" selected>\(seg.name)</option>" : "<option value=\"\(seg.name)\">\(seg.name)</option>"
+        }
+        return "<label>Saved<select name=\"saved\" aria-label=\"Saved segments\"><option value=\"\">-</option>\(options)</select></label>"
+    }
+
+    /// Save the segment in force under a name (for everyone in the workspace), or delete the saved one it is.
+    func saveForm(action: String) -> HTML {
+        guard let csrfToken, let segmentText else { return "" }
+        let back = action + (queryString.isEmpty ? "" : "?" + queryString)
+        let current = saved.first { $0.expression == segmentText }
+        let delete: HTML = current.map { seg in
+            """
+            <form method="post" action="/segments/delete" class="inline"><input type="hidden" name="csrf" value="\(csrfToken)">\
+            <input type="hidden" name="name" value="\(seg.name)"><input type="hidden" name="back" value="\(back)">\
+            <button type="submit">Delete saved segment &#8220;\(seg.name)&#8221;</button></form>
+            """
+        } ?? ""
+        return """
+            <div class="filters" style="margin-top:-8px"><form method="post" action="/segments" class="inline" aria-label="Save this segment">\
+            <input type="hidden" name="csrf" value="\(csrfToken)"><input type="hidden" name="expression" value="\(segmentText)">\
+            <input type="hidden" name="back" value="\(back)">\
+            <label>Save this segment as <input name="name" required maxlength="100" size="16" value="\(current?.name)"></label> \
+            <button type="submit">Save</button></form> \(delete)</div>
             """
     }
 }

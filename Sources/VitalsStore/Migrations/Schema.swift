@@ -28,6 +28,7 @@ enum Schema {
         registerChampionDepartures(&migrator)
         registerTaskSnooze(&migrator)
         registerUserCSM(&migrator)
+        registerSavedSegments(&migrator)
         return migrator
     }
 }

@@ -206,9 +206,16 @@ public protocol RenewalStore: Sendable {
         throws(StoreError) -> StoredForecastCall
 }
 
-/// The store protocols of this module together.
-public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore & RenewalStore
+/// Segments saved under a name and shared by a workspace's people.
+public protocol SegmentStore: Sendable {
+    func savedSegments(workspace: Int64) throws(StoreError) -> [SavedSegment]
+    func saveSegment(workspace: Int64, name: String, expression: String, by: String, at now: Timestamp) throws(StoreError)
+    func deleteSegment(workspace: Int64, name: String) throws(StoreError) -> Bool
+}
 
-extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore, RenewalStore {
+/// The store protocols of this module together.
+public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore & RenewalStore & SegmentStore
+
+extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore, RenewalStore, SegmentStore {
     public var location: String { path }
 }
