@@ -107,9 +107,19 @@ public actor HealthService {
         let observed = evaluator.observe(
             at: at, health: health, kpis: kpis, kpiPeriod: month.description, external: external.values.flatMap { $0 },
             departures: departures, now: now)
+        // Usage data that stops before `at` would read as "usage fell 100 %" everywhere: usage_drop rules wait.
+        let stale = StaleUsage.stopDate(newestEvent: view.dataset.usageEvents.times.max().map { Timestamp(seconds: $0) }, at: at)
+        if let stale, configuration.rules.contains(where: { $0.kind == .usageDrop }) {
+            let warning = "usage data of workspace \(slug) stops on \(stale), more than \(StaleUsage.toleranceDays) days before \(at.date): usage_drop rules are not evaluated until it is fresh (docs/alerts.md)"
+            if !warned.contains(warning) {
+                warned.insert(warning)
+                logger.warning("\(warning)")
+            }
+        }
         let open = try store.openAlertKeys(workspace: workspace)
         let (fire, clear) = AlertDeduplication.apply(
-            observed, open: open, evaluated: evaluator.evaluatedRules(externalSources: Set(external.keys)))
+            observed, open: open,
+            evaluated: evaluator.evaluatedRules(externalSources: Set(external.keys), staleUsage: stale != nil))
         let fired = fire.map { evaluator.explained($0, at: at) }
         var byAccount: [Int32: AccountHealth] = [:]
         for h in health { byAccount[h.account.value] = h }

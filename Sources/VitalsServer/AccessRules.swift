@@ -41,6 +41,7 @@ enum AccessRules {
         ])
         add(.permission(.work), [
             "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
+            "POST /health/alerts/{id}/acknowledge", "POST /health/alerts/{id}/snooze",
             "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /renewals/forecast",
             "POST /segments", "POST /segments/delete",
         ])
@@ -63,7 +64,7 @@ enum AccessRules {
         ])
         // Activities are the CS team's own log: logged by whoever works accounts, as on the account page.
         add(.permission(.work), [
-            "POST /api/v1/targets/{id}/reviews", "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities",
+            "POST /api/v1/targets/{id}/reviews", "PATCH /api/v1/tasks/{id}", "PATCH /api/v1/alerts/{id}", "POST /api/v1/activities",
             "DELETE /api/v1/activities/{id}", "PUT /api/v1/renewals/forecast",
         ])
         add(.permission(.goals), ["POST /api/v1/goals", "PUT /api/v1/goals/{id}", "DELETE /api/v1/goals/{id}"])

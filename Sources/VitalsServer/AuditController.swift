@@ -48,6 +48,18 @@ struct AuditTrail: Sendable {
                 change: until.map { "snoozed until \($0.date)" } ?? "woken", at: now)
         }
     }
+    /// Notes an alert acknowledged (`alert.acknowledge`) or snoozed (`alert.snooze`, until the instant or woken).
+    func alertUpdate(_ alert: StoredAlert, acknowledged: Bool, snoozed: Timestamp??, workspace: Int64, actor: String, at now: Timestamp) throws {
+        let target = "alert \(alert.id) (\(alert.rule) \(alert.subject))"
+        if acknowledged {
+            try note(workspace, actor: actor, "alert.acknowledge", target: target, change: "acknowledged by \(alert.acknowledgedBy ?? actor)", at: now)
+        }
+        if case .some(let until) = snoozed {
+            try note(
+                workspace, actor: actor, "alert.snooze", target: target,
+                change: until.map { "snoozed until \($0.date)" } ?? "woken", at: now)
+        }
+    }
 }
 
 /// `GET /api/v1/audit`: the audit log, newest first, filtered by `actor`, `action` (exact, or a prefix ending with a

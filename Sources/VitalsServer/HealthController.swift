@@ -36,6 +36,13 @@ struct HealthController: Sendable {
                 limit: try int(q.get("limit"), "limit", 100, 1...1000), offset: try int(q.get("offset"), "offset", 0, 0...Int.max))
             return Response.json(HealthJSON.alerts(alerts))
         }
+        group.patch("alerts/{id}") { request, context in
+            let grant = try context.requireCaller()
+            let text = try context.parameters.require("id")
+            guard let id = Int64(text) else { throw APIError(status: .notFound, message: "no alert '\(text)'") }
+            let body = try await request.body.collect(upTo: 64 << 10)
+            return try updateAlert(id, body: Data(buffer: body), workspace: grant.workspace, actor: grant.actor)
+        }
         group.get("tasks") { request, context in
             let grant = try context.requireCaller()
             let q = request.uri.queryParameters
@@ -202,6 +209,52 @@ struct HealthController: Sendable {
         case .notFound: throw APIError(status: .notFound, message: "no task \(id) in this workspace")
         case .alreadyClosed(let task):
             throw APIError(status: .conflict, message: "task \(id) is closed (\(task.status.rawValue)): only open tasks are snoozed or reassigned")
+        }
+    }
+
+    /// PATCH of an alert: `acknowledged_by` acknowledges it, `snoozed_until` (a date or instant, or null) sets it aside
+    /// or wakes it; both may come together.
+    func updateAlert(_ id: Int64, body: Data, workspace: Int64, actor: String) throws -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw APIError.badRequest("the body must be a JSON object: {\"acknowledged_by\": \"ana\"} or {\"snoozed_until\": \"2026-12-20\"}")
+        }
+        var by: String?
+        if let value = object["acknowledged_by"] {
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
+                throw APIError.badRequest("acknowledged_by: a name of 1 to 200 characters")
+            }
+            by = text.trimmingCharacters(in: .whitespaces)
+        }
+        // The new instant, or nil to wake the alert at once; absent: no change.
+        var snooze: Timestamp?? = nil
+        if object.keys.contains("snoozed_until") {
+            switch object["snoozed_until"] {
+            case let text as String:
+                do {
+                    snooze = .some(try Timestamp.parse(text))
+                } catch {
+                    throw APIError.badRequest("snoozed_until: \(error)")
+                }
+            case is NSNull: snooze = .some(nil)
+            default: throw APIError.badRequest("snoozed_until: a date, an instant or null")
+            }
+        }
+        guard by != nil || snooze != nil else {
+            throw APIError.badRequest("the body needs acknowledged_by or snoozed_until")
+        }
+        let now = clock()
+        var result: AlertUpdate = .notFound
+        if let by { result = try store.acknowledgeAlert(workspace: workspace, id: id, by: by, at: now) }
+        if case .some(let until) = snooze, by == nil || { if case .updated = result { true } else { false } }() {
+            result = try store.snoozeAlert(workspace: workspace, id: id, until: until)
+        }
+        switch result {
+        case .updated(let alert):
+            try AuditTrail(store: store).alertUpdate(alert, acknowledged: by != nil, snoozed: snooze, workspace: workspace, actor: actor, at: now)
+            return .json(HealthJSON.alert(alert))
+        case .notFound: throw APIError(status: .notFound, message: "no alert \(id) in this workspace")
+        case .alreadyCleared(let alert):
+            throw APIError(status: .conflict, message: "alert \(id) cleared at \(alert.clearedAt?.description ?? "?"): only open alerts are acknowledged or snoozed")
         }
     }
 

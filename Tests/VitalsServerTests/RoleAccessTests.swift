@@ -22,6 +22,7 @@ import VitalsStore
     /// Working the book: CSMs, admins, ingest and admin keys.
     static let work: Set<String> = [
         "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
+        "POST /health/alerts/{id}/acknowledge", "POST /health/alerts/{id}/snooze", "PATCH /api/v1/alerts/{id}",
         "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /api/v1/targets/{id}/reviews",
         "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities", "DELETE /api/v1/activities/{id}", "POST /renewals/forecast",
         "PUT /api/v1/renewals/forecast", "POST /segments", "POST /segments/delete",

@@ -10,9 +10,12 @@ public struct AlertEvaluator: Sendable {
     }
 
     /// The rules evaluated when `external` holds the given sources' conditions: every rule except external rules of
-    /// a source that reported nothing this time (its alerts neither fire nor clear).
-    public func evaluatedRules(externalSources: Set<String>) -> Set<String> {
-        Set(rules.filter { $0.kind != .external || externalSources.contains($0.source ?? "") }.map(\.id))
+    /// a source that reported nothing this time, and `usage_drop` rules when the usage data is stale (`StaleUsage`):
+    /// their alerts neither fire nor clear.
+    public func evaluatedRules(externalSources: Set<String>, staleUsage: Bool = false) -> Set<String> {
+        Set(rules.filter {
+            ($0.kind != .external || externalSources.contains($0.source ?? "")) && !(staleUsage && $0.kind == .usageDrop)
+        }.map(\.id))
     }
 
     /// Every condition holding as of `t`.

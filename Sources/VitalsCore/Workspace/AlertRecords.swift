@@ -10,9 +10,16 @@ public struct StoredAlert: Sendable, Equatable {
     public var reason: String
     public var firedAt: Timestamp
     public var clearedAt: Timestamp?
+    /// When and by whom the alert was acknowledged (docs/alerts.md, acknowledging and snoozing): seen and in hand, so
+    /// it leaves the open alerts to act on while its condition still holds.
+    public var acknowledgedAt: Timestamp?
+    public var acknowledgedBy: String?
+    /// The instant until which the alert is set aside; it is back among the open alerts to act on from then.
+    public var snoozedUntil: Timestamp?
 
     public init(
-        id: Int64, rule: String, kind: AlertKind, severity: String, subject: String, account: AccountID? = nil, title: String, reason: String, firedAt: Timestamp, clearedAt: Timestamp? = nil
+        id: Int64, rule: String, kind: AlertKind, severity: String, subject: String, account: AccountID? = nil, title: String, reason: String, firedAt: Timestamp, clearedAt: Timestamp? = nil,
+        acknowledgedAt: Timestamp? = nil, acknowledgedBy: String? = nil, snoozedUntil: Timestamp? = nil
     ) {
         self.id = id
         self.rule = rule
@@ -24,9 +31,25 @@ public struct StoredAlert: Sendable, Equatable {
         self.reason = reason
         self.firedAt = firedAt
         self.clearedAt = clearedAt
+        self.acknowledgedAt = acknowledgedAt
+        self.acknowledgedBy = acknowledgedBy
+        self.snoozedUntil = snoozedUntil
     }
 
     public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
+
+    /// Whether the alert is open, not acknowledged and not snoozed at `t`: one to act on.
+    public func isActionable(at t: Timestamp) -> Bool {
+        clearedAt == nil && acknowledgedAt == nil && (snoozedUntil.map { $0 <= t } ?? true)
+    }
+}
+
+/// The result of acknowledging or snoozing an alert.
+public enum AlertUpdate: Sendable, Equatable {
+    case updated(StoredAlert)
+    case notFound
+    /// Only open alerts change: a cleared one is history.
+    case alreadyCleared(StoredAlert)
 }
 
 /// An alert about to be recorded.

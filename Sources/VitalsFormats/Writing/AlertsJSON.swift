@@ -17,7 +17,16 @@ extension HealthJSON {
         json.field("fired_at", iso(a.firedAt))
         json.field("cleared_at", a.clearedAt.map(iso))
         json.field("status", a.clearedAt == nil ? "open" : "cleared")
+        json.field("acknowledged_at", a.acknowledgedAt.map(iso))
+        json.field("acknowledged_by", a.acknowledgedBy)
+        json.field("snoozed_until", a.snoozedUntil.map(iso))
         json.endObject()
+    }
+
+    public static func alert(_ a: StoredAlert) -> String {
+        var json = JSONText()
+        alert(&json, a)
+        return json.text
     }
 
     public static func alerts(_ list: [StoredAlert]) -> String {

@@ -33,6 +33,8 @@ struct DashboardController: Sendable {
         pages.post("/health/tasks/:id/close") { request, context in try await closeTask(request, context) }
         pages.post("/health/tasks/:id/snooze") { request, context in try await snoozeTask(request, context) }
         pages.post("/health/tasks/:id/reassign") { request, context in try await reassignTask(request, context) }
+        pages.post("/health/alerts/:id/acknowledge") { request, context in try await acknowledgeAlert(request, context) }
+        pages.post("/health/alerts/:id/snooze") { request, context in try await snoozeAlert(request, context) }
         pages.post("/goals/targets/:id/reviews") { request, context in try await recordReview(request, context) }
     }
 

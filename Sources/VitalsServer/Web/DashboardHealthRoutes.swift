@@ -37,6 +37,7 @@ extension DashboardController {
         }
         model.me = me
         model.showSnoozed = page.parameters["snoozed"] == "1"
+        model.showSetAside = page.parameters["alerts"] == "set-aside"
         model.alertPage = page.parameters["apage"].flatMap(Int.init) ?? 1
         model.riskPage = page.parameters["rpage"].flatMap(Int.init) ?? 1
         model.taskPage = page.parameters["tpage"].flatMap(Int.init) ?? 1

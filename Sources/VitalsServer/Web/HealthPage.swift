@@ -24,6 +24,8 @@ struct HealthPage {
     var me: String?
     /// Whether the task list shows the snoozed tasks rather than the ones to act on now.
     var showSnoozed = false
+    /// Whether the alert list shows the acknowledged and snoozed alerts rather than the ones to act on now.
+    var showSetAside = false
     var alertPage = 1
     var riskPage = 1
     var taskPage = 1
@@ -32,6 +34,10 @@ struct HealthPage {
     /// The open tasks to act on now, or the snoozed ones.
     var listedTasks: [StoredTask] { tasks.filter { $0.isActionable(at: now) != showSnoozed } }
     var snoozedCount: Int { tasks.count { !$0.isActionable(at: now) } }
+
+    /// The open alerts to act on now (not acknowledged, not snoozed), or the ones set aside.
+    var listedAlerts: [StoredAlert] { alerts.filter { $0.isActionable(at: now) != showSetAside } }
+    var setAsideCount: Int { alerts.count { !$0.isActionable(at: now) } }
 
     var bandCounts: [HealthBand: Int] {
         var counts: [HealthBand: Int] = [:]
@@ -58,13 +64,25 @@ struct HealthPage {
     }
 
     var alertTable: DataTable {
-        DataTable(
-            name: "alerts", caption: "Open alerts, newest first (\(alerts.count) in all)",
-            columns: [.init(title: "Fired"), .init(title: "Severity"), .init(title: "Rule"), .init(title: "Alert"), .init(title: "Reason")],
-            rows: alerts.map { a in
-                [
+        let actions = AlertActions(csrfToken: csrfToken, back: "/health" + ownerQuery(), today: now.date)
+        let listed = listedAlerts
+        let caption = showSetAside
+            ? "Acknowledged or snoozed alerts, newest first (\(listed.count) in all)"
+            : "Open alerts, newest first (\(listed.count) in all)"
+        return DataTable(
+            name: "alerts", caption: caption,
+            columns: [
+                .init(title: "Fired"), .init(title: "Severity"), .init(title: "Rule"), .init(title: "Alert", wraps: true),
+                .init(title: "Reason", wraps: true), .init(title: "Set aside"), .init(title: "Act", inCSV: false),
+            ],
+            rows: listed.map { a in
+                var aside: [String] = []
+                if let by = a.acknowledgedBy { aside.append("acknowledged by \(by)") }
+                if let until = a.snoozedUntil, until > now { aside.append("snoozed until \(until.date)") }
+                return [
                     .init(text: a.firedAt.date.description), .init(text: a.severity), .init(text: a.rule),
-                    .init(text: a.title, link: a.account.map { "/accounts/\(URLQuery.escape($0.rawValue))" }), .init(text: a.reason),
+                    .init(text: a.title, link: a.account.map { "/accounts/\(URLQuery.escape($0.rawValue))" }, data: [("alert", String(a.id))]),
+                    .init(text: a.reason), .init(text: aside.joined(separator: "; ")), .init(text: "", markup: actions.render(a)),
                 ]
             })
     }
@@ -81,9 +99,10 @@ struct HealthPage {
         return taskActions.table(listedTasks, name: "tasks", caption: caption, showAccount: true, now: now)
     }
 
-    func ownerQuery(_ extra: String? = nil) -> String {
+    /// The page's query: the owner, the task and alert lists shown (`setAside` overrides the alert list), and `extra`.
+    func ownerQuery(_ extra: String? = nil, setAside: Bool? = nil) -> String {
         let whose = owner.map { "owner=" + URLQuery.escape($0) } ?? (me == nil ? nil : "everyone=1")
-        let parts = [whose, showSnoozed ? "snoozed=1" : nil, extra].compactMap { $0 }
+        let parts = [whose, showSnoozed ? "snoozed=1" : nil, (setAside ?? showSetAside) ? "alerts=set-aside" : nil, extra].compactMap { $0 }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
@@ -129,6 +148,10 @@ struct HealthPage {
             ? "<a href=\"/health\(whose.map { "?" + $0 } ?? "")#tasks\">Back to the tasks to act on</a>"
             : snoozedCount > 0
                 ? "<a href=\"/health?\(whose.map { $0 + "&" } ?? "")snoozed=1#tasks\">\(snoozedCount) snoozed</a>" : ""
+        let setAsideLink: HTML =
+            showSetAside
+            ? "<p><a href=\"/health\(ownerQuery(setAside: false))#alerts\">Back to the alerts to act on</a></p>"
+            : setAsideCount > 0 ? "<p><a href=\"/health\(ownerQuery(setAside: true))#alerts\">\(setAsideCount) acknowledged or snoozed</a></p>" : ""
         let digestList = digests.prefix(5).map { d -> HTML in
             "<details><summary>\(d.grain) digest for \(d.periodStart.date.description) to \(d.periodEnd.date.adding(days: -1).description)</summary><pre style=\"white-space:pre-wrap\">\(d.text)</pre></details>"
         }
@@ -144,7 +167,7 @@ struct HealthPage {
             \(Display.money(risk.total, currency))</div><span class="delta bad">\(riskRatio) of scored MRR</span></div></div>
             <div class="cols"><div class="card">\(bands)</div><div class="card">\(bySegment)</div></div>
             <h2 id="risk">Accounts to act on</h2>\(paged(riskTable, page: riskPage, parameter: "rpage", anchor: "risk"))
-            <h2 id="alerts">Open alerts</h2>\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
+            <h2 id="alerts">Open alerts</h2>\(setAsideLink)\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
             <h2 id="tasks">Tasks</h2><p>Owner: \(ownerLinks) \(snoozedLink)</p>\(paged(taskTable, page: taskPage, parameter: "tpage", anchor: "tasks"))
             <h2>Digests</h2>\(digestList.isEmpty ? "<p class=\"muted\">No digest yet.</p>" : HTML.joined(digestList))
             """

@@ -98,11 +98,7 @@ extension Store {
         offset: Int = 0
     ) throws(StoreError) -> [StoredAlert] {
         try read("reading alerts") { db in
-            var sql = """
-                SELECT al.id, al.rule, al.kind, al.severity, al.subject, a.external_id, al.title, al.reason, al.fired_at,
-                       al.cleared_at
-                FROM alert al LEFT JOIN account a ON a.id = al.account_id WHERE al.workspace_id = ?
-                """
+            var sql = Store.alertColumns
             var arguments: StatementArguments = [workspace]
             if openOnly { sql += " AND al.cleared_at IS NULL" }
             if let account {
@@ -115,14 +111,58 @@ extension Store {
             }
             sql += " ORDER BY al.fired_at DESC, al.id DESC LIMIT ? OFFSET ?"
             arguments += [limit, offset]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
-                let account: String? = r[5]
-                let cleared: Int64? = r[9]
-                return StoredAlert(
-                    id: r[0], rule: r[1], kind: AlertKind(rawValue: r[2]) ?? .external, severity: r[3], subject: r[4],
-                    account: account.map { AccountID($0) }, title: r[6], reason: r[7], firedAt: Timestamp(seconds: r[8]),
-                    clearedAt: cleared.map { Timestamp(seconds: $0) })
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Store.alert)
         }
+    }
+
+    /// Acknowledges an open alert: seen and in hand, by `by` at `now`.
+    public func acknowledgeAlert(workspace: Int64, id: Int64, by: String, at now: Timestamp) throws(StoreError) -> AlertUpdate {
+        try updateOpenAlert(
+            workspace: workspace, id: id, "acknowledging an alert",
+            sql: "UPDATE alert SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?", arguments: [now.seconds, by, id]
+        ) {
+            $0.acknowledgedAt = now
+            $0.acknowledgedBy = by
+        }
+    }
+
+    /// Sets an open alert aside until `until` (nil: back at once).
+    public func snoozeAlert(workspace: Int64, id: Int64, until: Timestamp?) throws(StoreError) -> AlertUpdate {
+        try updateOpenAlert(
+            workspace: workspace, id: id, "snoozing an alert", sql: "UPDATE alert SET snoozed_until = ? WHERE id = ?",
+            arguments: [until?.seconds, id]) { $0.snoozedUntil = until }
+    }
+
+    private func updateOpenAlert(
+        workspace: Int64, id: Int64, _ what: String, sql: String, arguments: StatementArguments, change: (inout StoredAlert) -> Void
+    ) throws(StoreError) -> AlertUpdate {
+        try write(what) { db in
+            guard let row = try Row.fetchOne(db, sql: Store.alertColumns + " AND al.id = ?", arguments: [workspace, id])
+            else { return .notFound }
+            var alert = Store.alert(row)
+            guard alert.clearedAt == nil else { return .alreadyCleared(alert) }
+            try db.execute(sql: sql, arguments: arguments)
+            change(&alert)
+            return .updated(alert)
+        }
+    }
+
+    /// The alert columns `alert(_:)` reads, of one workspace (the first argument).
+    static let alertColumns = """
+        SELECT al.id, al.rule, al.kind, al.severity, al.subject, a.external_id, al.title, al.reason, al.fired_at,
+               al.cleared_at, al.acknowledged_at, al.acknowledged_by, al.snoozed_until
+        FROM alert al LEFT JOIN account a ON a.id = al.account_id WHERE al.workspace_id = ?
+        """
+
+    static func alert(_ r: Row) -> StoredAlert {
+        let account: String? = r[5]
+        let cleared: Int64? = r[9]
+        let acknowledged: Int64? = r[10]
+        let snoozed: Int64? = r[12]
+        return StoredAlert(
+            id: r[0], rule: r[1], kind: AlertKind(rawValue: r[2]) ?? .external, severity: r[3], subject: r[4],
+            account: account.map { AccountID($0) }, title: r[6], reason: r[7], firedAt: Timestamp(seconds: r[8]),
+            clearedAt: cleared.map { Timestamp(seconds: $0) }, acknowledgedAt: acknowledged.map { Timestamp(seconds: $0) },
+            acknowledgedBy: r[11], snoozedUntil: snoozed.map { Timestamp(seconds: $0) })
     }
 }

@@ -28,6 +28,7 @@ enum Schema {
         registerChampionDepartures(&migrator)
         registerTaskSnooze(&migrator)
         registerUserCSM(&migrator)
+        registerAlertAcknowledgement(&migrator)
         registerSavedSegments(&migrator)
         return migrator
     }

@@ -147,6 +147,10 @@ public protocol HealthStore: Sendable {
     ) throws(StoreError) -> RecordedEvaluation
     func alerts(workspace: Int64, openOnly: Bool, account: AccountID?, since: Timestamp?, limit: Int, offset: Int)
         throws(StoreError) -> [StoredAlert]
+    /// Acknowledges an open alert (docs/alerts.md): it leaves the open alerts to act on until it clears.
+    func acknowledgeAlert(workspace: Int64, id: Int64, by: String, at now: Timestamp) throws(StoreError) -> AlertUpdate
+    /// Sets an open alert aside until `until` (nil: back at once).
+    func snoozeAlert(workspace: Int64, id: Int64, until: Timestamp?) throws(StoreError) -> AlertUpdate
 
     func tasks(workspace: Int64, owner: String?, status: TaskStatus?, account: AccountID?, limit: Int)
         throws(StoreError) -> [StoredTask]
