@@ -133,6 +133,19 @@ try:
     WebDriverWait(driver, 60).until(EC.url_contains("priority=urgent"))
     shown = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(By.CSS_SELECTOR, "table[data-table=tickets] tbody tr")}
     check("filtering by priority keeps only urgent tickets", shown == {"urgent"}, shown)
+
+    # The segment picker: an attribute and a value from the data become the segment; the overview's count follows it.
+    driver.get(BASE + "/")
+    pick = Select(driver.find_element(By.NAME, "pick_attr"))
+    check("the segment picker offers industry", "industry" in [o.get_attribute("value") for o in pick.options])
+    pick.select_by_value("industry")
+    value = driver.find_element(By.CSS_SELECTOR, "datalist#segment-values option[label^='industry: ']").get_attribute("value")
+    driver.find_element(By.NAME, "pick_value").send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.url_contains("pick_attr=industry"))
+    segment = driver.find_element(By.NAME, "segment").get_attribute("value")
+    check("a picked value becomes the segment expression", segment == f"industry = '{value}'", segment)
+    check("the overview says it shows the picked segment", f"segment industry = '{value}'" in driver.page_source)
     driver.get(BASE + "/accounts")
     rows = driver.find_elements(By.CSS_SELECTOR, "table[data-table=accounts] tbody tr")
     account = rows[0].find_element(By.CSS_SELECTOR, "td[data-account]").get_attribute("data-account")
