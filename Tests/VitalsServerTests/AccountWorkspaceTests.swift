@@ -197,3 +197,24 @@ import VitalsStore
         }
     }
 }
+
+/// A parent's page sums the renewals its group has due in the next 90 days (issue 24).
+@Suite struct GroupRenewalTests {
+    @Test func theGroupCardSumsTheRenewalsDueSoon() async throws {
+        let f = try AccountWorkspaceTests.fixture()
+        var d = try f.store.dataset(workspace: f.a)
+        let b = try #require(d.index(of: "b"))
+        // b (a's subsidiary) pays 1,200.00 a year from 2023-03-01: its next renewal is due 2024-03-01, within 90 days
+        // of the data's end (2024-02-15); a's monthly subscription never renews in this sense (a term under a quarter).
+        d.subscriptions.append(
+            SubscriptionVersion(
+                subscriptionID: "sy", account: b, product: "Core", amount: Money(minorUnits: 120_000, currency: .usd),
+                interval: .year, validFrom: Timestamp(year: 2023, month: 3, day: 1)))
+        try f.store.save(d, workspace: f.a)
+        try await f.app().test(.router) { client in
+            let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
+            let (_, page) = try await DashboardTests.get(client, "/accounts/a", cookie: cookie)
+            #expect(page.contains(#"<dd data-group-renewals="1">1 renewal, ARR $1,200.00</dd>"#))
+        }
+    }
+}

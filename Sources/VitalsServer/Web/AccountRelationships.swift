@@ -7,6 +7,8 @@ struct AccountPeopleSection {
     var parent: (id: AccountID, name: String)?
     /// The account and every account below it, with MRR (reporting-currency minor units), health and renewal.
     var group: [GroupMember]
+    /// The group's renewals due in the next 90 days: how many, and the ARR they put up for renewal.
+    var groupRenewals: (count: Int, arr: Int64) = (0, 0)
     var currency: CurrencyCode
 
     struct GroupMember {
@@ -67,6 +69,7 @@ struct AccountPeopleSection {
                 <div class="card"><h2>Group</h2><dl class="facts">\
                 <dt>Group MRR</dt><dd data-group-mrr="\(Money.decimalString(mrr, exponent: currency.minorUnitExponent))">\(Display.money(mrr, currency))</dd>\
                 <dt>Group health (MRR-weighted)</dt><dd data-group-health>\(health.map { String(format: "%.0f", $0) } ?? "-")</dd>\
+                <dt>Renewing in the next 90 days</dt><dd data-group-renewals="\(groupRenewals.count)">\(groupRenewals.count == 1 ? "1 renewal" : "\(groupRenewals.count) renewals"), ARR \(Display.money(groupRenewals.arr, currency))</dd>\
                 </dl></div>
                 """)
             parts.append(groupTable.html(downloadQuery: "", path: path))

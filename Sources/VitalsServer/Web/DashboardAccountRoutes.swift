@@ -54,6 +54,7 @@ extension DashboardController {
         let workspace = page.session.user.workspace
         let hierarchy = try await cache.derived(workspace, key: "hierarchy") { view in AccountHierarchy(view.dataset) }
         var group: [AccountPeopleSection.GroupMember] = []
+        var groupRenewals: (count: Int, arr: Int64) = (0, 0)
         if hierarchy.children[index] != nil {
             let summaries = try await cache.derived(workspace, key: "summaries|\(asOf.seconds)") { view in
                 AccountSummary.all(calculator: view.calculator, asOf: asOf)
@@ -70,13 +71,24 @@ extension DashboardController {
                 }
                 return d + 1
             }
+            // The group's renewals of the next 90 days (from the as-of instant), kept until the next write.
+            let upcoming = try await cache.derived(workspace, key: "renewals-90|\(asOf.seconds)") { view in
+                view.calculator.renewals(asOf: asOf, through: asOf.adding(days: 90)).filter { $0.dueAt >= asOf }
+            }
+            let members = Set([index] + hierarchy.descendants(of: index))
+            let due = upcoming.filter { members.contains($0.account) }
+            groupRenewals = (due.count, due.reduce(Int64(0)) { total, r in
+                let (sum, overflow) = total.addingReportingOverflow(r.arrBefore)
+                return overflow ? .max : sum
+            })
             for a in [index] + hierarchy.descendants(of: index) {
                 let s = summaries[a.int]
                 group.append(
                     .init(id: s.id, name: s.name, depth: a == index ? 0 : depth(a), mrr: s.mrr, health: health[a], renewal: s.renewal))
             }
         }
-        return AccountPeopleSection(contacts: contacts, parent: parent, group: group, currency: currency)
+        return AccountPeopleSection(
+            contacts: contacts, parent: parent, group: group, groupRenewals: groupRenewals, currency: currency)
     }
 
     private func timelineSection(_ page: Page, index: AccountIndex, problem: String?, typed: [String: String]) throws
