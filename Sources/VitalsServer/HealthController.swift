@@ -174,27 +174,8 @@ struct HealthController: Sendable {
     }
 
     private func update(_ id: Int64, _ object: [String: Any], workspace: Int64, actor: String) throws -> Response {
-        var owner: String?
-        if let value = object["owner"] {
-            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
-                throw APIError.badRequest("owner: a name of 1 to 200 characters")
-            }
-            owner = text.trimmingCharacters(in: .whitespaces)
-        }
-        // The new instant, or nil to wake the task at once; absent: no change.
-        var snooze: Timestamp?? = nil
-        if object.keys.contains("snoozed_until") {
-            switch object["snoozed_until"] {
-            case let text as String:
-                do {
-                    snooze = .some(try Timestamp.parse(text))
-                } catch {
-                    throw APIError.badRequest("snoozed_until: \(error)")
-                }
-            case is NSNull: snooze = .some(nil)
-            default: throw APIError.badRequest("snoozed_until: a date, an instant or null")
-            }
-        }
+        let owner = try Self.name(object, "owner")
+        let snooze = try Self.snooze(object)
         var result: TaskUpdate = .notFound
         if let owner {
             result = try store.reassignTask(workspace: workspace, id: id, to: owner)
@@ -218,27 +199,8 @@ struct HealthController: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw APIError.badRequest("the body must be a JSON object: {\"acknowledged_by\": \"ana\"} or {\"snoozed_until\": \"2026-12-20\"}")
         }
-        var by: String?
-        if let value = object["acknowledged_by"] {
-            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
-                throw APIError.badRequest("acknowledged_by: a name of 1 to 200 characters")
-            }
-            by = text.trimmingCharacters(in: .whitespaces)
-        }
-        // The new instant, or nil to wake the alert at once; absent: no change.
-        var snooze: Timestamp?? = nil
-        if object.keys.contains("snoozed_until") {
-            switch object["snoozed_until"] {
-            case let text as String:
-                do {
-                    snooze = .some(try Timestamp.parse(text))
-                } catch {
-                    throw APIError.badRequest("snoozed_until: \(error)")
-                }
-            case is NSNull: snooze = .some(nil)
-            default: throw APIError.badRequest("snoozed_until: a date, an instant or null")
-            }
-        }
+        let by = try Self.name(object, "acknowledged_by")
+        let snooze = try Self.snooze(object)
         guard by != nil || snooze != nil else {
             throw APIError.badRequest("the body needs acknowledged_by or snoozed_until")
         }
@@ -255,6 +217,31 @@ struct HealthController: Sendable {
         case .notFound: throw APIError(status: .notFound, message: "no alert \(id) in this workspace")
         case .alreadyCleared(let alert):
             throw APIError(status: .conflict, message: "alert \(id) cleared at \(alert.clearedAt?.description ?? "?"): only open alerts are acknowledged or snoozed")
+        }
+    }
+
+    /// A person's name given as `key` (trimmed, 1 to 200 characters), or nil when the body has none.
+    static func name(_ object: [String: Any], _ key: String) throws -> String? {
+        guard let value = object[key] else { return nil }
+        guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
+            throw APIError.badRequest("\(key): a name of 1 to 200 characters")
+        }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `snoozed_until` of a PATCH body: the new instant, or nil to wake the task or alert at once; absent (the outer
+    /// nil): no change.
+    static func snooze(_ object: [String: Any]) throws -> Timestamp?? {
+        guard object.keys.contains("snoozed_until") else { return nil }
+        switch object["snoozed_until"] {
+        case let text as String:
+            do {
+                return .some(try Timestamp.parse(text))
+            } catch {
+                throw APIError.badRequest("snoozed_until: \(error)")
+            }
+        case is NSNull: return .some(nil)
+        default: throw APIError.badRequest("snoozed_until: a date, an instant or null")
         }
     }
 

@@ -71,32 +71,24 @@ struct UsersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable a person: they cannot sign in, and their sessions end at once.")
 
-        @OptionGroup var store: StoreOptions
-        @Argument(help: "The person's email.") var email: String
-
-        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+        @OptionGroup var person: PersonArguments
 
         func run() throws {
-            let (opened, workspace) = try store.open(create: false)
-            try UserInput.report(
-                try opened.setDisabled(workspace: workspace, email: email, disabled: true, actor: "cli", at: Date()), email: email,
-                store: store, done: "disabled \(email.lowercased())")
+            try person.change(done: "disabled \(person.email.lowercased())") { store, workspace, email in
+                try store.setDisabled(workspace: workspace, email: email, disabled: true, actor: "cli", at: Date())
+            }
         }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled person again.")
 
-        @OptionGroup var store: StoreOptions
-        @Argument(help: "The person's email.") var email: String
-
-        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+        @OptionGroup var person: PersonArguments
 
         func run() throws {
-            let (opened, workspace) = try store.open(create: false)
-            try UserInput.report(
-                try opened.setDisabled(workspace: workspace, email: email, disabled: false, actor: "cli", at: Date()), email: email,
-                store: store, done: "enabled \(email.lowercased())")
+            try person.change(done: "enabled \(person.email.lowercased())") { store, workspace, email in
+                try store.setDisabled(workspace: workspace, email: email, disabled: false, actor: "cli", at: Date())
+            }
         }
     }
 
@@ -124,17 +116,13 @@ struct UsersCommand: ParsableCommand {
     struct RoleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "role", abstract: "Give a person a role: viewer, csm or admin.")
 
-        @OptionGroup var store: StoreOptions
-        @Argument(help: "The person's email.") var email: String
+        @OptionGroup var person: PersonArguments
         @Argument(help: "viewer, csm or admin.") var role: Role
 
-        func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
-
         func run() throws {
-            let (opened, workspace) = try store.open(create: false)
-            try UserInput.report(
-                try opened.setRole(workspace: workspace, email: email, role: role, actor: "cli", at: Date()), email: email,
-                store: store, done: "\(email.lowercased()) is now \(role.rawValue)")
+            try person.change(done: "\(person.email.lowercased()) is now \(role.rawValue)") { store, workspace, email in
+                try store.setRole(workspace: workspace, email: email, role: role, actor: "cli", at: Date())
+            }
         }
     }
 }
@@ -145,26 +133,39 @@ extension UsersCommand {
             commandName: "csm",
             abstract: "Link a person to the CSM name their accounts (accounts.csm) and tasks (owner) carry; their dashboard opens on them.")
 
-        @OptionGroup var store: StoreOptions
-        @Argument(help: "The person's email.") var email: String
+        @OptionGroup var person: PersonArguments
         @Argument(help: "The CSM name; empty to unlink.") var name: String
 
         func validate() throws {
-            try UserInput.checkEmail(email, option: "EMAIL")
             guard name.count <= 200 else { throw ValidationError("NAME: at most 200 characters") }
         }
 
         func run() throws {
-            let (opened, workspace) = try store.open(create: false)
             let trimmed = name.trimmingCharacters(in: .whitespaces)
-            try UserInput.report(
-                try opened.setCSM(workspace: workspace, email: email, csm: trimmed, actor: "cli", at: Date()), email: email,
-                store: store, done: trimmed.isEmpty ? "\(email.lowercased()) is linked to no CSM name" : "\(email.lowercased()) signs in as CSM \(trimmed)")
+            let who = person.email.lowercased()
+            try person.change(done: trimmed.isEmpty ? "\(who) is linked to no CSM name" : "\(who) signs in as CSM \(trimmed)") {
+                store, workspace, email in
+                try store.setCSM(workspace: workspace, email: email, csm: trimmed, actor: "cli", at: Date())
+            }
         }
     }
 }
 
 extension Role: ExpressibleByArgument {}
+
+/// The person a users command changes: the store and their email (checked as an address).
+struct PersonArguments: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The person's email.") var email: String
+
+    func validate() throws { try UserInput.checkEmail(email, option: "EMAIL") }
+
+    /// Opens the store, makes `change` to the person and prints `done`, or fails saying why nothing changed.
+    func change(done: String, _ change: (any VitalsStorage, Int64, String) throws -> AccessChange) throws {
+        let (opened, workspace) = try store.open(create: false)
+        try UserInput.report(try change(opened, workspace, email), email: email, store: store, done: done)
+    }
+}
 
 /// The checks and prompts the users commands share.
 enum UserInput {
