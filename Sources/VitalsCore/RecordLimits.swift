@@ -42,6 +42,12 @@ extension Int64 {
         self.init(rounded)
     }
 
+    /// `self + other`, held at Int64's bound instead of trapping when the sum passes it (totals of bounded amounts).
+    public func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
     /// The distance between two instants or counts, which cannot overflow (`abs(a - b)` can).
     public static func distance(_ a: Int64, _ b: Int64) -> UInt64 {
         a >= b ? UInt64(bitPattern: a &- b) : UInt64(bitPattern: b &- a)

@@ -26,18 +26,14 @@ struct RenewalKPIs {
             guard g >= 0, g < groupCount, let p = lookup.index(r.dueAt) else { continue }
             // ARR sums are of span values held to SubscriptionMRR.largestTotal (x 12): they cannot overflow, but are
             // added with a check all the same, held at the ceiling rather than trapping.
-            func add(_ a: Int64, _ b: Int64) -> Int64 {
-                let (sum, overflow) = a.addingReportingOverflow(b)
-                return overflow ? Int64.max : sum
-            }
             tallies[g][p].due += 1
-            tallies[g][p].arrDue = add(tallies[g][p].arrDue, r.arrBefore)
+            tallies[g][p].arrDue = tallies[g][p].arrDue.addingSaturated(r.arrBefore)
             if let after = r.arrAfter {
                 tallies[g][p].decided += 1
                 if after > 0 { tallies[g][p].kept += 1 }
-                tallies[g][p].before = add(tallies[g][p].before, r.arrBefore)
-                tallies[g][p].after = add(tallies[g][p].after, after)
-                tallies[g][p].retained = add(tallies[g][p].retained, min(after, r.arrBefore))
+                tallies[g][p].before = tallies[g][p].before.addingSaturated(r.arrBefore)
+                tallies[g][p].after = tallies[g][p].after.addingSaturated(after)
+                tallies[g][p].retained = tallies[g][p].retained.addingSaturated(min(after, r.arrBefore))
             }
         }
         self.tallies = tallies

@@ -98,8 +98,8 @@ public enum MRRMovements {
                         productMRR.append((product, 0))
                     }
                     if !touched.contains(where: { $0.slot == slot }) { touched.append((slot, productMRR[slot].mrr)) }
-                    productMRR[slot].mrr = saturating(productMRR[slot].mrr, timeline.deltas[i])
-                    mrr = saturating(mrr, timeline.deltas[i])
+                    productMRR[slot].mrr = productMRR[slot].mrr.addingSaturated(timeline.deltas[i])
+                    mrr = mrr.addingSaturated(timeline.deltas[i])
                     i += 1
                 }
                 let after = mrr
@@ -162,10 +162,5 @@ public enum MRRMovements {
         let (d, overflow) = a.subtractingReportingOverflow(b)
         if overflow { return .max }
         return d == .min ? .max : abs(d)
-    }
-
-    static func saturating(_ a: Int64, _ b: Int64) -> Int64 {
-        let (s, overflow) = a.addingReportingOverflow(b)
-        return overflow ? (b > 0 ? .max : .min) : s
     }
 }

@@ -22,10 +22,7 @@ struct AccountPeopleSection {
 
     /// The group's MRR, and its health weighted by MRR (docs/workspace.md, "Account hierarchy").
     var rollup: (mrr: Int64, health: Double?) {
-        let mrr = group.reduce(Int64(0)) { total, m in
-            let (sum, overflow) = total.addingReportingOverflow(m.mrr)
-            return overflow ? .max : sum
-        }
+        let mrr = group.reduce(Int64(0)) { $0.addingSaturated($1.mrr) }
         let indices = group.indices.map { AccountIndex($0) }
         let health = AccountHierarchy.weightedScore(
             indices, score: { group[$0.int].health?.score }, mrr: { Double(group[$0.int].mrr) })

@@ -77,10 +77,7 @@ extension DashboardController {
             }
             let members = Set([index] + hierarchy.descendants(of: index))
             let due = upcoming.filter { members.contains($0.account) }
-            groupRenewals = (due.count, due.reduce(Int64(0)) { total, r in
-                let (sum, overflow) = total.addingReportingOverflow(r.arrBefore)
-                return overflow ? .max : sum
-            })
+            groupRenewals = (due.count, due.reduce(Int64(0)) { $0.addingSaturated($1.arrBefore) })
             for a in [index] + hierarchy.descendants(of: index) {
                 let s = summaries[a.int]
                 group.append(
@@ -109,7 +106,7 @@ extension DashboardController {
         let timeline = AccountTimeline(
             dataset: dataset, account: index, mrr: page.view.calculator.timeline.history(of: index), alerts: alerts,
             tasks: tasks, formatMoney: { Display.money($0, currency) })
-        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let clock = self.clock  // one instant for the whole section
         let open = tasks.filter { $0.status == .open }
         let path = "/accounts/\(URLQuery.escape(account.id.rawValue))"
         let actions = TaskActions(
@@ -135,7 +132,7 @@ extension DashboardController {
         json.field("activity_id", "act-" + UUID().uuidString.lowercased())
         json.field("account_id", id)
         json.field("author", session.user.name)
-        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let clock = self.clock  // one instant for the whole record
         for field in ["kind", "occurred_at", "contact_id", "subject", "body", "sentiment"] {
             var value = form[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             // Logged for today: at this moment, so that it comes first on the timeline.

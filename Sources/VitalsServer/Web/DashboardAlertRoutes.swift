@@ -10,7 +10,7 @@ extension DashboardController {
     func acknowledgeAlert(_ request: Request, _ context: VitalsContext) async throws -> Response {
         let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
-        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let at = clock
         let result: AlertUpdate
         do {
             result = try store.acknowledgeAlert(workspace: session.user.workspace, id: id, by: session.user.name, at: at)
@@ -28,9 +28,7 @@ extension DashboardController {
     func snoozeAlert(_ request: Request, _ context: VitalsContext) async throws -> Response {
         let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
-        guard let text = form["until"], text.count == 10, let until = try? Timestamp.parse(text) else {
-            throw HTTPError(.badRequest, message: "until: a date (YYYY-MM-DD) is required")
-        }
+        let until = try Self.snoozeDate(form)
         let result: AlertUpdate
         do {
             result = try store.snoozeAlert(workspace: session.user.workspace, id: id, until: until)
@@ -40,7 +38,7 @@ extension DashboardController {
         if case .updated(let alert) = result {
             try AuditTrail(store: store).alertUpdate(
                 alert, acknowledged: false, snoozed: .some(until), workspace: session.user.workspace, actor: session.user.email,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+                at: clock)
         }
         return try Self.afterUpdate(result, form)
     }

@@ -14,6 +14,8 @@ struct DashboardController: Sendable {
     let writer: IngestWriter
     let now: @Sendable () -> Date
     var goalsController: GoalsController { GoalsController(store: store, cache: cache) }
+    /// The clock's instant, as records and actions are stamped.
+    var clock: Timestamp { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
 
     func register(on pages: RouterGroup<VitalsContext>) {
         pages.get("/") { request, context in try await overview(request, context) }
@@ -59,7 +61,6 @@ struct DashboardController: Sendable {
         for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
         let view = try await cache.view(session.user.workspace)
         let asOf = view.asOf(now: now())
-        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         let saved: [SavedSegment]
         do { saved = try store.savedSegments(workspace: session.user.workspace) } catch { throw HTTPError(.internalServerError, message: "\(error)") }
         // A saved segment chosen replaces the box's expression.

@@ -32,7 +32,7 @@ extension DashboardController {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { return try await goals(request, context, notice: "A review needs a note.") }
-        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let at = clock
         do {
             _ = try store.addReview(targetID: id, workspace: session.user.workspace, reviewer: session.user.name, note: note, at: at)
         } catch {

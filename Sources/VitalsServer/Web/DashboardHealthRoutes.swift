@@ -21,7 +21,6 @@ extension DashboardController {
         // The person's own tasks first, when they are linked to a CSM name; everyone's with `everyone=1`.
         let me = page.session.user.csm
         let owner = page.parameters["everyone"] == "1" ? nil : page.parameters["owner"].flatMap { $0.isEmpty ? nil : $0 } ?? me
-        let clock = Timestamp(seconds: Int64(now().timeIntervalSince1970))
         var model: HealthPage
         do {
             let open = try store.tasks(workspace: workspace, owner: nil, status: .open, account: nil, limit: .max)
@@ -52,7 +51,7 @@ extension DashboardController {
         let status: TaskStatus = form["status"] == "dismissed" ? .dismissed : .done
         let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let result: TaskClosing
-        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let at = clock
         do {
             result = try store.closeTask(workspace: session.user.workspace, id: id, status: status, by: session.user.name, note: note, at: at)
         } catch {
@@ -69,9 +68,7 @@ extension DashboardController {
     func snoozeTask(_ request: Request, _ context: VitalsContext) async throws -> Response {
         let (session, form) = try await LoginController.sessionForm(request, context: context)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
-        guard let text = form["until"], text.count == 10, let until = try? Timestamp.parse(text) else {
-            throw HTTPError(.badRequest, message: "until: a date (YYYY-MM-DD) is required")
-        }
+        let until = try Self.snoozeDate(form)
         let result: TaskUpdate
         do {
             result = try store.snoozeTask(workspace: session.user.workspace, id: id, until: until)
@@ -81,7 +78,7 @@ extension DashboardController {
         if case .updated(let task) = result {
             try AuditTrail(store: store).taskUpdate(
                 task, owner: nil, snoozed: .some(until), workspace: session.user.workspace, actor: session.user.email,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+                at: clock)
         }
         return try Self.afterUpdate(result, form)
     }
@@ -101,7 +98,7 @@ extension DashboardController {
         if case .updated(let task) = result {
             try AuditTrail(store: store).taskUpdate(
                 task, owner: owner, snoozed: nil, workspace: session.user.workspace, actor: session.user.email,
-                at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+                at: clock)
         }
         return try Self.afterUpdate(result, form)
     }
@@ -112,6 +109,14 @@ extension DashboardController {
         case .notFound: throw HTTPError(.notFound, message: "no such task in this workspace")
         case .alreadyClosed: throw HTTPError(.conflict, message: "the task is closed already")
         }
+    }
+
+    /// The day a task or alert is snoozed until (its start, UTC), from a form's `until`.
+    static func snoozeDate(_ form: [String: String]) throws -> Timestamp {
+        guard let text = form["until"], text.count == 10, let until = try? Timestamp.parse(text) else {
+            throw HTTPError(.badRequest, message: "until: a date (YYYY-MM-DD) is required")
+        }
+        return until
     }
 
     /// The page a task form returns to: a same-site path only (never another site), else the health page.

@@ -17,7 +17,7 @@ extension DashboardController {
             throw HTTPError(.badRequest, message: "expression: \(error.description)")
         }
         guard expression.count <= 2000 else { throw HTTPError(.badRequest, message: "expression: at most 2,000 characters") }
-        let at = Timestamp(seconds: Int64(now().timeIntervalSince1970))
+        let at = clock
         do {
             try store.saveSegment(workspace: session.user.workspace, name: name, expression: expression, by: session.user.name, at: at)
         } catch {
@@ -38,7 +38,7 @@ extension DashboardController {
         guard deleted else { throw HTTPError(.notFound, message: "no saved segment '\(name)'") }
         try AuditTrail(store: store).note(
             session.user.workspace, actor: session.user.email, "segment.delete", target: name, change: "deleted",
-            at: Timestamp(seconds: Int64(now().timeIntervalSince1970)))
+            at: clock)
         return .redirect(to: LoginController.safeNext(form["back"]), type: .normal)
     }
 }
