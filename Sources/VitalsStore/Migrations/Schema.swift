@@ -30,6 +30,7 @@ enum Schema {
         registerUserCSM(&migrator)
         registerAlertAcknowledgement(&migrator)
         registerSavedSegments(&migrator)
+        registerMailAndSettings(&migrator)
         return migrator
     }
 }

@@ -217,9 +217,45 @@ public protocol SegmentStore: Sendable {
     func deleteSegment(workspace: Int64, name: String) throws(StoreError) -> Bool
 }
 
+/// The outgoing mail (survey invitations, alerts, digests, reports): a queue the mailer sends from, which is also the
+/// delivery log, and the addresses that must not be written to (docs/email.md).
+public protocol MailStore: Sendable {
+    /// Queues `emails`, returning their ids; an email to an address suppressed for its kind is stored as `suppressed`.
+    func enqueueEmails(_ emails: [NewEmail], workspace: Int64, at now: Timestamp) throws(StoreError) -> [Int64]
+    /// Pending emails (of every workspace) due at `now`, oldest first.
+    func dueEmails(at now: Timestamp, limit: Int) throws(StoreError) -> [StoredEmail]
+    /// The earliest next attempt of a pending email, if any.
+    func nextEmailAttempt() throws(StoreError) -> Timestamp?
+    /// Records an attempt to send email `id` made at `now`.
+    func recordEmailAttempt(_ id: Int64, at now: Timestamp, outcome: DeliveryOutcome) throws(StoreError)
+    /// The workspace's emails matching `filter`, newest first, a page at a time.
+    func emails(workspace: Int64, filter: EmailFilter, limit: Int, offset: Int) throws(StoreError) -> [StoredEmail]
+    /// How many of the workspace's emails match `filter`.
+    func emailCount(workspace: Int64, filter: EmailFilter) throws(StoreError) -> Int
+    /// Stops mail of `suppression.scope` to an address (pending mail it covers is not sent).
+    func suppress(_ suppression: Suppression, workspace: Int64) throws(StoreError)
+    /// Lifts a suppression; false when there was none.
+    func unsuppress(address: String, scope: SuppressionScope, workspace: Int64) throws(StoreError) -> Bool
+    func suppressions(workspace: Int64) throws(StoreError) -> [Suppression]
+    /// Whether an email of `kind` to `address` would be suppressed.
+    func isSuppressed(address: String, kind: EmailKind, workspace: Int64) throws(StoreError) -> Bool
+}
+
+/// A workspace's settings as edited in the dashboard (one text per `vitals.toml` section, which overrides the file's
+/// section for that workspace), and the keys the server makes once and keeps.
+public protocol SettingsStore: Sendable {
+    func settings(workspace: Int64) throws(StoreError) -> [StoredSetting]
+    func saveSetting(_ setting: StoredSetting, workspace: Int64) throws(StoreError)
+    /// Removes a section's saved text (the file's section applies again); false when there was none.
+    func deleteSetting(section: String, workspace: Int64) throws(StoreError) -> Bool
+    /// The secret named `name`, made (32 random bytes, hex) and kept the first time it is asked for.
+    func serverSecret(_ name: String, at now: Timestamp) throws(StoreError) -> String
+}
+
 /// The store protocols of this module together.
 public typealias WorkspaceStorage = RecordStore & AccessStore & GoalStore & HealthStore & AuditStore & RenewalStore & SegmentStore
+    & MailStore & SettingsStore
 
-extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore, RenewalStore, SegmentStore {
+extension Store: RecordStore, AccessStore, GoalStore, HealthStore, AuditStore, RenewalStore, SegmentStore, MailStore, SettingsStore {
     public var location: String { path }
 }
