@@ -73,8 +73,7 @@ import VitalsGenerator
         // L days (60 ... 210). Over the last 60 days a warned account keeps on average 0.625^(x/30) for x from L - 60
         // to L: about 0.65 for L = 60, 0.2 for L = 135, 0.06 for L = 210, so about 0.3 over L; with the 10 % unwarned
         // at 1: 0.9 x 0.3 + 0.1 = 0.37 of the early rate. 0.55 leaves room for noise and for health drifting either
-        // way (without the declines only that drift moves it: about
-        // 0.93 before issue 27).
+        // way (without the declines only that drift moves it: about 0.93 before issue 27).
         let eventRatio = churners.events.late / churners.events.early
         #expect(eventRatio < 0.55, "churners' last 60 days: \(eventRatio) of their early usage")
         // Tickets: the monthly rate is (1.5 - health + 1.5 strain) per (1.5 - health); strain = 1 - level is about
