@@ -22,6 +22,8 @@ struct AccountLife {
     var health: [Double] = []
     var spans: [Span] = []
     var expansions: [Expansion] = []
+    /// The days the account moved to a lower plan.
+    var downgrades: [Int] = []
     var trialStartDay: Int?
     var firstPaidDay: Int?
     /// The highest monthly revenue reached, in the account currency's minor units.
@@ -37,6 +39,7 @@ struct AccountLife {
         self.health.append(contentsOf: repeatElement(health, count: months + 1))
         spans.removeAll(keepingCapacity: true)
         expansions.removeAll(keepingCapacity: true)
+        downgrades.removeAll(keepingCapacity: true)
         trialStartDay = nil
         firstPaidDay = nil
         peakMonthly = 0

@@ -1,7 +1,8 @@
 import VitalsCore
 
 /// Writes what an account does while it uses the product: usage events, survey answers, support tickets and its
-/// CSM's pulse ratings. Healthier accounts use more, answer more kindly, and open fewer tickets.
+/// CSM's pulse ratings. Healthier accounts use more, answer more kindly, and open fewer tickets; an account on its way
+/// out (`Engagement`) uses less, opens more tickets that take longer, and answers and is rated worse.
 struct Activity {
     let window: Window
     let eventsPerMonth: Double
@@ -22,11 +23,15 @@ struct Activity {
     }
 
     private static let chunk: Int64 = 30 * 86_400
+    /// The declines (`Engagement`) take about 4.5 % of the events the months of use would otherwise have: the usual
+    /// rate is that much higher, so that `usageEventsPerAccountMonth` stays the mean.
+    static let declineAllowance = 1.045
 
-    /// Writes the account's activity over each span of use, a month-long chunk at a time.
+    /// Writes the account's activity over each span of use, a month-long chunk at a time, following its health and
+    /// its engagement (`Engagement`: usage falls, tickets rise and answers sour on the path to a churn).
     mutating func generate(
-        _ plan: AccountPlan, life: AccountLife, usage: inout SeededRandom, feedback: inout SeededRandom,
-        dataset: inout Dataset
+        _ plan: AccountPlan, life: AccountLife, engagement: Engagement, usage: inout SeededRandom,
+        feedback: inout SeededRandom, dataset: inout Dataset
     ) {
         users.reset(accountID: plan.id, count: plan.users)
         for span in life.spans {
@@ -34,23 +39,28 @@ struct Activity {
             while from < span.to {
                 let to = min(from + Activity.chunk, span.to)
                 let health = life.health[window.month(ofDay: Int(from / 86_400))]
+                let strain = engagement.strain(Int((from + to) / 2 / 86_400))
                 let share = Double(to - from) / Double(Activity.chunk)
-                events(from: from, to: to, mean: eventsPerMonth * share * (0.4 + 1.2 * health), account: life.index,
-                       rng: &usage, into: &dataset.usageEvents)
-                surveys(from: from, to: to, mean: surveysPerYear / 12 * share, health: health, account: life.index,
-                        rng: &feedback, into: &dataset.surveyResponses)
-                tickets(from: from, to: to, mean: ticketsPerYear / 12 * share * (1.6 - health), health: health,
-                        account: life.index, rng: &feedback, into: &dataset.tickets)
+                let usual = eventsPerMonth * share * (0.4 + 1.2 * health) * Activity.declineAllowance
+                events(from: from, to: to, mean: usual, account: life.index, engagement: engagement, rng: &usage,
+                       into: &dataset.usageEvents)
+                surveys(from: from, to: to, mean: surveysPerYear / 12 * share, health: health - strain,
+                        account: life.index, rng: &feedback, into: &dataset.surveyResponses)
+                tickets(from: from, to: to, mean: ticketsPerYear / 12 * share * (1.5 - health + 1.5 * strain),
+                        health: health - strain, account: life.index, rng: &feedback, into: &dataset.tickets)
                 from = to
             }
         }
         if Double(life.peakMonthly) * PriceBook.roughUSD(plan.currency) >= 50_000 {
-            pulses(life: life, rng: &feedback, into: &dataset.csmPulses)
+            pulses(life: life, engagement: engagement, rng: &feedback, into: &dataset.csmPulses)
         }
     }
 
+    /// Usage events: on a day the account is below its usual self (`Engagement.level`), an event happens only with
+    /// that chance, fewer of its people use the product, sessions are shorter and the advanced features are
+    /// dropped first.
     private mutating func events(
-        from: Int64, to: Int64, mean: Double, account: AccountIndex, rng: inout SeededRandom,
+        from: Int64, to: Int64, mean: Double, account: AccountIndex, engagement: Engagement, rng: inout SeededRandom,
         into events: inout UsageLog
     ) {
         let count = rng.poisson(mean)
@@ -58,10 +68,21 @@ struct Activity {
         randomInstants(count, from: from, to: to, rng: &rng)
         let userCount = users.ids.count
         for at in instants {
-            let kind = Activity.index(eventThresholds, rng.unit())
+            var kind = Activity.index(eventThresholds, rng.unit())
             let u = rng.unit()
-            let user = users.ids[min(userCount - 1, Int(Double(userCount) * u * u))]
-            let duration: Double? = kind == 0 ? Double(30 + min(14_400, Int(rng.exponential(mean: 600)))) : nil
+            var level = 1.0
+            var active = userCount
+            if !engagement.declines.isEmpty {
+                level = engagement.level(Int(at / 86_400))
+                if level < 1 {
+                    guard rng.chance(level) else { continue }
+                    active = max(1, Int((Double(userCount) * (0.3 + 0.7 * level)).rounded(.up)))
+                    if kind >= 2 && rng.chance(0.3 * (1 - level)) { kind = 0 }
+                }
+            }
+            let user = users.ids[min(active - 1, Int(Double(active) * u * u))]
+            let duration: Double? =
+                kind == 0 ? Double(30 + min(14_400, Int(rng.exponential(mean: 600 * (0.4 + 0.6 * level))))) : nil
             events.append(
                 UsageEvent(id: UsageEventID(eventIDs.next()), account: account, user: user,
                            event: Catalog.events[kind], occurredAt: Timestamp(seconds: at), durationSeconds: duration))
@@ -111,12 +132,12 @@ struct Activity {
         guard count > 0 else { return }
         randomInstants(count, from: from, to: to, rng: &rng)
         for at in instants {
-            let hours = 0.5 + rng.exponential(mean: 8 + 30 * (1 - health))
+            let hours = 0.5 + rng.exponential(mean: 8 + 30 * max(0, 1 - health))
             var resolved: Timestamp? = Timestamp(seconds: at + Int64(hours * 3600))
             if resolved!.seconds >= window.endSeconds || rng.chance(0.02) { resolved = nil }
             let replies = rng.weighted(Catalog.agentReplyWeights)
             var reopens = 0
-            if rng.chance(0.08 + 0.15 * (1 - health)) { reopens = rng.chance(0.2) ? 2 : 1 }
+            if rng.chance(0.08 + 0.15 * max(0, 1 - health)) { reopens = rng.chance(0.2) ? 2 : 1 }
             let explicit: Bool? = rng.chance(0.04) ? (replies <= 1 && reopens == 0) : nil
             let id = TicketID(ticketIDs.next())
             tickets.append(
@@ -143,11 +164,13 @@ struct Activity {
     }
 
     /// Monthly-ish CSM ratings over each span of use (for high-value accounts).
-    private func pulses(life: AccountLife, rng: inout SeededRandom, into pulses: inout [CsmPulse]) {
+    private func pulses(
+        life: AccountLife, engagement: Engagement, rng: inout SeededRandom, into pulses: inout [CsmPulse]
+    ) {
         for span in life.spans {
             var day = Int(span.from / 86_400) + rng.int(in: 10...30)
             while Int64(day) * 86_400 < span.to {
-                let health = life.health[window.month(ofDay: day)]
+                let health = life.health[window.month(ofDay: day)] - 0.8 * engagement.strain(day)
                 let rating = Int(Activity.clamp(1 + 4 * health + 0.7 * rng.normal(), 1, 5))
                 let note = rng.chance(0.1) ? rng.pick(Catalog.pulseNotes) : nil
                 pulses.append(CsmPulse(account: life.index, recordedAt: Window.timestamp(day: day), rating: rating,

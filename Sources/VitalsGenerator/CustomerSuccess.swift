@@ -9,9 +9,17 @@ struct CustomerSuccess {
 
     init(window: Window) { self.window = window }
 
-    mutating func generate(_ plan: AccountPlan, life: AccountLife, rng: inout SeededRandom, dataset: inout Dataset) {
+    /// Writes the account's onboarding (when it is new) and goals. An account that leaves within its first eight
+    /// months mostly showed it early: its onboarding goes as for a health 0.6 lower.
+    mutating func generate(
+        _ plan: AccountPlan, life: AccountLife, rng: inout SeededRandom, dataset: inout Dataset
+    ) {
         guard let paid = life.firstPaidDay else { return }
-        if !plan.preexisting { onboarding(start: paid, health: plan.health, life: life, rng: &rng, into: &dataset.onboarding) }
+        if !plan.preexisting {
+            let leavesEarly = life.spans.first.map { $0.to < window.endSeconds && Int($0.to / 86_400) - paid < 240 } ?? false
+            onboarding(start: paid, health: plan.health - (leavesEarly ? 0.6 : 0), life: life, rng: &rng,
+                       into: &dataset.onboarding)
+        }
         goals(start: paid, health: plan.health, life: life, rng: &rng, into: &dataset.successGoals)
     }
 

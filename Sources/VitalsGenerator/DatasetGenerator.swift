@@ -6,7 +6,8 @@ import VitalsCore
 /// history (trials, upgrades, seats, add-ons, failed payments, pauses, churn, win-backs), and the activity that goes
 /// with it (usage, surveys, tickets, orders, leads, onboarding, goals, CSM pulses, contacts and the CS team's
 /// activities). Health ties them together: unhappy
-/// accounts use less, score lower, open more tickets and churn more.
+/// accounts use less, score lower, open more tickets and churn more; and the path to a churn or a downgrade
+/// (`Engagement`) shows first in usage, tickets, survey answers and CSM ratings, as it does in real SaaS data.
 ///
 /// Every account draws from its own random streams derived from the seed, so the same options always give the same
 /// dataset, and changing an activity rate (say, usage events for a benchmark) leaves the revenue history unchanged.
@@ -27,6 +28,7 @@ public enum DatasetGenerator {
         var relationships = Relationships(window: window)
         var ledger = CompanyLedger(window: window)
         var life = AccountLife()
+        var engagement = Engagement()
 
         for (k, creation) in creations.enumerated() {
             var profile = SeededRandom(seed: options.seed, stream: .profile, index: k)
@@ -42,9 +44,12 @@ public enum DatasetGenerator {
 
             var subscriptions = SeededRandom(seed: options.seed, stream: .subscriptions, index: k)
             history.simulate(plan, life: &life, rng: &subscriptions, dataset: &dataset)
+            var path = SeededRandom(seed: options.seed, stream: .engagement, index: k)
+            engagement.draw(life: life, window: window, rng: &path)
             var usage = SeededRandom(seed: options.seed, stream: .usage, index: k)
             var feedback = SeededRandom(seed: options.seed, stream: .feedback, index: k)
-            activity.generate(plan, life: life, usage: &usage, feedback: &feedback, dataset: &dataset)
+            activity.generate(
+                plan, life: life, engagement: engagement, usage: &usage, feedback: &feedback, dataset: &dataset)
             var commercial = SeededRandom(seed: options.seed, stream: .commercial, index: k)
             commerce.generate(plan, life: life, referred: referrer != nil, rng: &commercial, dataset: &dataset)
             var successStream = SeededRandom(seed: options.seed, stream: .success, index: k)

@@ -80,6 +80,7 @@ struct Journey {
             case .upgrade:
                 changeCore(plan: corePlan.higher!, seats: seats, life: &life, versions: &versions)
             case .downgrade:
+                life.downgrades.append(day)
                 changeCore(plan: corePlan.lower!, seats: seats, life: &life, versions: &versions)
             case .seatsUp:
                 changeCore(plan: corePlan, seats: seats + 1 + (rng.chance(0.2) ? rng.int(seats / 4 + 2) : 0), life: &life, versions: &versions)

@@ -36,7 +36,7 @@ struct SeededRandom {
 
     /// The kinds of independent streams a run uses.
     enum Stream: UInt64 {
-        case roster = 1, profile, subscriptions, usage, feedback, commercial, success, company, relationships
+        case roster = 1, profile, subscriptions, usage, feedback, commercial, success, company, relationships, engagement
     }
 
     @inline(__always)

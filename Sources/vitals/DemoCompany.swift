@@ -108,7 +108,9 @@ enum DemoCompany {
         }
     }
 
-    /// Generates about 2,000 accounts over three years ending today, if the workspace has no accounts yet.
+    /// Generates 2,000 accounts over the three years up to today, if the workspace has no accounts yet: the window
+    /// ends (exclusive) at the start of `today`, so the last usage events, tickets and answers are yesterday's and the
+    /// health page, assessed as of today's start (`HealthInstant`), is current.
     /// Returns the demo password (new each start, printed once).
     static func prepare(store: any VitalsStorage, workspace: Int64, today: CivilDate, log: (String) -> Void) throws -> String {
         if try store.accounts(workspace: workspace).isEmpty {
@@ -117,7 +119,7 @@ enum DemoCompany {
             options.accounts = 2_000
             options.months = 36
             options.seed = 2026
-            options.endDate = today.adding(days: 1)
+            options.endDate = today
             let dataset = DatasetGenerator.generate(options)
             log("generating the demo company: \(dataset.accounts.count) accounts, \(dataset.subscriptions.count) subscription versions, "
                 + "\(dataset.usageEvents.count) usage events")
