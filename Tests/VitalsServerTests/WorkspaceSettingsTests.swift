@@ -26,6 +26,7 @@ import VitalsStore
         return (store, a, b)
     }
 
+    /// January 2024's MRR in minor units of the reporting currency (cents).
     static func mrr(_ service: HealthService, _ workspace: Int64) async throws -> Double? {
         let view = try await service.view(workspace: workspace)
         let january = Period(grain: .month, containing: CivilDate(year: 2024, month: 1, day: 1))
@@ -35,18 +36,18 @@ import VitalsStore
     @Test func aSavedReportSectionChangesOneWorkspaceAtOnceAndResetBringsTheFileBack() async throws {
         let (store, a, b) = try Self.store()
         let service = HealthService(store: store, settings: ReportSettings())
-        // USD: 100 in both.
-        #expect(try await Self.mrr(service, a) == 100)
-        #expect(try await Self.mrr(service, b) == 100)
+        // USD: 100.00 = 10 000 cents in both.
+        #expect(try await Self.mrr(service, a) == 10_000)
+        #expect(try await Self.mrr(service, b) == 10_000)
         let text = SettingsSections.reportText(ReportSettings(reportingCurrency: CurrencyCode("EUR")!, grossMargin: 0.75))
         _ = try service.layers.check(section: SettingsSections.report, text: text, saved: [])
         try store.saveSetting(
             StoredSetting(section: SettingsSections.report, value: text, updatedBy: "ana@a.example", updatedAt: Timestamp(seconds: 0)),
             workspace: a)
         await service.invalidateSettings(workspace: a)
-        // EUR in a: 100 USD x 0.9 EUR/USD = 90; b keeps the file's USD: 100.
-        #expect(try await Self.mrr(service, a) == 90)
-        #expect(try await Self.mrr(service, b) == 100)
+        // EUR in a: 10 000 US cents x 0.9 EUR/USD = 9 000 euro cents; b keeps the file's USD: 10 000 cents.
+        #expect(try await Self.mrr(service, a) == 9_000)
+        #expect(try await Self.mrr(service, b) == 10_000)
         let settings = try await service.settings(workspace: a)
         #expect(settings.report.reportingCurrency.code == "EUR" && settings.report.grossMargin == 0.75)
         #expect(settings.configuration.health.report.grossMargin == 0.75)
@@ -55,7 +56,7 @@ import VitalsStore
         // Reset: the file's USD again.
         #expect(try store.deleteSetting(section: SettingsSections.report, workspace: a))
         await service.invalidateSettings(workspace: a)
-        #expect(try await Self.mrr(service, a) == 100)
+        #expect(try await Self.mrr(service, a) == 10_000)
     }
 
     @Test func savedRulesAndPlaybooksReplaceTheFilesForOneWorkspaceAndKeepItsWebhooks() async throws {
