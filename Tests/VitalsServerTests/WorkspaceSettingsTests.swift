@@ -106,6 +106,26 @@ import VitalsStore
         #expect(try await service.settings(workspace: a).problems.isEmpty)
     }
 
+    @Test func theNextEvaluationUsesTheWorkspacesSavedRules() async throws {
+        let (store, a, b) = try Self.store()
+        // The data's last record is dated 2024-01-01, so health is read as of 2024-01-02 (HealthInstant) and the last
+        // complete month is December 2023, when nothing was paid yet: MRR 0 in both workspaces.
+        let service = HealthService(store: store, settings: ReportSettings(), clock: { Timestamp(year: 2024, month: 2, day: 15) })
+        let rules = """
+            [[alerts.rules]]
+            name = "mrr-cap"
+            kind = "kpi_off_target"
+            kpi = "mrr"
+            min = 1
+            """
+        try store.saveSetting(
+            StoredSetting(section: SettingsSections.alertRules, value: rules, updatedBy: "ana", updatedAt: Timestamp(seconds: 0)), workspace: a)
+        await service.invalidateSettings(workspace: a)
+        // 0 < 1: the rule fires in a; b has no rules (the server's), so nothing fires there.
+        #expect(try await service.evaluate(workspace: a).fired.map(\.rule) == ["mrr-cap"])
+        #expect(try await service.evaluate(workspace: b).fired.isEmpty)
+    }
+
     @Test func aSavedSectionThatNoLongerLoadsFallsBackToTheFileAndSaysWhy() async throws {
         let (store, a, _) = try Self.store()
         let service = HealthService(store: store, settings: ReportSettings())
