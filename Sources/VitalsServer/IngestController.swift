@@ -17,7 +17,6 @@ struct IngestController: Sendable {
     /// Saves the records of concurrent requests in shared transactions (group commit).
     let writer: IngestWriter
     let cache: WorkspaceCache
-    let settings: ReportSettings
     /// Bodies larger than this are refused with 413.
     let maxBodyBytes: Int
 

@@ -14,7 +14,6 @@ import VitalsStore
 struct StripeWebhookController: Sendable {
     let store: any VitalsStorage
     let cache: WorkspaceCache
-    let settings: ReportSettings
     let maxBodyBytes: Int
     /// The clock the signature's timestamp is compared with.
     var now: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
