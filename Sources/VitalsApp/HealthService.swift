@@ -38,7 +38,7 @@ public actor HealthService {
     public init(
         store: any VitalsStorage, settings: ReportSettings, configuration: HealthConfiguration = HealthConfiguration(),
         clock: @escaping @Sendable () -> Timestamp = { .now }, transport: any WebhookTransport = URLSessionTransport(),
-        logger: Logger = Logger(label: "vitals.health")
+        logger: Logger = Logger(label: "vitals.health"), layers: SettingsLayers? = nil
     ) {
         var configuration = configuration
         configuration.health.report = settings
@@ -46,7 +46,8 @@ public actor HealthService {
         self.store = store
         self.clock = clock
         self.logger = logger
-        cache = WorkspaceCache(store: store, settings: settings, health: configuration.health, clock: clock)
+        cache = WorkspaceCache(
+            store: store, layers: layers ?? SettingsLayers(report: settings, configuration: configuration), clock: clock)
         dispatcher = WebhookDispatcher(
             store: store, webhooks: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
             transport: transport)
@@ -63,6 +64,7 @@ public actor HealthService {
     /// alerts, tasks and deliveries are recorded at the clock's `now`.
     @discardableResult
     public func evaluate(workspace: Int64) async throws -> EvaluationSummary {
+        let configuration = try await effectiveConfiguration(workspace)
         let now = clock()
         let view = try await cache.view(workspace)
         let slug = try store.workspaceSlug(workspace)
@@ -151,7 +153,8 @@ public actor HealthService {
             }
             return out
         }
-        let digest = try makeDigestIfDue(workspace: workspace, slug: slug, view: view, now: now, external: external["goals"] ?? [])
+        let digest = try makeDigestIfDue(
+            workspace: workspace, slug: slug, view: view, now: now, external: external["goals"] ?? [], configuration: configuration)
         var bands: [HealthBand: Int] = [:]
         for h in health { bands[h.band, default: 0] += 1 }
         logger.info("health evaluated", metadata: [
@@ -166,7 +169,8 @@ public actor HealthService {
 
     /// Makes and stores the digest of the last complete day or week, unless it exists or digests are off.
     private func makeDigestIfDue(
-        workspace: Int64, slug: String, view: WorkspaceView, now: Timestamp, external: [ExternalCondition]
+        workspace: Int64, slug: String, view: WorkspaceView, now: Timestamp, external: [ExternalCondition],
+        configuration: HealthConfiguration
     ) throws -> StoredDigest? {
         guard let grain = configuration.digests.grain else { return nil }
         let period = Period(grain: grain, containing: grain.start(containing: now.date).adding(days: -1))

@@ -54,8 +54,10 @@ public struct WorkspaceView: Sendable {
 /// server (`AppendJournal`), the next view appends them to it; any other change loads the workspace from the store.
 package actor WorkspaceCache {
     private let store: any VitalsStorage
-    private let settings: ReportSettings
-    private let health: HealthSettings
+    /// The server's settings; each workspace's own (`EffectiveSettings`) are made from them and its saved sections.
+    package nonisolated let layers: SettingsLayers
+    /// Each workspace's effective settings, kept until a section is saved or reset (`invalidateSettings`).
+    private var effective: [Int64: EffectiveSettings] = [:]
     private let clock: @Sendable () -> Timestamp
     /// Saves of new usage events, recorded by the ingest writer as they commit.
     package nonisolated let journal = AppendJournal()
@@ -142,10 +144,28 @@ package actor WorkspaceCache {
 
     package init(store: any VitalsStorage, settings: ReportSettings, health: HealthSettings = HealthSettings(),
          clock: @escaping @Sendable () -> Timestamp = { .now }) {
+        self.init(store: store, layers: SettingsLayers(report: settings, configuration: HealthConfiguration(health: health)), clock: clock)
+    }
+
+    package init(store: any VitalsStorage, layers: SettingsLayers, clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
-        self.settings = settings
-        self.health = health
+        self.layers = layers
         self.clock = clock
+    }
+
+    /// The settings `workspace` runs with: the server's, with the sections its admins saved in place of the file's.
+    package func settings(_ workspace: Int64) throws -> EffectiveSettings {
+        if let known = effective[workspace] { return known }
+        let made = layers.effective(saved: try store.settings(workspace: workspace))
+        effective[workspace] = made
+        return made
+    }
+
+    /// Forgets the settings of `workspace` and everything computed with them (after a section was saved or reset),
+    /// so that the next page, API call and evaluation use the new ones. Other workspaces keep theirs.
+    package func invalidateSettings(_ workspace: Int64) {
+        effective[workspace] = nil
+        dropViews(workspace)
     }
 
     /// The current view of `workspace`, built from the store if there is none.
@@ -153,8 +173,9 @@ package actor WorkspaceCache {
         try refresh(workspace)
         if let pending = views[workspace] { return try await pending.value }
         let store = self.store
-        let settings = self.settings
-        let health = self.health
+        let effective = try self.settings(workspace)
+        let settings = effective.report
+        let health = effective.configuration.health
         let journal = self.journal
         let now = clock()
         // Taken, not copied: with the old view gone, the build below is then the only holder of the records and

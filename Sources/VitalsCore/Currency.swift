@@ -19,6 +19,8 @@ public struct CurrencyCode: Hashable, Comparable, Sendable, CustomStringConverti
     public static let usd = CurrencyCode("USD")!
     public static let eur = CurrencyCode("EUR")!
     public static let gbp = CurrencyCode("GBP")!
+    /// Every active ISO 4217 code, alphabetically (the choices of the reporting currency in the dashboard).
+    public static let all: [CurrencyCode] = minorUnits.keys.sorted().compactMap(CurrencyCode.init)
 
     /// The active ISO 4217 codes with their minor-unit exponents (ISO 4217 amendment 176 list).
     static let minorUnits: [String: Int] = {

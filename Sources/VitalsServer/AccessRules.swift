@@ -53,6 +53,10 @@ enum AccessRules {
             "GET /admin", "GET /admin/users", "POST /admin/users", "POST /admin/users/role", "POST /admin/users/csm", "POST /admin/users/disable",
             "POST /admin/users/enable", "POST /admin/users/reset", "GET /admin/keys", "POST /admin/keys", "POST /admin/keys/revoke",
             "GET /admin/audit",
+            "GET /admin/settings", "POST /admin/settings", "POST /admin/settings/reset", "GET /admin/health", "POST /admin/health",
+            "POST /admin/health/reset", "GET /admin/alerts", "POST /admin/alerts", "POST /admin/alerts/delete",
+            "POST /admin/alerts/reset", "GET /admin/playbooks", "POST /admin/playbooks", "POST /admin/playbooks/delete",
+            "POST /admin/playbooks/reset",
         ])
         // The API.
         add(.permission(.read), [

@@ -62,8 +62,7 @@ public func buildRouter(
     let writer = IngestWriter(store: store, journal: cache.journal)
     AuditController(store: store).register(on: api)
     IngestController(
-        store: store, writer: writer, cache: cache, settings: settings,
-        maxBodyBytes: configuration.maxBodyBytes
+        store: store, writer: writer, cache: cache, maxBodyBytes: configuration.maxBodyBytes
     ).register(on: api)
     // The dashboard: sign-in, then server-rendered pages of the person's own workspace.
     let login = LoginController(store: store, secureCookies: configuration.secureCookies, now: now)
@@ -72,12 +71,15 @@ public func buildRouter(
     let pages = router.group().add(middleware: SessionMiddleware(store: store, now: now))
     DashboardController(store: store, cache: cache, writer: writer, now: now).register(on: pages)
     AdminController(store: store, now: now).register(on: pages)
+    let settingsPages = SettingsController(store: store, health: health, now: now)
+    settingsPages.register(on: pages)
+    RulesController(settings: settingsPages).register(on: pages)
     let renewals = RenewalsController(store: store, cache: cache, now: now)
     renewals.register(pages: pages)
     renewals.register(api: api)
     // Vendors' own formats: Stripe webhooks, Segment- and PostHog-compatible tracking.
     StripeWebhookController(
-        store: store, cache: cache, settings: settings, maxBodyBytes: configuration.maxBodyBytes, now: clock
+        store: store, cache: cache, maxBodyBytes: configuration.maxBodyBytes, now: clock
     ).register(on: router)
     TrackingController(store: store, cache: cache).register(on: router)
     return router

@@ -17,7 +17,6 @@ struct IngestController: Sendable {
     /// Saves the records of concurrent requests in shared transactions (group commit).
     let writer: IngestWriter
     let cache: WorkspaceCache
-    let settings: ReportSettings
     /// Bodies larger than this are refused with 413.
     let maxBodyBytes: Int
 
@@ -111,11 +110,13 @@ struct IngestController: Sendable {
         }
         let ndjson = request.headers[.contentType]?.hasPrefix("application/x-ndjson") ?? false
         let references = try await cache.references(grant.workspace)
+        // The workspace's own reporting currency (an admin may have saved another than the server's).
+        let reporting = try await cache.settings(grant.workspace).report.reportingCurrency
         let contacts = kind.id == .activities ? try await cache.contactOwners(grant.workspace) : [:]
         let (dataset, count): (Dataset, Int)
         do {
             (dataset, count) = try DatasetLoader.load(
-                json: Array(buffer: body), kind: kind, ndjson: ndjson, reportingCurrency: settings.reportingCurrency,
+                json: Array(buffer: body), kind: kind, ndjson: ndjson, reportingCurrency: reporting,
                 knownAccounts: references.accounts, ratedCurrencies: references.rated,
                 knownContacts: contacts)
         } catch {

@@ -14,7 +14,6 @@ import VitalsStore
 struct StripeWebhookController: Sendable {
     let store: any VitalsStorage
     let cache: WorkspaceCache
-    let settings: ReportSettings
     let maxBodyBytes: Int
     /// The clock the signature's timestamp is compared with.
     var now: @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
@@ -47,11 +46,13 @@ struct StripeWebhookController: Sendable {
             throw APIError(status: .unprocessableContent, message: error.description)
         }
         let references = try await cache.references(workspace)
-        let unrated = mapped.changes.unratedCurrencies(reporting: settings.reportingCurrency, rated: references.rated)
+        // The workspace's own reporting currency (an admin may have saved another than the server's).
+        let reporting = try await cache.settings(workspace).report.reportingCurrency
+        let unrated = mapped.changes.unratedCurrencies(reporting: reporting, rated: references.rated)
         guard unrated.isEmpty else {
             throw APIError(
                 status: .unprocessableContent,
-                message: "event \(mapped.id): no rate for \(unrated.joined(separator: ", ")) (the reporting currency is \(settings.reportingCurrency)); add fx_rates, then Stripe's retry is applied")
+                message: "event \(mapped.id): no rate for \(unrated.joined(separator: ", ")) (the reporting currency is \(reporting)); add fx_rates, then Stripe's retry is applied")
         }
         let result = try store.applyStripe(
             mapped.changes, workspace: workspace, event: (mapped.id, mapped.type), source: mapped.id, receivedAt: now())

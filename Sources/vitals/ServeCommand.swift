@@ -59,8 +59,15 @@ struct ServeCommand: AsyncParsableCommand {
         } else if try !opened.hasUsers(workspace: workspace) {
             signIn = "no one can sign in yet: add a person with vitals users create --email EMAIL --name NAME"
         }
-        let health = HealthService(store: opened, settings: settings, configuration: demo && path == nil
-            ? try DemoCompany.configuration(settings: settings) : healthConfiguration)
+        // Admins may replace sections of this configuration per workspace from the dashboard (SettingsLayers).
+        let demoConfiguration = demo && path == nil
+        let configuration = demoConfiguration ? try DemoCompany.configuration(settings: settings) : healthConfiguration
+        let layers = SettingsLayers(
+            report: settings, configuration: configuration,
+            fileText: demoConfiguration ? DemoCompany.configurationText : path.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "",
+            fileName: demoConfiguration ? "the demo configuration" : path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "vitals.toml",
+            environment: ProcessInfo.processInfo.environment)
+        let health = HealthService(store: opened, settings: settings, configuration: configuration, layers: layers)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
         let app = buildApplication(

@@ -60,7 +60,14 @@ public enum ConfigurationLoader {
         for (key, value, flag) in flagValues {
             if let value { raw[key] = (value, flag) }
         }
+        return try settings(raw, problems: problems)
+    }
 
+    /// The settings from the raw values of every layer, each checked; every problem thrown together.
+    private static func settings(_ raw: [String: (value: String, source: String)], problems: [String]) throws(ConfigurationError)
+        -> ReportSettings
+    {
+        var problems = problems
         var settings = ReportSettings()
         if let (value, source) = raw["currency"] {
             if let code = CurrencyCode(value) {
@@ -101,11 +108,26 @@ public enum ConfigurationLoader {
         return settings
     }
 
+    /// The settings of a `[report]` section saved from the dashboard (`SettingsSections.report`), over the defaults
+    /// alone: checked exactly as the file's section is. `source` names the text in problems.
+    public static func report(section text: String, source: String) throws(ConfigurationError) -> ReportSettings {
+        var problems: [String] = []
+        var raw: [String: (value: String, source: String)] = [:]
+        readText(text, source: source, into: &raw, problems: &problems)
+        return try settings(raw, problems: problems)
+    }
+
     private static func readFile(_ path: String, into raw: inout [String: (value: String, source: String)], problems: inout [String]) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             problems.append("\(path): cannot be read as UTF-8 text")
             return
         }
+        readText(text, source: path, into: &raw, problems: &problems)
+    }
+
+    private static func readText(
+        _ text: String, source path: String, into raw: inout [String: (value: String, source: String)], problems: inout [String]
+    ) {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

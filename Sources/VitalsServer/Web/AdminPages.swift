@@ -24,11 +24,15 @@ enum AdminPages {
     }
 
     enum Tab: String, CaseIterable {
-        case users, keys, audit
+        case users, keys, settings, health, alerts, playbooks, audit
         var title: String {
             switch self {
             case .users: "People"
             case .keys: "API keys"
+            case .settings: "Workspace settings"
+            case .health: "Health model"
+            case .alerts: "Alert rules"
+            case .playbooks: "Playbooks"
             case .audit: "Audit log"
             }
         }

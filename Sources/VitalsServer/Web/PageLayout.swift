@@ -99,6 +99,12 @@ struct PageLayout {
         form.inline{display:inline-flex;gap:4px;align-items:center;margin:0 4px 0 0}form.inline select,form.inline button{padding:2px 6px;font-size:12px}
         nav.tabs{display:flex;flex-wrap:wrap;gap:4px;margin:4px 0 12px}nav.tabs a{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;text-decoration:none}
         nav.tabs a[aria-current]{border-color:var(--accent);font-weight:600}
+        .settings{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px 16px;align-items:start}
+        .field label{display:flex;flex-direction:column;gap:3px;font-size:13px;font-weight:600}.field input,.field select{font-weight:400;max-width:100%}
+        .field .hint{display:block;color:var(--muted);font-size:12px;margin-top:2px}.field-error{display:block;color:var(--bad);font-size:12px;margin-top:2px;white-space:normal}
+        .settings .actions{grid-column:1/-1}.actions{margin:8px 0}.field .legend{font-size:13px;font-weight:600;display:block}
+        .checks{display:flex;flex-wrap:wrap;gap:4px 12px}.checks label{display:inline-flex;flex-direction:row;align-items:center;gap:4px;font-weight:400}
+        table[data-table=weights] input{width:6.5em}table[data-table=weights] caption{white-space:normal}
         @media (max-width:640px){main{padding:10px}.tile .value{font-size:19px}th,td{padding:5px}}
         """
 }
