@@ -24,9 +24,10 @@ enum AdminPages {
     }
 
     enum Tab: String, CaseIterable {
-        case users, keys, audit
+        case users, keys, audit, email
         var title: String {
             switch self {
+            case .email: "Email"
             case .users: "People"
             case .keys: "API keys"
             case .audit: "Audit log"
