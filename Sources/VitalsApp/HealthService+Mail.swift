@@ -71,17 +71,23 @@ extension HealthService {
         var rendered: [String: String] = [:]
         for target in targets {
             let key = target.csm ?? ""
+            let whose = target.csm.map { " (accounts of \($0))" } ?? ""
+            var text = "The Vitals report for \(label)\(whose) is in this email as HTML; open it in a mail client that shows HTML, "
+                + "or see the dashboard: \(outbox.publicURL)/"
             let html: String
             if let done = rendered[key] { html = done } else {
-                html = try render(view.dataset, start, target.csm)
+                do {
+                    html = try render(view.dataset, start, target.csm)
+                } catch {
+                    // The recipient (and the log) learn why, rather than the evaluation failing every time.
+                    text = "The Vitals report for \(label)\(whose) could not be drawn: \(error)"
+                    html = MailBodies.page(title: "Vitals monthly report for \(label)", body: "<p>\(MailBodies.escape(text))</p>")
+                }
                 rendered[key] = html
             }
-            let whose = target.csm.map { " (accounts of \($0))" } ?? ""
             out.append(NewEmail(
                 kind: .report, recipient: target.address, recipientName: target.name, subject: "Vitals monthly report for \(label)\(whose)",
-                text: "The Vitals report for \(label)\(whose) is in this email as HTML; open it in a mail client that shows HTML, "
-                    + "or see the dashboard: \(outbox.publicURL)/",
-                html: html, reference: reference))
+                text: text, html: html, reference: reference))
         }
         return out
     }
