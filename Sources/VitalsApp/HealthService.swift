@@ -31,6 +31,8 @@ public actor HealthService {
     package nonisolated let clock: @Sendable () -> Timestamp
     package let dispatcher: WebhookDispatcher
     private var conditions: ConditionProvider?
+    /// Where alert, digest and report emails go (`setEmail`, HealthService+Mail.swift); nil: none are queued.
+    var email: EmailOutbox?
     /// Configuration warnings already logged.
     private var warned: Set<String> = []
     private let logger: Logger
@@ -155,6 +157,7 @@ public actor HealthService {
         }
         let digest = try makeDigestIfDue(
             workspace: workspace, slug: slug, view: view, now: now, external: external["goals"] ?? [], configuration: configuration)
+        try queueEmails(workspace: workspace, slug: slug, fired: recorded.fired, digest: digest, view: view, now: now)
         var bands: [HealthBand: Int] = [:]
         for h in health { bands[h.band, default: 0] += 1 }
         logger.info("health evaluated", metadata: [

@@ -30,7 +30,7 @@ enum AccessRules {
         // tracking (each checks its own signature or write key).
         add(.open, [
             "GET /healthz", "GET /api/v1/openapi.json", "GET /login", "POST /login", "POST /logout",
-            "GET /welcome/{token}", "POST /welcome/{token}",
+            "GET /welcome/{token}", "POST /welcome/{token}", "GET /unsubscribe/{token}", "POST /unsubscribe/{token}",
             "POST /webhooks/stripe/{workspace}", "POST /v1/batch", "POST /v1/track", "POST /v1/identify", "POST /v1/group",
             "POST /v1/page", "POST /v1/screen", "POST /v1/alias", "POST /capture", "POST /batch",
         ])
@@ -52,7 +52,8 @@ enum AccessRules {
         add(.permission(.admin), [
             "GET /admin", "GET /admin/users", "POST /admin/users", "POST /admin/users/role", "POST /admin/users/csm", "POST /admin/users/disable",
             "POST /admin/users/enable", "POST /admin/users/reset", "GET /admin/keys", "POST /admin/keys", "POST /admin/keys/revoke",
-            "GET /admin/audit",
+            "GET /admin/audit", "GET /admin/email", "POST /admin/email/test", "POST /admin/email/suppressions",
+            "POST /admin/email/suppressions/lift",
             "GET /admin/settings", "POST /admin/settings", "POST /admin/settings/reset", "GET /admin/health", "POST /admin/health",
             "POST /admin/health/reset", "GET /admin/alerts", "POST /admin/alerts", "POST /admin/alerts/delete",
             "POST /admin/alerts/reset", "GET /admin/playbooks", "POST /admin/playbooks", "POST /admin/playbooks/delete",
@@ -72,7 +73,7 @@ enum AccessRules {
             "DELETE /api/v1/activities/{id}", "PUT /api/v1/renewals/forecast",
         ])
         add(.permission(.goals), ["POST /api/v1/goals", "PUT /api/v1/goals/{id}", "DELETE /api/v1/goals/{id}"])
-        add(.permission(.admin), ["GET /api/v1/audit"])
+        add(.permission(.admin), ["GET /api/v1/audit", "GET /api/v1/emails"])
         // Records in and out: every kind's POST and DELETE (by id or by its key fields), from the kinds' descriptions.
         var ingest = ["POST /api/v1/{kind}", "DELETE /api/v1/{kind}", "DELETE /api/v1/{kind}/{id}"]
         for kind in RecordKind.all where kind.id != .activities {

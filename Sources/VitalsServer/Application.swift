@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     /// Mark session cookies `Secure` even without an `X-Forwarded-Proto: https` header (behind a TLS proxy that
     /// does not set it).
     public var secureCookies: Bool
+    /// The `[email]` settings (docs/email.md): the email admin page shows them.
+    public var email = EmailSettings()
+    /// The base of links in emails: `[email] public_url`, else this server's own address.
+    public var publicURL: String { email.publicURL ?? "http://\(host):\(port)" }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 10 << 20, secureCookies: Bool = false) {
         self.host = host
@@ -74,6 +78,10 @@ public func buildRouter(
     let settingsPages = SettingsController(store: store, health: health, now: now)
     settingsPages.register(on: pages)
     RulesController(settings: settingsPages).register(on: pages)
+    let email = EmailController(store: store, settings: configuration.email, publicURL: configuration.publicURL, clock: clock)
+    email.register(pages: pages)
+    email.register(api: api)
+    email.register(unsubscribe: router)
     let renewals = RenewalsController(store: store, cache: cache, now: now)
     renewals.register(pages: pages)
     renewals.register(api: api)

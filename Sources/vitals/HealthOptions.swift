@@ -41,6 +41,14 @@ struct HealthOptions: ParsableArguments {
 
     /// The report settings and health configuration from `path` (if any), the environment and the flags.
     static func configuration(path configPath: String?, settingsOptions: SettingsOptions) throws -> (ReportSettings, HealthConfiguration) {
+        let (settings, health, _) = try configuration(path: configPath, settingsOptions: settingsOptions, email: false)
+        return (settings, health)
+    }
+
+    /// The report settings, health configuration and (with `email`) the `[email]` settings, every problem listed.
+    static func configuration(path configPath: String?, settingsOptions: SettingsOptions, email: Bool) throws
+        -> (ReportSettings, HealthConfiguration, EmailSettings)
+    {
         if let configPath, !FileManager.default.fileExists(atPath: configPath) {
             throw Failure(description: "the configuration file \(configPath) does not exist")
         }
@@ -58,10 +66,14 @@ struct HealthOptions: ParsableArguments {
         do {
             health = try HealthConfigurationLoader.load(configFile: configPath, report: settings, environment: env)
         } catch { problems += error.problems }
+        var mail = EmailSettings()
+        if email {
+            do { mail = try EmailConfigurationLoader.load(configFile: configPath, environment: env) } catch { problems += error.problems }
+        }
         if !problems.isEmpty {
             throw Failure(description: "invalid configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n"))
         }
-        return (settings, health)
+        return (settings, health, mail)
     }
 
     /// The dataset, as stored or from the folder.

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
             ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
-        let (settings, healthConfiguration) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
+        let (settings, healthConfiguration, email) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions, email: true)
         let (opened, workspace) = try store.open(create: true)
         var signIn = "sign in with a person added by: vitals users create --email EMAIL --name NAME"
         if demo {
@@ -70,15 +70,19 @@ struct ServeCommand: AsyncParsableCommand {
         let health = HealthService(store: opened, settings: settings, configuration: configuration, layers: layers)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
-        let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies),
-            store: opened, settings: settings, health: health)
+        var server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies)
+        server.email = email
+        let mailer = await EmailSetup.start(health: health, store: opened, server: server, settings: settings)
+        let app = buildApplication(configuration: server, store: opened, settings: settings, health: health)
         say("Vitals dashboard: http://\(host):\(port)/ (\(signIn))")
         say("API: http://\(host):\(port)/api/v1 (description: /api/v1/openapi.json); store: \(store.path)")
+        say(mailer == nil ? "Email: not set up, nothing is sent (docs/email.md)" : "Email: sent through \(email.host ?? ""):\(email.effectivePort) from \(email.from ?? "")")
         // Health, alerts and digests are evaluated on their schedule beside the server, and stop with it.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { await health.run() }
+            // Queued email is sent beside them when [email] is set up (docs/email.md).
+            if let mailer { group.addTask { await mailer.run() } }
             try await group.next()
             group.cancelAll()
         }

@@ -86,7 +86,7 @@ import VitalsStore
                 "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",
                 "/api/v1/reviews/due", "/api/v1/targets/{id}/reviews", "/api/v1/accounts/{id}/health", "/api/v1/health", "/api/v1/revenue-at-risk",
                 "/api/v1/alerts", "/api/v1/alerts/{id}", "/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/digests", "/api/v1/audit", "/api/v1/renewals",
-                "/api/v1/renewals/forecast",
+                "/api/v1/renewals/forecast", "/api/v1/emails",
             ] + records.map { "/api/v1/\($0)" } + byID.map { "/api/v1/\($0)/{id}" }))
             #expect(paths["/api/v1/accounts"].map { Set($0.keys) } == ["get", "post"])
             #expect(paths["/api/v1/accounts/{id}"].map { Set($0.keys) } == ["get", "delete"])
@@ -107,7 +107,7 @@ import VitalsStore
                 "/api/v1/revenue-at-risk": "/api/v1/revenue-at-risk", "/api/v1/alerts": "/api/v1/alerts",
                 "/api/v1/alerts/{id}": "/api/v1/alerts/1",
                 "/api/v1/tasks": "/api/v1/tasks", "/api/v1/tasks/{id}": "/api/v1/tasks/1", "/api/v1/digests": "/api/v1/digests",
-                "/api/v1/audit": "/api/v1/audit",
+                "/api/v1/audit": "/api/v1/audit", "/api/v1/emails": "/api/v1/emails",
                 "/api/v1/renewals": "/api/v1/renewals", "/api/v1/renewals/forecast": "/api/v1/renewals/forecast?key=none",
             ]
             for kind in records { concrete["/api/v1/\(kind)"] = "/api/v1/\(kind)" }

@@ -29,7 +29,7 @@ import VitalsStore
     ]
 
     static func adminOnly(_ route: String) -> Bool {
-        route.contains(" /admin") || route == "GET /api/v1/audit" || goalEditing.contains(route)
+        route.contains(" /admin") || route == "GET /api/v1/audit" || route == "GET /api/v1/emails" || goalEditing.contains(route)
     }
 
     /// Whether a person of `role` may use `route` (`METHOD /path`).

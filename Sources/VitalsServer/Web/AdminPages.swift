@@ -24,7 +24,7 @@ enum AdminPages {
     }
 
     enum Tab: String, CaseIterable {
-        case users, keys, settings, health, alerts, playbooks, audit
+        case users, keys, settings, health, alerts, playbooks, email, audit
         var title: String {
             switch self {
             case .users: "People"
@@ -33,6 +33,7 @@ enum AdminPages {
             case .health: "Health model"
             case .alerts: "Alert rules"
             case .playbooks: "Playbooks"
+            case .email: "Email"
             case .audit: "Audit log"
             }
         }
