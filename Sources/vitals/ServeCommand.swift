@@ -63,15 +63,23 @@ struct ServeCommand: AsyncParsableCommand {
             ? try DemoCompany.configuration(settings: settings) : healthConfiguration)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
+        // Hosted surveys (docs/surveys.md): links in their emails start with VITALS_PUBLIC_URL, else this address.
+        let environment = ProcessInfo.processInfo.environment
+        let publicURL = environment["VITALS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
+        let writer = IngestWriter(store: opened, journal: health.cache.journal)
+        let surveys = SurveyService(
+            store: opened, cache: health.cache, writer: writer, settings: try SurveysConfigurationLoader.load(configFile: path),
+            publicURL: publicURL, checkEverySeconds: Int64(environment["VITALS_SURVEYS_CHECK_SECONDS"].flatMap(Int.init) ?? 60))
         let app = buildApplication(
             configuration: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies),
-            store: opened, settings: settings, health: health)
+            store: opened, settings: settings, health: health, surveys: surveys)
         say("Vitals dashboard: http://\(host):\(port)/ (\(signIn))")
         say("API: http://\(host):\(port)/api/v1 (description: /api/v1/openapi.json); store: \(store.path)")
         // Health, alerts and digests are evaluated on their schedule beside the server, and stop with it.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { await health.run() }
+            group.addTask { await surveys.run() }
             try await group.next()
             group.cancelAll()
         }

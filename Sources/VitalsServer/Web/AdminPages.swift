@@ -24,12 +24,13 @@ enum AdminPages {
     }
 
     enum Tab: String, CaseIterable {
-        case users, keys, audit
+        case users, keys, audit, surveys
         var title: String {
             switch self {
             case .users: "People"
             case .keys: "API keys"
             case .audit: "Audit log"
+            case .surveys: "Surveys"
             }
         }
     }
