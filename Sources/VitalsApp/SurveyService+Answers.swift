@@ -11,13 +11,13 @@ public enum SurveyPage: Sendable, Equatable {
     /// The link's time ran out at the instant given.
     case expired(Timestamp)
     /// Already answered, and no comment may be added.
-    case used(company: String)
+    case used(company: String?)
     /// The question, not answered yet; `invalidScore` when a submitted score was missing or off the scale.
-    case question(SurveyQuestion, company: String, invalidScore: Bool)
+    case question(SurveyQuestion, company: String?, invalidScore: Bool)
     /// Answered with `score` (from the email); a comment may still be added.
-    case comment(SurveyQuestion, score: Double, company: String)
+    case comment(SurveyQuestion, score: Double, company: String?)
     /// Just answered.
-    case thanks(company: String)
+    case thanks(company: String?)
 }
 
 extension SurveyService {
@@ -83,7 +83,8 @@ extension SurveyService {
         var account: AccountID
         var response: SurveyResponse?
         var question: SurveyQuestion
-        var company: String
+        /// The name the pages speak for (`[surveys] company`); `nil` when not set.
+        var company: String?
     }
 
     /// The invitation `token` names, or the page that says why there is none.
@@ -103,7 +104,7 @@ extension SurveyService {
             return .failure(SurveyPageFailure(.forged))
         }
         let settings = try settings(workspace: workspace)
-        let company = try settings.company ?? store.workspaceSlug(workspace)
+        let company = settings.company
         let response = invitation.response.flatMap { id in dataset.surveyResponses.first { $0.id == id } }
         let question = SurveyQuestion.of(
             invitation.survey, company: company, ticket: invitation.trigger == .ticketResolved ? invitation.reference : nil)

@@ -102,7 +102,7 @@ public actor SurveyService {
         let references = try await cache.references(workspace)
         var records = Dataset(accounts: references.accounts) ?? Dataset()
         let key = try store.serverSecret("links", at: now)
-        let company = try settings.company ?? store.workspaceSlug(workspace)
+        let company = settings.company
         let contacts = Dictionary(dataset.contacts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var emails: [NewEmail] = []
         var sent: [SurveyInvitation] = []

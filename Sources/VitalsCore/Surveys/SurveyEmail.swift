@@ -5,13 +5,13 @@ public enum SurveyEmail {
     /// The email to `recipient` asking `question`; `surveyLink` is `/s/{token}` in full, `unsubscribeLink` the
     /// `/unsubscribe/{token}` link of scope `surveys`.
     public static func make(
-        _ question: SurveyQuestion, recipient: String, recipientName: String?, company: String, surveyLink: String,
+        _ question: SurveyQuestion, recipient: String, recipientName: String?, company: String?, surveyLink: String,
         unsubscribeLink: String, invitation: SurveyInvitationID
     ) -> NewEmail {
         let greeting = recipientName.map { "Hello \($0)," } ?? "Hello,"
         var text = "\(greeting)\n\n\(question.text)\n\nClick a score to answer (\(question.lowLabel) to \(question.highLabel)):\n\n"
         for score in question.scores { text += "  \(question.label(score)): \(surveyLink)?score=\(score)\n" }
-        text += "\nOr answer on the page, with a comment: \(surveyLink)\n\nThank you,\n\(company)\n\n"
+        text += "\nOr answer on the page, with a comment: \(surveyLink)\n\nThank you" + (company.map { ",\n\($0)" } ?? ".") + "\n\n"
         text += "You can stop these surveys: \(unsubscribeLink)\n"
 
         let e = escape
@@ -32,7 +32,7 @@ public enum SurveyEmail {
             <p style="font-size:13px;color:#374151">\(e(question.scores.first.map(String.init) ?? "")) = \(e(question.lowLabel)), \
             \(e(question.scores.last.map(String.init) ?? "")) = \(e(question.highLabel))</p>
             <p><a href="\(e(surveyLink))" style="color:#1d4ed8">Answer on the page, with a comment</a></p>
-            <p>Thank you,<br>\(e(company))</p>
+            <p>Thank you\(company.map { ",<br>" + e($0) } ?? ".")</p>
             <p style="font-size:12px;color:#4b5563"><a href="\(e(unsubscribeLink))" style="color:#4b5563">Stop these surveys</a></p>
             </body></html>
             """

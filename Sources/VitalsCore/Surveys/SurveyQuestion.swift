@@ -10,15 +10,15 @@ public struct SurveyQuestion: Sendable, Equatable {
     /// The scores offered, lowest first.
     public var scores: [Int]
 
-    /// The question of `survey` about `company` (the workspace's name); a CSAT question names the ticket when there is
+    /// The question of `survey` about `company` ("us" when not set); a CSAT question names the ticket when there is
     /// one.
-    public static func of(_ survey: SurveyKind, company: String, ticket: String? = nil) -> SurveyQuestion {
+    public static func of(_ survey: SurveyKind, company: String?, ticket: String? = nil) -> SurveyQuestion {
         let scale = survey.defaultScale
         let scores = Array(Int(scale.lowerBound)...Int(scale.upperBound))
         switch survey {
         case .nps:
             return SurveyQuestion(
-                survey: survey, text: "How likely are you to recommend \(company) to a friend or colleague?",
+                survey: survey, text: "How likely are you to recommend \(company ?? "us") to a friend or colleague?",
                 lowLabel: "Not at all likely", highLabel: "Extremely likely", scores: scores)
         case .csat:
             let about = ticket.map { "your support request \($0)" } ?? "the support you received"
@@ -27,7 +27,8 @@ public struct SurveyQuestion: Sendable, Equatable {
                 highLabel: "Very satisfied", scores: scores)
         case .ces:
             return SurveyQuestion(
-                survey: survey, text: "\(company) made it easy for me to get started.", lowLabel: "Strongly disagree",
+                survey: survey, text: company.map { "\($0) made it easy for me to get started." } ?? "It was easy for me to get started.",
+                lowLabel: "Strongly disagree",
                 highLabel: "Strongly agree", scores: scores)
         }
     }

@@ -17,7 +17,7 @@ public struct SurveySettings: Sendable, Equatable {
     public var minDaysBetweenSurveys: Int
     /// How long an invitation's link stays valid.
     public var tokenDays: Int
-    /// The name the emails and pages speak for; the workspace's name when not set.
+    /// The name the emails and pages speak for; when not set they say "us" and name no one.
     public var company: String?
 
     public init(

@@ -103,7 +103,7 @@ struct SurveyDashboardRoutes: Sendable {
             \(field("nps_sample", "NPS sample", String(settings.npsSample), hint: "share of each account's contacts asked per round; 0 to 1"))
             \(field("min_days_between_surveys", "Min days between surveys", String(settings.minDaysBetweenSurveys), hint: "per contact, any survey; 0 to 730"))
             \(field("token_days", "Link valid (days)", String(settings.tokenDays), hint: "1 to 365"))
-            \(field("company", "Company name", settings.company ?? "", hint: "what the emails and pages say; default the workspace's name"))
+            \(field("company", "Company name", settings.company ?? "", hint: "what the emails and pages say; empty: \"us\""))
             <button type="submit">Save</button></form>
             <p class="muted">docs/surveys.md says what each setting does.</p>
             """

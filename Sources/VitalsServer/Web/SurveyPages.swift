@@ -24,7 +24,7 @@ enum SurveyPages {
         case .thanks(let company):
             return frame(
                 "Thank you", company: company,
-                "<h1>Thank you!</h1><p>Your answer has been recorded. It helps \(company) do better.</p>")
+                "<h1>Thank you!</h1><p>Your answer has been recorded. It helps \(company ?? "us") do better.</p>")
         case .question(let question, let company, let invalid):
             let error: HTML = invalid
                 ? "<p class=\"error\" role=\"alert\" id=\"score-error\">Please choose a score from \(question.scores.first ?? 0) to \(question.scores.last ?? 0).</p>"
