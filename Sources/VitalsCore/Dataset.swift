@@ -17,6 +17,7 @@ public struct Dataset: Sendable {
     public var csmPulses: [CsmPulse] = []
     public var contacts: [Contact] = []
     public var activities: [Activity] = []
+    public var surveyInvitations: [SurveyInvitation] = []
     public var fxRates: [FxRate] = []
 
     public init() {}

@@ -24,6 +24,7 @@ public enum SuccessGoalTag {}
 public enum UserTag {}
 public enum ContactTag {}
 public enum ActivityTag {}
+public enum SurveyInvitationTag {}
 
 public typealias AccountID = ID<AccountTag>
 public typealias SubscriptionID = ID<SubscriptionTag>
@@ -36,6 +37,7 @@ public typealias LeadID = ID<LeadTag>
 public typealias SuccessGoalID = ID<SuccessGoalTag>
 public typealias ContactID = ID<ContactTag>
 public typealias ActivityID = ID<ActivityTag>
+public typealias SurveyInvitationID = ID<SurveyInvitationTag>
 public typealias UserID = ID<UserTag>
 
 /// The dense position of an account in a `Dataset`'s `accounts` array.

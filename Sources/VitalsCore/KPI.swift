@@ -59,6 +59,7 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
     case ces
     case cesEasyShare = "ces_easy_share"
     case satisfactionIndex = "satisfaction_index"
+    case surveyResponseRate = "survey_response_rate"
     // Support (tickets).
     case fcrRate = "fcr_rate"
     case ticketsOpened = "tickets_opened"
@@ -112,7 +113,7 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
             .satisfactionIndex, .ticketsPerAccount, .medianResolutionHours, .medianDaysToOnboard,
             .avgTimeOnPlatformMinutes:
             .number
-        case .featureAdoption: .rates
+        case .featureAdoption, .surveyResponseRate: .rates
         case .churnedMRRByReason: .amounts
         }
     }
@@ -162,6 +163,7 @@ public enum KPI: String, CaseIterable, Sendable, Codable {
         case .ces: "CES"
         case .cesEasyShare: "CES easy share"
         case .satisfactionIndex: "Satisfaction index"
+        case .surveyResponseRate: "Survey response rate"
         case .fcrRate: "First contact resolution"
         case .ticketsOpened: "Tickets opened"
         case .ticketsPerAccount: "Tickets per account"

@@ -202,11 +202,14 @@ public struct SurveyResponse: Sendable, Equatable {
     public var respondedAt: Timestamp
     public var contact: String?
     public var comment: String?
+    /// Where it was answered: `vitals` (`SurveySource.vitals`) for the hosted surveys; `nil` when not said.
+    public var source: String?
 
     @inlinable
     public init(
         id: SurveyResponseID, account: AccountIndex, survey: SurveyKind, score: Double, scaleMin: Double? = nil,
-        scaleMax: Double? = nil, respondedAt: Timestamp, contact: String? = nil, comment: String? = nil
+        scaleMax: Double? = nil, respondedAt: Timestamp, contact: String? = nil, comment: String? = nil,
+        source: String? = nil
     ) {
         self.id = id
         self.account = account
@@ -217,6 +220,7 @@ public struct SurveyResponse: Sendable, Equatable {
         self.respondedAt = respondedAt
         self.contact = contact
         self.comment = comment
+        self.source = source
     }
 }
 
@@ -233,11 +237,14 @@ public struct Ticket: Sendable, Equatable {
     public var channel: String?
     /// How urgent support judged it; `nil` when not set.
     public var priority: TicketPriority?
+    /// Who asked: a contact of the same account (the CSAT invitation goes to them); `nil` when not known.
+    public var contact: ContactID?
 
     @inlinable
     public init(
         id: TicketID, account: AccountIndex, openedAt: Timestamp, resolvedAt: Timestamp? = nil, agentReplies: Int? = nil,
-        reopens: Int? = nil, firstContactResolution: Bool? = nil, channel: String? = nil, priority: TicketPriority? = nil
+        reopens: Int? = nil, firstContactResolution: Bool? = nil, channel: String? = nil, priority: TicketPriority? = nil,
+        contact: ContactID? = nil
     ) {
         self.id = id
         self.account = account
@@ -248,6 +255,7 @@ public struct Ticket: Sendable, Equatable {
         self.firstContactResolution = firstContactResolution
         self.channel = channel
         self.priority = priority
+        self.contact = contact
     }
 }
 

@@ -1,6 +1,8 @@
-/// NPS, CSAT, CES and the satisfaction index per period and group, from the survey responses.
+/// NPS, CSAT, CES and the satisfaction index per period and group, from the survey responses, and the response rate
+/// of each survey from the survey invitations.
 ///
-/// A response counts in the period containing its `responded_at`. Answers on a scale other than the survey's
+/// A response counts in the period containing its `responded_at`; an invitation in the period containing its
+/// `sent_at`, answered if it has an `answered_at` at all (docs/metrics.md, `survey_response_rate`). Answers on a scale other than the survey's
 /// standard one (NPS 0-10, CSAT 1-5, CES 1-7) are first mapped linearly onto it.
 struct VoiceOfCustomerKPIs {
     struct Tally {
@@ -16,6 +18,9 @@ struct VoiceOfCustomerKPIs {
         var cesEasy = 0
         /// Sum of CES scores on 1-7.
         var cesSum = 0.0
+        /// Invitations sent in the period, and those of them answered, per survey (`SurveyKind.allCases` order).
+        var invited = (nps: 0, csat: 0, ces: 0)
+        var answered = (nps: 0, csat: 0, ces: 0)
 
         var npsResponses: Int { promoters + passives + detractors }
     }
@@ -39,6 +44,23 @@ struct VoiceOfCustomerKPIs {
                 VoiceOfCustomerKPIs.count(
                     responses[i].survey, score: responses[i].score, low: low, high: high,
                     into: &tallies[group * periodCount + p])
+            }
+        }
+        for invitation in dataset.surveyInvitations {
+            let group = Int(groupOf[invitation.account.int])
+            guard group >= 0, let p = lookup.index(invitation.sentAt) else { continue }
+            let answered = invitation.answeredAt == nil ? 0 : 1
+            let cell = group * periodCount + p
+            switch invitation.survey {
+            case .nps:
+                tallies[cell].invited.nps += 1
+                tallies[cell].answered.nps += answered
+            case .csat:
+                tallies[cell].invited.csat += 1
+                tallies[cell].answered.csat += answered
+            case .ces:
+                tallies[cell].invited.ces += 1
+                tallies[cell].answered.ces += answered
             }
         }
         self.periodCount = periodCount
@@ -95,6 +117,12 @@ struct VoiceOfCustomerKPIs {
         let ces = Double(t.cesResponses)
         values[.ces] = .ratio(t.cesSum, ces)
         values[.cesEasyShare] = .ratio(Double(t.cesEasy), ces)
+        // One share per survey that had invitations in the period; null when none had.
+        var rates: [String: Double] = [:]
+        if t.invited.nps > 0 { rates[SurveyKind.nps.rawValue] = Double(t.answered.nps) / Double(t.invited.nps) }
+        if t.invited.csat > 0 { rates[SurveyKind.csat.rawValue] = Double(t.answered.csat) / Double(t.invited.csat) }
+        if t.invited.ces > 0 { rates[SurveyKind.ces.rawValue] = Double(t.answered.ces) / Double(t.invited.ces) }
+        values[.surveyResponseRate] = rates.isEmpty ? .null : .breakdown(rates)
     }
 
     /// The 95 % margin of error of an NPS, in NPS points: `1.96 x 100 x sqrt((p + d - (p - d)^2) / n)`, where `p`

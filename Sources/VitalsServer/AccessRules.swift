@@ -31,6 +31,7 @@ enum AccessRules {
         add(.open, [
             "GET /healthz", "GET /api/v1/openapi.json", "GET /login", "POST /login", "POST /logout",
             "GET /welcome/{token}", "POST /welcome/{token}", "GET /unsubscribe/{token}", "POST /unsubscribe/{token}",
+            "GET /s/{token}", "POST /s/{token}",
             "POST /webhooks/stripe/{workspace}", "POST /v1/batch", "POST /v1/track", "POST /v1/identify", "POST /v1/group",
             "POST /v1/page", "POST /v1/screen", "POST /v1/alias", "POST /capture", "POST /batch",
         ])
@@ -43,7 +44,7 @@ enum AccessRules {
             "POST /health/tasks/{id}/close", "POST /health/tasks/{id}/snooze", "POST /health/tasks/{id}/reassign",
             "POST /health/alerts/{id}/acknowledge", "POST /health/alerts/{id}/snooze",
             "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /renewals/forecast",
-            "POST /segments", "POST /segments/delete",
+            "POST /segments", "POST /segments/delete", "POST /accounts/{id}/surveys",
         ])
         add(.permission(.goals), [
             "GET /goals/new", "POST /goals/new", "GET /goals/{id}/edit", "POST /goals/{id}/edit", "POST /goals/{id}/archive",
@@ -58,6 +59,7 @@ enum AccessRules {
             "POST /admin/health/reset", "GET /admin/alerts", "POST /admin/alerts", "POST /admin/alerts/delete",
             "POST /admin/alerts/reset", "GET /admin/playbooks", "POST /admin/playbooks", "POST /admin/playbooks/delete",
             "POST /admin/playbooks/reset",
+            "GET /admin/surveys", "POST /admin/surveys",
         ])
         // The API.
         add(.permission(.read), [
@@ -70,14 +72,14 @@ enum AccessRules {
         // Activities are the CS team's own log: logged by whoever works accounts, as on the account page.
         add(.permission(.work), [
             "POST /api/v1/targets/{id}/reviews", "PATCH /api/v1/tasks/{id}", "PATCH /api/v1/alerts/{id}", "POST /api/v1/activities",
-            "DELETE /api/v1/activities/{id}", "PUT /api/v1/renewals/forecast",
+            "DELETE /api/v1/activities/{id}", "PUT /api/v1/renewals/forecast", "POST /api/v1/survey_invitations",
         ])
         add(.permission(.goals), ["POST /api/v1/goals", "PUT /api/v1/goals/{id}", "DELETE /api/v1/goals/{id}"])
         add(.permission(.admin), ["GET /api/v1/audit", "GET /api/v1/emails"])
         // Records in and out: every kind's POST and DELETE (by id or by its key fields), from the kinds' descriptions.
         var ingest = ["POST /api/v1/{kind}", "DELETE /api/v1/{kind}", "DELETE /api/v1/{kind}/{id}"]
         for kind in RecordKind.all where kind.id != .activities {
-            ingest.append("POST /api/v1/\(kind.name)")
+            if kind.id != .surveyInvitations { ingest.append("POST /api/v1/\(kind.name)") }
             switch kind.key {
             case .id: ingest.append("DELETE /api/v1/\(kind.name)/{id}")
             case .fields: ingest.append("DELETE /api/v1/\(kind.name)")

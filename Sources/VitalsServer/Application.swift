@@ -34,10 +34,12 @@ public struct ServerConfiguration: Sendable {
 ///   the default health settings and no alerts.
 public func buildApplication(
     configuration: ServerConfiguration, store: any VitalsStorage, settings: ReportSettings,
-    health: HealthService? = nil, logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
+    health: HealthService? = nil, surveys: SurveyService? = nil,
+    logger: Logger = Logger(label: "vitals"), now: @escaping @Sendable () -> Date = Date.init
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(configuration: configuration, store: store, settings: settings, health: health, now: now),
+        router: buildRouter(
+            configuration: configuration, store: store, settings: settings, health: health, surveys: surveys, now: now),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vitals"),
         logger: logger
     )
@@ -46,7 +48,7 @@ public func buildApplication(
 /// The routes table: every route of the server, behind the middleware that checks who may use it (`AccessRules`).
 public func buildRouter(
     configuration: ServerConfiguration, store: any VitalsStorage, settings: ReportSettings, health: HealthService? = nil,
-    now: @escaping @Sendable () -> Date = Date.init
+    surveys: SurveyService? = nil, now: @escaping @Sendable () -> Date = Date.init
 ) -> Router<VitalsContext> {
     let router = Router(context: VitalsContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -63,7 +65,15 @@ public func buildRouter(
     LifetimeController(cache: cache).register(on: api)
     GoalsController(store: store, cache: cache).register(on: api)
     HealthController(service: health, store: store, clock: health.clock).register(on: api)
-    let writer = IngestWriter(store: store, journal: cache.journal)
+    // One writer for every write of records (the survey service's, when given), so that group commit and the cache's
+    // journal see them all.
+    let writer = surveys?.writer ?? IngestWriter(store: store, journal: cache.journal)
+    // Hosted surveys: sent by `vitals serve` on its schedule (SurveyService.run); answered at /s/{token}.
+    let surveys = surveys ?? SurveyService(
+        store: store, cache: cache, writer: writer, publicURL: configuration.publicURL,
+        clock: clock)
+    SurveyController(surveys: surveys).register(on: router)
+    SurveyAPIController(surveys: surveys).register(on: api)
     AuditController(store: store).register(on: api)
     IngestController(
         store: store, writer: writer, cache: cache, maxBodyBytes: configuration.maxBodyBytes
@@ -82,6 +92,7 @@ public func buildRouter(
     email.register(pages: pages)
     email.register(api: api)
     email.register(unsubscribe: router)
+    SurveyDashboardRoutes(store: store, cache: cache, surveys: surveys, now: now).register(on: pages)
     let renewals = RenewalsController(store: store, cache: cache, now: now)
     renewals.register(pages: pages)
     renewals.register(api: api)

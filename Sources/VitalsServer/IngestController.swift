@@ -25,8 +25,11 @@ struct IngestController: Sendable {
         // kind's path does not take is answered 405 before routing (MethodMiddleware); the catch-alls answer for
         // names that are no kind, and for an id given to a kind named by its key fields.
         for kind in RecordKind.all {
-            group.post(RouterPath(kind.name)) { request, context in
-                try await upsert(request, kind: kind, grant: try context.requireCaller())
+            // POST /api/v1/survey_invitations sends a survey (SurveyAPIController), within the recontact limits.
+            if kind.id != .surveyInvitations {
+                group.post(RouterPath(kind.name)) { request, context in
+                    try await upsert(request, kind: kind, grant: try context.requireCaller())
+                }
             }
             switch kind.key {
             case .id: group.delete(RouterPath("\(kind.name)/{id}")) { _, context in try await delete(kind, context) }
@@ -112,7 +115,7 @@ struct IngestController: Sendable {
         let references = try await cache.references(grant.workspace)
         // The workspace's own reporting currency (an admin may have saved another than the server's).
         let reporting = try await cache.settings(grant.workspace).report.reportingCurrency
-        let contacts = kind.id == .activities ? try await cache.contactOwners(grant.workspace) : [:]
+        let contacts = [.activities, .tickets, .surveyInvitations].contains(kind.id) ? try await cache.contactOwners(grant.workspace) : [:]
         let (dataset, count): (Dataset, Int)
         do {
             (dataset, count) = try DatasetLoader.load(

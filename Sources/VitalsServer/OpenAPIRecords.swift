@@ -89,7 +89,9 @@ extension OpenAPIDocument {
     /// The paths of every kind but accounts (whose paths also read, and are written with the account routes).
     static func recordPaths(_ failure: (String) -> String) -> String {
         RecordKind.all.filter { $0.id != .accounts }.map { kind in
-            var paths = "\(quoted("/api/v1/\(kind.name)")):{\(recordCollectionOperations(kind, failure))},"
+            // Survey invitations are sent, not posted as records (SurveyAPIController).
+            let collection = kind.id == .surveyInvitations ? surveyInvitationSend(failure) : recordCollectionOperations(kind, failure)
+            var paths = "\(quoted("/api/v1/\(kind.name)")):{\(collection)},"
             if kind.idColumn != nil {
                 paths += "\n\(quoted("/api/v1/\(kind.name)/{id}")):{\(recordItemOperations(kind, failure))},"
             }

@@ -73,7 +73,13 @@ struct ServeCommand: AsyncParsableCommand {
         var server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies)
         server.email = email
         let mailer = await EmailSetup.start(health: health, store: opened, server: server, settings: settings)
-        let app = buildApplication(configuration: server, store: opened, settings: settings, health: health)
+        // Hosted surveys (docs/surveys.md): links in their emails start with the public URL ([email] public_url).
+        let environment = ProcessInfo.processInfo.environment
+        let writer = IngestWriter(store: opened, journal: health.cache.journal)
+        let surveys = SurveyService(
+            store: opened, cache: health.cache, writer: writer, settings: try SurveysConfigurationLoader.load(configFile: path),
+            publicURL: server.publicURL, checkEverySeconds: Int64(environment["VITALS_SURVEYS_CHECK_SECONDS"].flatMap(Int.init) ?? 60))
+        let app = buildApplication(configuration: server, store: opened, settings: settings, health: health, surveys: surveys)
         say("Vitals dashboard: http://\(host):\(port)/ (\(signIn))")
         say("API: http://\(host):\(port)/api/v1 (description: /api/v1/openapi.json); store: \(store.path)")
         say(mailer == nil ? "Email: not set up, nothing is sent (docs/email.md)" : "Email: sent through \(email.host ?? ""):\(email.effectivePort) from \(email.from ?? "")")
@@ -83,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             group.addTask { await health.run() }
             // Queued email is sent beside them when [email] is set up (docs/email.md).
             if let mailer { group.addTask { await mailer.run() } }
+            group.addTask { await surveys.run() }
             try await group.next()
             group.cancelAll()
         }

@@ -50,7 +50,7 @@ import VitalsFormats
         #expect(RecordKind.usageEvents.label == "usage events")
         #expect(RecordKind.usageEvents.table == "usage_event")
         #expect(DatasetLoader.files.first == "fx_rates.csv")
-        #expect(DatasetLoader.files.count == 16)
+        #expect(DatasetLoader.files.count == 17)
         #expect(ColumnType.integer(0...100_000_000).documented == "integer 0-100,000,000")
         #expect(ColumnType.integer(1...1000).documented == "integer 1-1000")
         #expect(ColumnType.number(0...Double.infinity).documented == "number ≥ 0")

@@ -178,9 +178,9 @@ import VitalsStore
             "orders.csv": "order_id,account_id,ordered_at,amount,currency",
             "trials.csv": "trial_id,account_id,started_at,ends_at,converted_at,canceled_at",
             "acquisition_costs.csv": "period_start,period_end,amount,currency,channel",
-            "survey_responses.csv": "response_id,account_id,survey,score,scale_min,scale_max,responded_at,contact,comment",
+            "survey_responses.csv": "response_id,account_id,survey,score,scale_min,scale_max,responded_at,contact,comment,source",
             "tickets.csv": "ticket_id,account_id,opened_at,resolved_at,agent_replies,reopens,first_contact_resolution,"
-                + "channel,priority",
+                + "channel,priority,contact_id",
             "usage_events.csv": "event_id,account_id,user_id,event,occurred_at,duration_seconds",
             "onboarding.csv": "account_id,milestone,required,started_at,due_at,completed_at",
             "leads.csv": "lead_id,account_id,source,created_at,status,closed_at,amount,currency",
@@ -241,8 +241,8 @@ import VitalsStore
         let subscriptions = try readLines(directory, "subscriptions.csv")
         #expect(subscriptions[1] == "s1,a1,Core,,49.90,USD,month,1,1,12.5,3.05,active,2024-03-01,2024-03-01T12:30:00Z,,")
         #expect(subscriptions[2] == "s2,\"b,2\",Core,,-500,JPY,month,1,1,0,0,active,2024-01-05,,,")
-        #expect(try readLines(directory, "survey_responses.csv")[1] == "r1,\"b,2\",csat,4.5,1,5,2024-02-01,,")
-        #expect(try readLines(directory, "tickets.csv")[1] == "t1,a1,2024-02-01,,,,false,,")
+        #expect(try readLines(directory, "survey_responses.csv")[1] == "r1,\"b,2\",csat,4.5,1,5,2024-02-01,,,")
+        #expect(try readLines(directory, "tickets.csv")[1] == "t1,a1,2024-02-01,,,,false,,,")
     }
 
     @Test func writtenDatasetLoadsBackUnchanged() throws {

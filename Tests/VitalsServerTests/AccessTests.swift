@@ -78,9 +78,10 @@ import VitalsStore
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             // Every record kind has its own paths (from its description): POST, and DELETE by id or by key fields.
             let records = ["fx_rates", "accounts", "subscriptions", "orders", "trials", "acquisition_costs", "survey_responses",
-                           "tickets", "usage_events", "onboarding", "leads", "success_goals", "csm_pulse", "contacts", "activities"]
+                           "tickets", "usage_events", "onboarding", "leads", "success_goals", "csm_pulse", "contacts", "activities",
+                           "survey_invitations"]
             let byID = ["accounts", "subscriptions", "orders", "trials", "survey_responses", "tickets", "usage_events", "leads", "success_goals",
-                        "contacts", "activities"]
+                        "contacts", "activities", "survey_invitations"]
             #expect(Set(paths.keys) == Set([
                 "/api/v1/kpis", "/api/v1/accounts/{id}",
                 "/api/v1/openapi.json", "/api/v1/lifetime", "/api/v1/goals", "/api/v1/goals/{id}", "/api/v1/goals/{id}/history",
@@ -91,6 +92,8 @@ import VitalsStore
             #expect(paths["/api/v1/accounts"].map { Set($0.keys) } == ["get", "post"])
             #expect(paths["/api/v1/accounts/{id}"].map { Set($0.keys) } == ["get", "delete"])
             #expect(paths["/api/v1/onboarding"].map { Set($0.keys) } == ["post", "delete"])
+            // Survey invitations are sent by POST (SurveyAPIController), not upserted.
+            #expect((paths["/api/v1/survey_invitations"]?["post"] as? [String: Any])?["operationId"] as? String == "sendSurveyInvitation")
             // Each kind's schema lists its required columns.
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
             #expect(schemas["TicketsRecord"]?["required"] as? [String] == ["ticket_id", "account_id", "opened_at"])

@@ -25,7 +25,8 @@ import VitalsStore
         "POST /health/alerts/{id}/acknowledge", "POST /health/alerts/{id}/snooze", "PATCH /api/v1/alerts/{id}",
         "POST /goals/targets/{id}/reviews", "POST /accounts/{id}/activities", "POST /api/v1/targets/{id}/reviews",
         "PATCH /api/v1/tasks/{id}", "POST /api/v1/activities", "DELETE /api/v1/activities/{id}", "POST /renewals/forecast",
-        "PUT /api/v1/renewals/forecast", "POST /segments", "POST /segments/delete",
+        "PUT /api/v1/renewals/forecast", "POST /segments", "POST /segments/delete", "POST /accounts/{id}/surveys",
+        "POST /api/v1/survey_invitations",
     ]
 
     static func adminOnly(_ route: String) -> Bool {

@@ -64,8 +64,9 @@ import VitalsCore
         let folder = NSTemporaryDirectory() + "vitals-column-\(UUID().uuidString)"
         try DatasetWriter.write(dataset, to: folder)
         let written = try String(contentsOfFile: folder + "/tickets.csv", encoding: .utf8)
-        #expect(written.hasPrefix("ticket_id,account_id,opened_at,resolved_at,agent_replies,reopens,first_contact_resolution,channel,priority\n"))
-        #expect(written.contains("\nT1,A1,2025-01-02T09:00:00Z,2025-01-02T10:00:00Z,,,,email,urgent\n"))
+        // contact_id (hosted surveys) follows priority, empty here.
+        #expect(written.hasPrefix("ticket_id,account_id,opened_at,resolved_at,agent_replies,reopens,first_contact_resolution,channel,priority,contact_id\n"))
+        #expect(written.contains("\nT1,A1,2025-01-02T09:00:00Z,2025-01-02T10:00:00Z,,,,email,urgent,\n"))
         let reread = try DatasetLoader.load(directory: folder, reportingCurrency: .usd)
         #expect(reread.tickets == dataset.tickets)
     }

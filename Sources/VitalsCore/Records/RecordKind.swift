@@ -19,6 +19,7 @@ public struct RecordKind: Sendable, Hashable, Identifiable, CustomStringConverti
         case csmPulse = "csm_pulse"
         case contacts
         case activities
+        case surveyInvitations = "survey_invitations"
     }
 
     /// How one record of the kind is named, to replace or delete it.
@@ -91,10 +92,10 @@ public struct RecordKind: Sendable, Hashable, Identifiable, CustomStringConverti
         return nil
     }
 
-    /// The kinds in the order they are read: rates and accounts first, as the others refer to them.
+    /// The kinds in the order they are read: rates, accounts and contacts first, as the others refer to them.
     public static let all: [RecordKind] = [
-        .fxRates, .accounts, .subscriptions, .orders, .trials, .acquisitionCosts, .surveyResponses, .tickets,
-        .usageEvents, .onboarding, .leads, .successGoals, .csmPulse, .contacts, .activities,
+        .fxRates, .accounts, .contacts, .subscriptions, .orders, .trials, .acquisitionCosts, .surveyResponses, .tickets,
+        .usageEvents, .onboarding, .leads, .successGoals, .csmPulse, .activities, .surveyInvitations,
     ]
 
     public static subscript(id id: ID) -> RecordKind { all.first { $0.id == id }! }

@@ -83,6 +83,33 @@ extension RecordKind {
         summary: "a note, call, meeting, email or business review the CS team logged on an account",
         layout: Activity.layout,
         key: .id("activity_id"), otherColumns: nil)
+
+    public static let surveyInvitations = RecordKind(
+        id: .surveyInvitations, table: "survey_invitation", label: "survey invitations",
+        summary: "one contact asked to answer a hosted NPS, CSAT or CES survey, and how far it went",
+        layout: SurveyInvitation.layout,
+        key: .id("invitation_id"), otherColumns: nil)
+}
+
+extension SurveyInvitation {
+    /// The columns of its record kind.
+    public static let layout = RecordLayout<SurveyInvitation>(
+        \.surveyInvitations,
+        blank: SurveyInvitation(
+            id: "", account: AccountIndex(0), contact: "", survey: .nps, trigger: .manual, sentAt: Timestamp(seconds: 0)),
+        [
+            RecordField("invitation_id", .id, required: true, "unique", \.id),
+            RecordField("account_id", .account, required: true, "", \.account),
+            RecordField("contact_id", .text, required: true, "the contact asked: a contact of the same account", \.contact),
+            RecordField("survey", .choice(SurveyKind.allCases.map(\.rawValue)), required: true, "", \.survey),
+            RecordField(
+                "trigger", .choice(SurveyTrigger.allCases.map(\.rawValue)), required: true, "why it was sent", \.trigger),
+            RecordField("reference", .text, "what caused it, e.g. the resolved ticket's id", \.reference),
+            RecordField("sent_at", .timestamp, required: true, "when it was queued for sending", \.sentAt),
+            RecordField("opened_at", .timestamp, "first time its link was opened; not before `sent_at`", \.openedAt),
+            RecordField("answered_at", .timestamp, "when it was answered; not before `sent_at`", \.answeredAt),
+            RecordField("response_id", .text, "the answer's `survey_responses` record", \.response),
+        ])
 }
 
 extension Contact {
@@ -230,6 +257,7 @@ extension SurveyResponse {
             RecordField("responded_at", .timestamp, required: true, "", \.respondedAt),
             RecordField("contact", .text, "who answered", \.contact),
             RecordField("comment", .text, "free text", \.comment),
+            RecordField("source", .text, "where it was answered: `vitals` for Vitals' hosted surveys", \.source),
         ])
 }
 
@@ -251,6 +279,7 @@ extension Ticket {
             RecordField(
                 "priority", .choice(TicketPriority.allCases.map(\.rawValue)), "how urgent support judged it",
                 \.priority),
+            RecordField("contact_id", .text, "who asked: a contact of the same account", \.contact),
         ])
 }
 

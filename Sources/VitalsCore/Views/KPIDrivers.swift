@@ -28,7 +28,7 @@ public enum KPIDrivers {
         switch kpi {
         case .nps, .npsPromoters, .npsPassives, .npsDetractors, .npsResponses, .npsMarginOfError:
             all = surveyDrivers(.nps, period, calculator.dataset, include)
-        case .csat, .csatMean, .satisfactionIndex:
+        case .csat, .csatMean, .satisfactionIndex, .surveyResponseRate:
             all = surveyDrivers(.csat, period, calculator.dataset, include)
         case .ces, .cesEasyShare:
             all = surveyDrivers(.ces, period, calculator.dataset, include)

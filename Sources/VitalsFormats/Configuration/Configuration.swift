@@ -141,6 +141,7 @@ public enum ConfigurationLoader {
         // Other sections belong to their own loaders: [[goals]] to GoalsConfiguration, the health sections to
         // HealthConfigurationLoader.
         let known = ["report", "goals", EmailConfigurationLoader.section] + HealthConfigurationLoader.sections
+            + SurveysConfigurationLoader.sections
         for key in table.keys where !known.contains(key) {
             problems.append("\(path): unknown section or key '\(key)' (known: \(known.map { "[\($0)]" }.joined(separator: ", ")))")
         }

@@ -91,6 +91,7 @@ struct RecordReader {
             case .csmPulse: readCsmPulse(&rows)
             case .contacts: readContact(&rows)
             case .activities: readActivity(&rows)
+            case .surveyInvitations: readSurveyInvitation(&rows)
             }
         }
         if kind.id == .accounts { checkReferrals() }
@@ -128,6 +129,7 @@ struct RecordReader {
         case .csmPulse: dataset.csmPulses.reserveCapacity(dataset.csmPulses.count + rows)
         case .contacts: dataset.contacts.reserveCapacity(dataset.contacts.count + rows)
         case .activities: dataset.activities.reserveCapacity(dataset.activities.count + rows)
+        case .surveyInvitations: dataset.surveyInvitations.reserveCapacity(dataset.surveyInvitations.count + rows)
         case .accounts:
             dataset.reserveAccounts(rows)
             return
@@ -411,6 +413,7 @@ struct RecordReader {
         let ticket = readFields(Ticket.layout, of: .tickets, at: fieldPositions, &t)
         guard let ticket else { return }
         ordered(ticket.openedAt, ticket.resolvedAt, "resolved_at", "must not be before opened_at", &t)
+        if let contact = ticket.contact { checkContact(contact, of: ticket.account, &t) }
         guard !t.rowFailed else { return }
         dataset.tickets.append(ticket)
     }

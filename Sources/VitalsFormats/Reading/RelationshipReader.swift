@@ -19,8 +19,23 @@ extension RecordReader {
         dataset.activities.append(activity)
     }
 
+    mutating func readSurveyInvitation<Row: RecordRow>(_ t: inout Row) {
+        let (invitation, failed) = readFieldsChecked(SurveyInvitation.layout, of: .surveyInvitations, at: fieldPositions, &t)
+        if failed.isDisjoint(with: ["account_id", "contact_id"]) {
+            checkContact(invitation.contact, of: invitation.account, &t)
+        }
+        if failed.isDisjoint(with: ["sent_at", "opened_at"]) {
+            ordered(invitation.sentAt, invitation.openedAt, "opened_at", "must not be before sent_at", &t)
+        }
+        if failed.isDisjoint(with: ["sent_at", "answered_at"]) {
+            ordered(invitation.sentAt, invitation.answeredAt, "answered_at", "must not be before sent_at", &t)
+        }
+        guard !t.rowFailed else { return }
+        dataset.surveyInvitations.append(invitation)
+    }
+
     /// A contact named by another record must be one of the same account: in this import, or stored already.
-    private mutating func checkContact<Row: RecordRow>(_ contact: ContactID, of account: AccountIndex, _ t: inout Row) {
+    mutating func checkContact<Row: RecordRow>(_ contact: ContactID, of account: AccountIndex, _ t: inout Row) {
         if contactOwners.isEmpty, !dataset.contacts.isEmpty || !knownContacts.isEmpty {
             for (id, owner) in knownContacts { contactOwners[id] = owner }
             for c in dataset.contacts { contactOwners[c.id] = dataset[c.account].id }

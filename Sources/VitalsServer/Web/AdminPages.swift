@@ -24,7 +24,7 @@ enum AdminPages {
     }
 
     enum Tab: String, CaseIterable {
-        case users, keys, settings, health, alerts, playbooks, email, audit
+        case users, keys, settings, health, alerts, playbooks, surveys, email, audit
         var title: String {
             switch self {
             case .users: "People"
@@ -35,6 +35,7 @@ enum AdminPages {
             case .playbooks: "Playbooks"
             case .email: "Email"
             case .audit: "Audit log"
+            case .surveys: "Surveys"
             }
         }
     }

@@ -39,7 +39,12 @@ extension DashboardController {
             return response
         }
         let path = "/accounts/\(URLQuery.escape(id))"
-        let body = model.render(workspace: people.render(path: path) + tasks.render(path: path) + timeline.render(path: path))
+        let surveyForm: HTML = page.session.user.role.allows(.work)
+            ? SurveyDashboardRoutes.form(
+                contacts: page.view.dataset.contacts.filter { $0.account == index }, path: path, csrf: page.session.csrfToken)
+            : ""
+        let body = model.render(
+            workspace: people.render(path: path) + surveyForm + tasks.render(path: path) + timeline.render(path: path))
         let html = layout(page, title: model.account.name, section: .accounts).render(body)
         return problem == nil ? .html(html) : .html(html, status: .unprocessableContent)
     }

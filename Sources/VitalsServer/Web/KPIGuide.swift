@@ -61,7 +61,7 @@ enum KPIGuide {
                 ["Call every detractor of a high-touch account within two days; close the loop in writing.",
                  "Turn promoters into references and referrals."]
             )
-        case .csat, .csatMean, .satisfactionIndex, .ces, .cesEasyShare:
+        case .csat, .csatMean, .satisfactionIndex, .ces, .cesEasyShare, .surveyResponseRate:
             (
                 ["Which touchpoints (support, onboarding, billing) drive the low scores?",
                  "Is effort high for one task that a guide or product fix could remove?"],

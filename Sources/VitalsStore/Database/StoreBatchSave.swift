@@ -7,11 +7,19 @@ public struct SaveRequest: Sendable {
     public var workspace: Int64
     /// As for `Store.save(_:workspace:storedAccounts:progress:)`.
     public var storedAccounts: [Int64]?
+    /// Emails queued in the same transaction as the records that cause them (survey invitations), at `emailedAt`.
+    public var emails: [NewEmail]
+    public var emailedAt: Timestamp
 
-    public init(_ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]? = nil) {
+    public init(
+        _ dataset: Dataset, workspace: Int64, storedAccounts: [Int64]? = nil, emails: [NewEmail] = [],
+        emailedAt: Timestamp = Timestamp(seconds: 0)
+    ) {
         self.dataset = dataset
         self.workspace = workspace
         self.storedAccounts = storedAccounts
+        self.emails = emails
+        self.emailedAt = emailedAt
     }
 }
 
@@ -29,9 +37,7 @@ extension Store {
         do {
             let summaries = try pool.write { db in
                 try requests.map { request in
-                    try Store.save(
-                        request.dataset, workspace: request.workspace, storedAccounts: request.storedAccounts,
-                        rebuildThreshold: threshold, progress: nil, db)
+                    try Store.save(request, rebuildThreshold: threshold, db)
                 }
             }
             return summaries.map { .success($0) }
@@ -40,8 +46,25 @@ extension Store {
         }
     }
 
+    /// One request inside the caller's transaction: its records, then its emails.
+    private static func save(_ request: SaveRequest, rebuildThreshold: Int, _ db: Database) throws -> SaveSummary {
+        let summary = try Store.save(
+            request.dataset, workspace: request.workspace, storedAccounts: request.storedAccounts,
+            rebuildThreshold: rebuildThreshold, progress: nil, db)
+        if !request.emails.isEmpty {
+            _ = try Store.insertEmails(request.emails, workspace: request.workspace, at: request.emailedAt, in: db)
+        }
+        return summary
+    }
+
     private func saveAlone(_ request: SaveRequest) -> Result<SaveSummary, StoreError> {
-        Result { () throws(StoreError) in
+        let threshold = rebuildThreshold
+        if !request.emails.isEmpty {
+            return Result { () throws(StoreError) in
+                try write("saving the records and their emails") { db in try Store.save(request, rebuildThreshold: threshold, db) }
+            }
+        }
+        return Result { () throws(StoreError) in
             try save(request.dataset, workspace: request.workspace, storedAccounts: request.storedAccounts)
         }
     }

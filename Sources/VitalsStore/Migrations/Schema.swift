@@ -31,6 +31,7 @@ enum Schema {
         registerAlertAcknowledgement(&migrator)
         registerSavedSegments(&migrator)
         registerMailAndSettings(&migrator)
+        registerSurveyInvitations(&migrator)
         return migrator
     }
 }

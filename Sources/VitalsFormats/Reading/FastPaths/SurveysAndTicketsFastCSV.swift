@@ -11,7 +11,7 @@ extension RecordReader {
             let c = rows.columns
             let (id, account, survey, score) = (c["response_id"], c["account_id"], c["survey"], c["score"])
             let (low, high, at) = (c["scale_min"], c["scale_max"], c["responded_at"])
-            let (contact, comment) = (c["contact"], c["comment"])
+            let (contact, comment, source) = (c["contact"], c["comment"], c["source"])
             var kinds = KnownValues<SurveyKind>()
             var responses: [SurveyResponse] = []
             responses.reserveCapacity(expected)
@@ -28,7 +28,8 @@ extension RecordReader {
                 responses.append(
                     SurveyResponse(
                         id: SurveyResponseID(id), account: account, survey: survey, score: score, scaleMin: low,
-                        scaleMax: high, respondedAt: at, contact: rows.text(contact), comment: rows.text(comment)))
+                        scaleMax: high, respondedAt: at, contact: rows.text(contact), comment: rows.text(comment),
+                        source: rows.text(source)))
             }
             return responses
         }
@@ -42,6 +43,7 @@ extension RecordReader {
             let (replies, reopens, fcr, channel, priority) = (
                 c["agent_replies"], c["reopens"], c["first_contact_resolution"], c["channel"], c["priority"]
             )
+            let contact = c["contact_id"]
             var priorities = KnownValues<TicketPriority>()
             var channels = KnownValues<String>()  // a handful, so each row's is not made anew
             var flags = KnownValues<Bool>()
@@ -53,6 +55,8 @@ extension RecordReader {
                 guard let opened = try rows.timestamp(openedAt) else { throw FastCSVRows.GiveUp() }
                 let resolved = try rows.timestamp(resolvedAt)
                 if let resolved, resolved < opened { throw FastCSVRows.GiveUp() }
+                // A ticket's contact is checked against the contacts by the general reader.
+                if rows.text(contact) != nil { throw FastCSVRows.GiveUp() }
                 tickets.append(
                     Ticket(
                         id: TicketID(id), account: account, openedAt: opened, resolvedAt: resolved,
