@@ -1,24 +1,11 @@
 import Foundation
+import VitalsCore
 
 /// Small helpers for writing the text and HTML parts of emails: escaping, links, a page wrapper whose look matches
 /// the dashboard's without any stylesheet (mail clients drop them).
 public enum MailBodies {
     /// `text` safe inside HTML text and attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// A path segment percent-encoded (an account id in a link).
     public static func segment(_ text: String) -> String {

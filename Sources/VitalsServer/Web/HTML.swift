@@ -1,3 +1,5 @@
+import VitalsCore
+
 /// A fragment of HTML. Text interpolated into it is escaped; fragments interpolated into it are not, so markup can
 /// only come from code, never from data.
 ///
@@ -35,22 +37,7 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
     public static func joined(_ parts: [HTML]) -> HTML { HTML(raw: parts.map(\.text).joined()) }
 
     /// Escapes the five characters that matter in text and attribute values.
-    public static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { HTMLEscape.text(s) }
 }
 
 /// Percent-encoding for query parameters in links.
