@@ -59,8 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
         } else if try !opened.hasUsers(workspace: workspace) {
             signIn = "no one can sign in yet: add a person with vitals users create --email EMAIL --name NAME"
         }
-        let health = HealthService(store: opened, settings: settings, configuration: demo && path == nil
-            ? try DemoCompany.configuration(settings: settings) : healthConfiguration)
+        var configuration = demo && path == nil ? try DemoCompany.configuration(settings: settings) : healthConfiguration
+        configuration.dashboardURL = ProcessInfo.processInfo.environment["VITALS_PUBLIC_URL"] ?? "http://\(host):\(port)"
+        if demo {
+            try await DemoCompany.evaluateBaseline(
+                store: opened, workspace: workspace, settings: settings, configuration: configuration,
+                now: Timestamp(seconds: Int64(Date().timeIntervalSince1970))) { say($0) }
+        }
+        let health = HealthService(store: opened, settings: settings, configuration: configuration)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
         let app = buildApplication(

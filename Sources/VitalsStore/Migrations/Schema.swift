@@ -31,6 +31,7 @@ enum Schema {
         registerAlertAcknowledgement(&migrator)
         registerSavedSegments(&migrator)
         registerMailAndSettings(&migrator)
+        registerEvaluationBaseline(&migrator)
         return migrator
     }
 }
