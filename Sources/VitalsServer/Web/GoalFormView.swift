@@ -90,14 +90,9 @@ struct GoalFormView {
     /// One target's fields at `path`; the KGI's own (`own`) may have no KPI, and takes the goal's deadline by default.
     func target(_ path: String, _ t: GoalForm.Target, own: Bool) -> HTML {
         let kpis = KPI.allCases.filter(\.isTargetable).map { ($0.id, "\($0.title) (\($0.id))") }
-        let kpiUnit: String =
-            switch t.kpi?.unit {
-            case .rate?: "%"
-            case .money?: currency.code
-            default: ""
-            }
+        let kpiUnit = Self.unit(t.kpi, currency: currency)
         let unit = t["mode"] == "change" ? "%" : kpiUnit
-        let direction = t.kpi.map { "the KPI's own (\($0.betterDirection == .higher ? "higher" : "lower") is better)" } ?? "the KPI's own"
+        let direction = t.kpi.map { "KPI's own: \($0.betterDirection == .higher ? "higher" : "lower")" } ?? "the KPI's own"
         return """
             <div class="fields">\
             \(select("\(path).kpi", "KPI", value: t["kpi"], options: (own ? [("", "none")] : []) + kpis, required: !own))\
@@ -116,6 +111,22 @@ struct GoalFormView {
             \(t["stages"].isEmpty ? nil : "<p class=\"muted\">This target has stages (milestones): kept as they are; docs/goals.md shows how to change them through the API.</p>" as HTML)\
             \(errors("\(path).stages"))\(errors("\(path).id"))
             """
+    }
+
+    /// What a KPI's values are typed in on the form: %, the currency, or the time unit of a duration KPI.
+    static func unit(_ kpi: KPI?, currency: CurrencyCode) -> String {
+        switch kpi {
+        case .medianDaysToOnboard?: return "days"
+        case .medianResolutionHours?: return "hours"
+        case .cacPaybackMonths?: return "months"
+        case .avgTimeOnPlatformMinutes?: return "min/day"
+        default: break
+        }
+        switch kpi?.unit {
+        case .rate?: return "%"
+        case .money?: return currency.code
+        default: return ""
+        }
     }
 
     func errors(_ name: String) -> HTML {
@@ -180,6 +191,6 @@ struct GoalFormView {
         .goalform .field-error{color:var(--bad);font-size:12px}
         .goalform button.secondary{background:#fff;color:var(--accent)}
         .goalform button.default{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
-        .goalform .actions{position:sticky;bottom:0;background:var(--bg);padding:8px 0;margin:0}
+        .goalform .actions{margin:14px 0}
         """
 }
