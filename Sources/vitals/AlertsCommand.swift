@@ -75,7 +75,8 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
         print("Scored \(summary.scored) accounts (red \(summary.bands[.red] ?? 0), yellow \(summary.bands[.yellow] ?? 0), green \(summary.bands[.green] ?? 0)); \(summary.fired.count) alerts fired, \(summary.cleared) cleared, \(summary.tasks) tasks created\(summary.digest.map { ", digest for \(Timestamp(seconds: $0.periodStart.seconds).date)" } ?? "").")
         for alert in summary.fired { print("  [\(alert.severity)] \(alert.title): \(alert.reason)") }
         if summary.baseline > 0 {
-            print("This was the workspace's first evaluation: \(summary.baseline) conditions already holding were recorded as the baseline, without alerting (docs/alerts.md).")
+            let conditions = summary.baseline == 1 ? "1 condition already holding was" : "\(summary.baseline) conditions already holding were"
+            print("This was the workspace's first evaluation: \(conditions) recorded as the baseline, without alerting (docs/alerts.md).")
         }
         let deadline = Date().addingTimeInterval(Double(deliverFor))
         var delivered = try await service.deliverDue()
