@@ -369,6 +369,10 @@ import VitalsStore
             let history = try f.store.goalHistory(goal.id, workspace: f.a)
             #expect(history.map(\.action) == ["created", "edited", "archived", "restored"])
             #expect(history.allSatisfy { $0.actor == "Ana" })
+            #expect(try await Self.post(client, "/goals/\(goal.id)/archive", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
+            let (_, archived) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
+            #expect(archived.contains("<button type=\"submit\">Restore this goal</button> <span class=\"muted\">Archived: kept with its history"))
+            #expect(try await Self.post(client, "/goals/\(goal.id)/restore", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
             let (_, edited) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
             #expect(edited.contains("Grow revenue") && edited.contains("<td>archived</td>"))
             // Another workspace's person cannot open it.

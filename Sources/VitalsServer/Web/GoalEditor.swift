@@ -143,7 +143,7 @@ struct GoalEditor: Sendable {
             archive = """
                 <form method="post" action="/goals/\(String(goal.id))/\(verb)"><input type="hidden" name="csrf" value="\(session.csrfToken)">\
                 <button type="submit">\(goal.archived ? "Restore this goal" : "Archive this goal")</button>\
-                \(goal.archived ? " <span class=\"muted\">Archived: kept with its history, left out of the goals page.</span>" : "")</form>
+                \(goal.archived ? " <span class=\"muted\">Archived: kept with its history, left out of the goals page.</span>" as HTML : nil)</form>
                 """
             let changes = (try? store.goalHistory(goal.id, workspace: session.user.workspace)) ?? []
             history = """
