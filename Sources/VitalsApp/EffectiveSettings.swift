@@ -82,6 +82,7 @@ public struct SettingsLayers: Sendable {
         loaded.webhooks = configuration.webhooks
         loaded.evaluateEverySeconds = configuration.evaluateEverySeconds
         loaded.afterIngestSeconds = configuration.afterIngestSeconds
+        loaded.dashboardURL = configuration.dashboardURL
         return loaded
     }
 

@@ -15,6 +15,9 @@ public struct EvaluationSummary: Sendable, Equatable {
     public var tasks: Int
     public var deliveries: Int
     public var digest: StoredDigest?
+    /// The conditions stored silently as the baseline, when this was the workspace's first evaluation (docs/alerts.md):
+    /// they are not among `fired`.
+    public var baseline: Int = 0
 }
 
 /// Evaluates health, alerts, playbooks and digests for the workspaces of a store, on a schedule, and delivers the
@@ -136,25 +139,12 @@ public actor HealthService {
                 owner: $0.owner, dueAt: $0.dueAt)
         }
         let webhooks = configuration.webhooks
-        let messages = plan.messages
+        let deliveries = EvaluationDeliveries(
+            webhooks: webhooks, messages: plan.messages, accounts: accounts, workspace: slug, at: now,
+            healthPage: (configuration.dashboardURL ?? "") + "/health#alerts")
         let recorded = try store.recordEvaluation(
             workspace: workspace, at: now, fired: fired.map { NewAlert($0, account: $0.account.map { accounts[$0.int].id }) },
-            cleared: clear, tasks: tasks
-        ) { alert in
-            var out: [NewDelivery] = []
-            for hook in webhooks where hook.events.contains("alert") && (hook.rules?.contains(alert.rule) ?? true) {
-                out.append(NewDelivery(
-                    webhook: hook.name, kind: "alert", payload: WebhookPayloads.alert(alert, workspace: slug, format: hook.format)))
-            }
-            for message in messages where message.trigger == alert.key {
-                guard let hook = webhooks.first(where: { $0.name == message.webhook }) else { continue }
-                out.append(NewDelivery(
-                    webhook: hook.name, kind: "playbook",
-                    payload: WebhookPayloads.playbook(
-                        message, alert: alert, account: accounts[message.account.int], workspace: slug, format: hook.format)))
-            }
-            return out
-        }
+            cleared: clear, tasks: tasks, deliveries: deliveries.make)
         let digest = try makeDigestIfDue(
             workspace: workspace, slug: slug, view: view, now: now, external: external["goals"] ?? [], configuration: configuration)
         try queueEmails(workspace: workspace, slug: slug, fired: recorded.fired, digest: digest, view: view, now: now)
@@ -162,12 +152,12 @@ public actor HealthService {
         for h in health { bands[h.band, default: 0] += 1 }
         logger.info("health evaluated", metadata: [
             "workspace": "\(slug)", "scored": "\(health.count)", "fired": "\(recorded.fired.count)",
-            "cleared": "\(recorded.cleared)", "tasks": "\(recorded.tasks)",
+            "cleared": "\(recorded.cleared)", "tasks": "\(recorded.tasks)", "baseline": "\(recorded.baseline)",
         ])
         return EvaluationSummary(
             at: now, scored: health.count, bands: bands, fired: recorded.fired, cleared: recorded.cleared,
             tasks: recorded.tasks, deliveries: recorded.deliveries + (digest == nil ? 0 : webhooks.filter { $0.events.contains("digest") }.count),
-            digest: digest)
+            digest: digest, baseline: recorded.baseline)
     }
 
     /// Makes and stores the digest of the last complete day or week, unless it exists or digests are off.
@@ -182,7 +172,7 @@ public actor HealthService {
         {
             return nil
         }
-        let alerts = try store.alerts(workspace: workspace, since: period.start, limit: 1000).map {
+        let alerts = try store.alerts(workspace: workspace, since: period.start, limit: 1000).filter { !$0.baseline }.map {
             Digest.AlertLine(rule: $0.rule, subject: $0.subject, title: $0.title, reason: $0.reason, firedAt: $0.firedAt)
         }
         let digest = Digest.build(

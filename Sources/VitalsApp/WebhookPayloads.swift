@@ -8,44 +8,94 @@ import VitalsFormats
 import VitalsStore
 
 /// The bodies sent to webhooks (`docs/alerts.md`): Vitals JSON, or `{"text": ...}` for Slack-compatible targets.
+/// Alerts and playbook messages go out once per evaluation and webhook, all of them in one body.
 package enum WebhookPayloads {
-    package static func alert(_ a: StoredAlert, workspace: String, format: WebhookTarget.Format) -> String {
+    /// The most lines a Slack message lists before "and N more" with a link to the health page.
+    package static let slackLines = 20
+
+    /// The alerts one evaluation fired, most severe first: a JSON body with every alert, or a Slack message listing
+    /// at most `slackLines` of them and saying how many more there are and where to see them (`healthPage`).
+    package static func alerts(
+        _ alerts: [StoredAlert], accounts: [AccountID: String], workspace: String, evaluatedAt: Timestamp, healthPage: String,
+        format: WebhookTarget.Format
+    ) -> String {
+        let ordered = bySeverity(alerts)
         switch format {
         case .slack:
-            return slack("[\(a.severity)] \(a.title): \(a.reason)")
+            let lines = ordered.map { a -> String in
+                let account = a.account.map { " (account \(accounts[$0].map { "\($0), " } ?? "")\($0.rawValue))" } ?? ""
+                return "[\(a.severity)] \(a.title): \(a.reason)\(account)"
+            }
+            let heading = "Vitals \(workspace): \(alerts.count) new alert\(alerts.count == 1 ? "" : "s")"
+            return slack(listing(heading, lines, more: healthPage))
         case .json:
             var json = JSONText()
             json.beginObject()
-            json.field("type", "alert")
+            json.field("type", "alerts")
             json.field("workspace", workspace)
-            json.key("alert")
-            HealthJSON.alert(&json, a)
+            json.field("evaluated_at", HealthJSON.iso(evaluatedAt))
+            json.field("count", ordered.count)
+            json.key("alerts")
+            json.beginArray()
+            for a in ordered { HealthJSON.alert(&json, a) }
+            json.endArray()
             json.endObject()
             return json.text
         }
     }
 
-    package static func playbook(
-        _ message: PlannedMessage, alert: StoredAlert, account: Account, workspace: String, format: WebhookTarget.Format
+    /// One evaluation's playbook messages to one webhook: every message in JSON, or a Slack message of at most
+    /// `slackLines` of them, then how many more and where to see their alerts (`healthPage`).
+    package static func playbooks(
+        _ messages: [(message: PlannedMessage, alert: StoredAlert, account: Account)], workspace: String,
+        evaluatedAt: Timestamp, healthPage: String, format: WebhookTarget.Format
     ) -> String {
         switch format {
         case .slack:
-            return slack(message.text)
+            if messages.count == 1 { return slack(messages[0].message.text) }
+            let heading = "Vitals \(workspace): \(messages.count) playbook messages"
+            return slack(listing(heading, messages.map(\.message.text), more: healthPage))
         case .json:
             var json = JSONText()
             json.beginObject()
-            json.field("type", "playbook")
+            json.field("type", "playbook_messages")
             json.field("workspace", workspace)
-            json.field("playbook", message.playbook)
-            json.field("alert_id", Int(alert.id))
-            json.field("rule", alert.rule)
-            json.field("account_id", account.id.rawValue)
-            json.field("account_name", account.name)
-            json.field("csm", account.csm)
-            json.field("message", message.text)
+            json.field("evaluated_at", HealthJSON.iso(evaluatedAt))
+            json.field("count", messages.count)
+            json.key("messages")
+            json.beginArray()
+            for (message, alert, account) in messages {
+                json.beginObject()
+                json.field("playbook", message.playbook)
+                json.field("alert_id", Int(alert.id))
+                json.field("rule", alert.rule)
+                json.field("account_id", account.id.rawValue)
+                json.field("account_name", account.name)
+                json.field("csm", account.csm)
+                json.field("message", message.text)
+                json.endObject()
+            }
+            json.endArray()
             json.endObject()
             return json.text
         }
+    }
+
+    /// `heading`, then one bulleted line each, at most `slackLines`; the rest are counted, never silently cut.
+    package static func listing(_ heading: String, _ lines: [String], more link: String) -> String {
+        var text = heading
+        for line in lines.prefix(slackLines) { text += "\n• " + line }
+        if lines.count > slackLines { text += "\nand \(lines.count - slackLines) more: \(link)" }
+        return text
+    }
+
+    /// Critical first, then warning, then info (others last), each in the order fired.
+    static func bySeverity(_ alerts: [StoredAlert]) -> [StoredAlert] {
+        let rank = ["critical": 0, "warning": 1, "info": 2]
+        return alerts.enumerated().sorted {
+            let (a, b) = (rank[$0.element.severity] ?? 3, rank[$1.element.severity] ?? 3)
+            return a != b ? a < b : $0.offset < $1.offset
+        }.map(\.element)
     }
 
     package static func digest(id: Int64, body: String, text: String, workspace: String, format: WebhookTarget.Format) -> String {

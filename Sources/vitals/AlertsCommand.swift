@@ -63,7 +63,10 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
             ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
-        let (settings, configuration) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
+        let (settings, loaded) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
+        var configuration = loaded
+        // Links in Slack messages ("and N more") point at the dashboard when its public address is known.
+        configuration.dashboardURL = ProcessInfo.processInfo.environment["VITALS_PUBLIC_URL"]
         let (opened, workspace) = try store.open(create: false)
         let fixed = try HealthOptions.instant(at)
         let service = HealthService(
@@ -71,6 +74,10 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
         let summary = try await service.evaluate(workspace: workspace)
         print("Scored \(summary.scored) accounts (red \(summary.bands[.red] ?? 0), yellow \(summary.bands[.yellow] ?? 0), green \(summary.bands[.green] ?? 0)); \(summary.fired.count) alerts fired, \(summary.cleared) cleared, \(summary.tasks) tasks created\(summary.digest.map { ", digest for \(Timestamp(seconds: $0.periodStart.seconds).date)" } ?? "").")
         for alert in summary.fired { print("  [\(alert.severity)] \(alert.title): \(alert.reason)") }
+        if summary.baseline > 0 {
+            let conditions = summary.baseline == 1 ? "1 condition already holding was" : "\(summary.baseline) conditions already holding were"
+            print("This was the workspace's first evaluation: \(conditions) recorded as the baseline, without alerting (docs/alerts.md).")
+        }
         let deadline = Date().addingTimeInterval(Double(deliverFor))
         var delivered = try await service.deliverDue()
         while Date() < deadline, let next = try opened.nextDeliveryAttempt() {

@@ -108,6 +108,24 @@ enum DemoCompany {
         }
     }
 
+    /// How far back the demo's first evaluation (its baseline, docs/alerts.md) is made: the conditions holding then
+    /// are stored silently, so the alerts and tasks the demo shows are the last two weeks' changes.
+    static let baselineDays = 14
+
+    /// Evaluates the demo workspace once as of `baselineDays` before `now`, when it has never been evaluated: that
+    /// first evaluation is the baseline, and the server's first evaluation (today) fires only what changed since.
+    static func evaluateBaseline(
+        store: any VitalsStorage, workspace: Int64, settings: ReportSettings, configuration: HealthConfiguration, now: Timestamp,
+        log: (String) -> Void
+    ) async throws {
+        guard try store.firstEvaluation(workspace: workspace) == nil else { return }
+        let then = now.adding(days: -baselineDays)
+        let service = HealthService(store: store, settings: settings, configuration: configuration, clock: { then })
+        await service.watchGoals()
+        let summary = try await service.evaluate(workspace: workspace)
+        log("the demo's first evaluation, as of \(then.date): \(summary.baseline) conditions already holding (the baseline)")
+    }
+
     /// Generates 2,000 accounts over the three years up to today, if the workspace has no accounts yet: the window
     /// ends (exclusive) at the start of `today`, so the last usage events, tickets and answers are yesterday's and the
     /// health page, assessed as of today's start (`HealthInstant`), is current.

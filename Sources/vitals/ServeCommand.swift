@@ -61,17 +61,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Admins may replace sections of this configuration per workspace from the dashboard (SettingsLayers).
         let demoConfiguration = demo && path == nil
-        let configuration = demoConfiguration ? try DemoCompany.configuration(settings: settings) : healthConfiguration
+        var server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies)
+        server.email = email
+        var configuration = demoConfiguration ? try DemoCompany.configuration(settings: settings) : healthConfiguration
+        // Links in webhook messages lead to the dashboard at the public URL ([email] public_url, else this address).
+        configuration.dashboardURL = server.publicURL
         let layers = SettingsLayers(
             report: settings, configuration: configuration,
             fileText: demoConfiguration ? DemoCompany.configurationText : path.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "",
             fileName: demoConfiguration ? "the demo configuration" : path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "vitals.toml",
             environment: ProcessInfo.processInfo.environment)
+        if demo {
+            try await DemoCompany.evaluateBaseline(
+                store: opened, workspace: workspace, settings: settings, configuration: configuration,
+                now: Timestamp(seconds: Int64(Date().timeIntervalSince1970))) { say($0) }
+        }
         let health = HealthService(store: opened, settings: settings, configuration: configuration, layers: layers)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
-        var server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: secureCookies)
-        server.email = email
         let mailer = await EmailSetup.start(health: health, store: opened, server: server, settings: settings)
         // Hosted surveys (docs/surveys.md): links in their emails start with the public URL ([email] public_url).
         let environment = ProcessInfo.processInfo.environment

@@ -286,36 +286,95 @@ import VitalsStore
         ) { ($0.status, String(buffer: $0.body)) }
     }
 
+    /// The form's fields for a goal "Grow" due 2024-12-31: its own MRR target of 200 (money, typed in USD) from
+    /// 2024-01-01, and one KSF with an onboarding completion target typed as 85 (a rate: 85 % = 0.85).
+    static func goalFields(csrf: String, name: String = "Grow", mrr: String = "200", kpi: String = "mrr") -> [(String, String)] {
+        [
+            ("csrf", csrf), ("action", "save"), ("key", "g"), ("name", name), ("owner", "Head of CS"), ("start", ""), ("deadline", "2024-12-31"),
+            ("description", ""),
+            ("target.kpi", kpi), ("target.mode", "value"), ("target.value", mrr), ("target.start", "2024-01-01"), ("target.deadline", "2024-12-31"),
+            ("target.direction", ""), ("target.review", "quarterly"), ("target.grain", ""), ("target.segment", ""), ("target.label", ""),
+            ("target.baseline", ""), ("target.trend_periods", ""), ("target.id", ""), ("target.stages", ""),
+            ("ksf[0].name", "Onboarding"), ("ksf[0].description", ""),
+            ("ksf[0].targets[0].kpi", "onboarding_completion_rate"), ("ksf[0].targets[0].mode", "value"), ("ksf[0].targets[0].value", "85"),
+            ("ksf[0].targets[0].start", "2024-01-01"), ("ksf[0].targets[0].deadline", "2024-12-31"), ("ksf[0].targets[0].direction", ""),
+            ("ksf[0].targets[0].review", ""), ("ksf[0].targets[0].grain", ""), ("ksf[0].targets[0].segment", ""),
+            ("ksf[0].targets[0].label", ""), ("ksf[0].targets[0].baseline", ""), ("ksf[0].targets[0].trend_periods", ""),
+            ("ksf[0].targets[0].id", ""), ("ksf[0].targets[0].stages", ""),
+        ]
+    }
+
     @Test func aGoalIsCreatedEditedArchivedAndRestoredWithItsHistory() async throws {
         let f = try DashboardTests.fixture()
         try await f.app().test(.router) { client in
             let cookie = try #require(try await DashboardTests.signIn(client, email: "ana@a.example"))
             let (_, form) = try await DashboardTests.get(client, "/goals/new", cookie: cookie)
             let csrf = String(try #require(form.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
-            #expect(form.contains("onboarding_completion_rate"))
-            // A definition with a KPI that does not exist is refused with the reason, and nothing is stored.
-            let bad = #"{"key": "g", "name": "Grow", "deadline": "2024-12-31", "target": {"kpi": "happiness", "value": 1}}"#
-            let (status, page) = try await Self.post(client, "/goals/new", cookie: cookie, fields: [("csrf", csrf), ("definition", bad)])
+            // The form: the goal's fields, a KPI select per target (the template's rate target typed in %), no JSON box.
+            #expect(form.contains("<form method=\"post\" action=\"/goals/new\" class=\"goalform\""))
+            #expect(!form.contains("name=\"definition\""))
+            #expect(form.contains("<input type=\"text\" name=\"name\" id=\"f-name\" value=\"Keep the customers we win\" required>"))
+            #expect(form.contains("<option value=\"onboarding_completion_rate\" selected>"))
+            #expect(form.contains("name=\"ksf[0].targets[0].value\" id=\"f-ksf-0-targets-0-value\" value=\"85\""))
+            #expect(form.contains("<span class=\"unit\">%</span>"))
+            // A KPI that does not exist and a value that is not a number: each shown beside its field, the typed
+            // input kept, nothing stored.
+            var bad = Self.goalFields(csrf: csrf, mrr: "2oo", kpi: "happiness")
+            bad.removeAll { $0.0 == "ksf[0].name" }
+            bad.append(("ksf[0].name", ""))
+            let (status, page) = try await Self.post(client, "/goals/new", cookie: cookie, fields: bad)
             #expect(status == .unprocessableContent)
-            #expect(page.contains("happiness"))
+            #expect(page.contains("<option value=\"happiness\" selected>happiness</option>"))
+            #expect(page.contains("<span class=\"field-error\" id=\"f-target-kpi-error\">&#39;happiness&#39; is not a KPI id"))
+            #expect(page.contains("value=\"2oo\" inputmode=\"decimal\" aria-invalid=\"true\" aria-describedby=\"f-target-value-error\">"))
+            #expect(page.contains("<span class=\"field-error\" id=\"f-target-value-error\">&#39;2oo&#39; is not a number</span>"))
+            #expect(page.contains("<span class=\"field-error\" id=\"f-ksf-0-name-error\">must not be empty</span>"))
+            #expect(page.contains("data-problems=\"3\""))
             #expect(try f.store.goals(workspace: f.a).isEmpty)
             // Without the CSRF token: refused.
-            #expect(try await Self.post(client, "/goals/new", cookie: cookie, fields: [("definition", bad)]).0 == .forbidden)
-            let good = #"{"key": "g", "name": "Grow", "deadline": "2024-12-31", "target": {"kpi": "mrr", "value": 200, "start": "2024-01-01", "deadline": "2024-12-31"}}"#
-            let (created, why) = try await Self.post(client, "/goals/new", cookie: cookie, fields: [("csrf", csrf), ("definition", good)])
-            #expect(created == .seeOther, "\(why.firstMatch(of: /role="alert">(.*?)<\/div>/)?.1 ?? "")")
+            #expect(try await Self.post(client, "/goals/new", cookie: cookie, fields: Array(bad.dropFirst())).0 == .forbidden)
+            // Rows: "add a KSF" posts the form back with a second, empty KSF and its first target; nothing stored.
+            var adding = Self.goalFields(csrf: csrf)
+            adding[1] = ("action", "add-ksf")
+            let (added, more) = try await Self.post(client, "/goals/new", cookie: cookie, fields: adding)
+            #expect(added == .ok && more.contains("data-ksf=\"1\"") && more.contains("name=\"ksf[1].targets[0].kpi\""))
+            #expect(more.contains("value=\"Onboarding\""))  // the typed input is kept
+            var removing = Self.goalFields(csrf: csrf)
+            removing[1] = ("action", "remove-target:0:0")
+            let (_, fewer) = try await Self.post(client, "/goals/new", cookie: cookie, fields: removing)
+            #expect(fewer.contains("data-ksf=\"0\"") && !fewer.contains("name=\"ksf[0].targets[0].kpi\""))
+            #expect(try f.store.goals(workspace: f.a).isEmpty)
+            let (created, why) = try await Self.post(client, "/goals/new", cookie: cookie, fields: Self.goalFields(csrf: csrf))
+            #expect(created == .seeOther, "\(why.firstMatch(of: /role="alert"[^>]*>(.*?)<\/div>/)?.1 ?? "")")
             let goal = try #require(try f.store.goals(workspace: f.a).first)
-            #expect(goal.definition.name == "Grow")
-            let renamed = good.replacingOccurrences(of: "\"Grow\"", with: "\"Grow revenue\"")
-            #expect(try await Self.post(client, "/goals/\(goal.id)/edit", cookie: cookie, fields: [("csrf", csrf), ("definition", renamed)]).0 == .seeOther)
+            #expect(goal.definition.name == "Grow" && goal.definition.owner == "Head of CS")
+            // MRR 200 typed in USD is stored as the API takes it (major units); 85 % as the fraction 0.85.
+            #expect(goal.definition.target?.amount == .value(200) && goal.definition.target?.review == .quarterly)
+            #expect(goal.definition.factors.map(\.name) == ["Onboarding"])
+            #expect(goal.definition.factors[0].targets.map(\.amount) == [.value(0.85)])
+            // The edit form shows the stored goal in the same units, and saves through the same checks.
+            let (_, edit) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
+            #expect(edit.contains("name=\"target.value\" id=\"f-target-value\" value=\"200\""))
+            #expect(edit.contains("name=\"ksf[0].targets[0].value\" id=\"f-ksf-0-targets-0-value\" value=\"85\""))
+            let targetID = try #require(goal.definition.target?.id)
+            #expect(edit.contains("<input type=\"hidden\" name=\"target.id\" value=\"\(targetID)\">"))
+            var renamed = Self.goalFields(csrf: csrf, name: "Grow revenue")
+            renamed.removeAll { $0.0 == "target.id" }
+            renamed.append(("target.id", String(targetID)))
+            #expect(try await Self.post(client, "/goals/\(goal.id)/edit", cookie: cookie, fields: renamed).0 == .seeOther)
+            #expect(try f.store.goal(goal.id, workspace: f.a)?.definition.target?.id == targetID)  // the same target, kept
             #expect(try await Self.post(client, "/goals/\(goal.id)/archive", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
             #expect(try f.store.goals(workspace: f.a).isEmpty)
             #expect(try await Self.post(client, "/goals/\(goal.id)/restore", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
             let history = try f.store.goalHistory(goal.id, workspace: f.a)
             #expect(history.map(\.action) == ["created", "edited", "archived", "restored"])
             #expect(history.allSatisfy { $0.actor == "Ana" })
-            let (_, edit) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
-            #expect(edit.contains("Grow revenue") && edit.contains("<td>archived</td>"))
+            #expect(try await Self.post(client, "/goals/\(goal.id)/archive", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
+            let (_, archived) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
+            #expect(archived.contains("<button type=\"submit\">Restore this goal</button> <span class=\"muted\">Archived: kept with its history"))
+            #expect(try await Self.post(client, "/goals/\(goal.id)/restore", cookie: cookie, fields: [("csrf", csrf)]).0 == .seeOther)
+            let (_, edited) = try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: cookie)
+            #expect(edited.contains("Grow revenue") && edited.contains("<td>archived</td>"))
             // Another workspace's person cannot open it.
             let other = try #require(try await DashboardTests.signIn(client, email: "bo@b.example"))
             #expect(try await DashboardTests.get(client, "/goals/\(goal.id)/edit", cookie: other).0 == .notFound)

@@ -47,6 +47,10 @@ struct HealthFixture {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         read = try store.createKey(workspace: workspace, scope: .read, at: now)
         ingest = try store.createKey(workspace: workspace, scope: .ingest, at: now)
+        // The workspace was evaluated once before, a day earlier, when nothing held: that first evaluation is the
+        // baseline (docs/alerts.md), so what holds now fires.
+        _ = try store.recordEvaluation(
+            workspace: workspace, at: clock.now.adding(days: -1), fired: [], cleared: [], tasks: []) { _ in [] }
     }
 
     /// Pulse-only scoring, a `red` rule, a call task for red accounts, and `webhooks`.
@@ -287,9 +291,11 @@ actor Inbox {
             #expect(received.allSatisfy { $0.signed })
             #expect(Set(received.map(\.delivery)).count == 1)  // the same delivery, retried
             #expect(received.allSatisfy { $0.event == "alert" })
-            let accepted = received.filter { $0.status == 200 }.compactMap { ($0.body["alert"] as? [String: Any])?["id"] as? Int }
+            // One body per evaluation, its alerts in an array (docs/alerts.md, webhooks).
+            let accepted = received.filter { $0.status == 200 }.flatMap { ($0.body["alerts"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
             #expect(accepted == [Int(first.fired[0].id)])  // each alert arrives once
-            #expect((received[1].body["alert"] as? [String: Any])?["subject"] as? String == "acme")
+            #expect(received[1].body["type"] as? String == "alerts" && received[1].body["count"] as? Int == 1)
+            #expect((received[1].body["alerts"] as? [[String: Any]])?.first?["subject"] as? String == "acme")
             let stored = try f.store.deliveries(workspace: f.workspace)
             #expect(stored.map(\.status) == ["delivered"] && stored.first?.attempts == 2)
         }
@@ -319,7 +325,10 @@ actor Inbox {
             try await service.deliverDue()  // no third attempt: it failed for good
             let received = await inbox.received
             #expect(received.count == 2)
-            #expect(received.first?.body["text"] as? String == "[critical] Acme turned red: health 0, in the red band. Top risks: CSM pulse: the CSM rates the account 1/5")
+            #expect(received.first?.body["text"] as? String == """
+                Vitals w: 1 new alert
+                • [critical] Acme turned red: health 0, in the red band. Top risks: CSM pulse: the CSM rates the account 1/5 (account Acme, acme)
+                """)
             let stored = try f.store.deliveries(workspace: f.workspace)
             #expect(stored.first?.status == "failed")
             #expect(stored.first?.lastError?.contains("HTTP 503") == true)

@@ -13,6 +13,8 @@ import VitalsCore
         var d = Dataset()
         d.upsert(Account(id: "a", name: "Acme", csm: "ana"))
         try store.save(d, workspace: workspace)
+        // A first evaluation with nothing holding: the baseline (docs/alerts.md), so that what follows fires.
+        _ = try store.recordEvaluation(workspace: workspace, at: Timestamp(seconds: 1), fired: [], cleared: [], tasks: []) { _ in [] }
         return (store, workspace)
     }
 

@@ -15,6 +15,8 @@ import VitalsCore
         d.upsert(Account(id: "a", name: "Acme", csm: "ana"))
         d.upsert(Account(id: "b", name: "Bolt"))
         try store.save(d, workspace: workspace)
+        // A first evaluation with nothing holding: the baseline (docs/alerts.md), so that what follows fires.
+        _ = try store.recordEvaluation(workspace: workspace, at: Timestamp(seconds: 1), fired: [], cleared: [], tasks: []) { _ in [] }
         return (store, workspace)
     }
 

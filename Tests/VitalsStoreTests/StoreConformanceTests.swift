@@ -176,6 +176,10 @@ enum StoreEngine: String, CaseIterable, CustomTestStringConvertible {
         _ = try store.save(Self.dataset(), workspace: w)
         let observation = AlertObservation(rule: "red", kind: .turnedRed, severity: "critical", subject: "a", account: nil, title: "Acme turned red", reason: "health 20")
         let key = AlertKey(rule: "red", subject: "a")
+        // The first evaluation is the baseline: nothing holds then, nothing is stored.
+        let baseline = try store.recordEvaluation(workspace: w, at: Timestamp(seconds: 50), fired: [], cleared: [], tasks: []) { _ in [] }
+        #expect(baseline.isBaseline && baseline.baseline == 0)
+        #expect(try store.firstEvaluation(workspace: w) == Timestamp(seconds: 50))
         let recorded = try store.recordEvaluation(
             workspace: w, at: Timestamp(seconds: 100), fired: [NewAlert(observation, account: "a")], cleared: [],
             tasks: [NewTask(trigger: key, account: "a", playbook: "call", title: "Call Acme", owner: "ana", dueAt: Timestamp(seconds: 200))]

@@ -67,6 +67,9 @@ public struct HealthConfiguration: Sendable, Equatable {
     public var evaluateEverySeconds: Int
     /// How soon after records are written to a workspace the server evaluates it again (0: only on the schedule).
     public var afterIngestSeconds: Int
+    /// The dashboard's address (`http://host:port`, no trailing slash), for links in webhook messages; `nil`: links
+    /// are paths only.
+    public var dashboardURL: String?
 
     public init(
         health: HealthSettings = HealthSettings(), rules: [AlertRule] = [], webhooks: [WebhookTarget] = [],

@@ -41,6 +41,14 @@ public struct PlannedMessage: Sendable, Equatable {
     public var webhook: String
     public var text: String
     public var trigger: AlertKey
+
+    public init(playbook: String, account: AccountIndex, webhook: String, text: String, trigger: AlertKey) {
+        self.playbook = playbook
+        self.account = account
+        self.webhook = webhook
+        self.text = text
+        self.trigger = trigger
+    }
 }
 
 public enum Playbooks {

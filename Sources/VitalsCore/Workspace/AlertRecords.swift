@@ -16,10 +16,13 @@ public struct StoredAlert: Sendable, Equatable {
     public var acknowledgedBy: String?
     /// The instant until which the alert is set aside; it is back among the open alerts to act on from then.
     public var snoozedUntil: Timestamp?
+    /// Whether the alert was stored silently by the workspace's first evaluation, as a condition already holding
+    /// then (docs/alerts.md, the first evaluation): no webhook delivery, no playbook task, listed apart.
+    public var baseline: Bool
 
     public init(
         id: Int64, rule: String, kind: AlertKind, severity: String, subject: String, account: AccountID? = nil, title: String, reason: String, firedAt: Timestamp, clearedAt: Timestamp? = nil,
-        acknowledgedAt: Timestamp? = nil, acknowledgedBy: String? = nil, snoozedUntil: Timestamp? = nil
+        acknowledgedAt: Timestamp? = nil, acknowledgedBy: String? = nil, snoozedUntil: Timestamp? = nil, baseline: Bool = false
     ) {
         self.id = id
         self.rule = rule
@@ -34,6 +37,7 @@ public struct StoredAlert: Sendable, Equatable {
         self.acknowledgedAt = acknowledgedAt
         self.acknowledgedBy = acknowledgedBy
         self.snoozedUntil = snoozedUntil
+        self.baseline = baseline
     }
 
     public var key: AlertKey { AlertKey(rule: rule, subject: subject) }
@@ -97,7 +101,8 @@ public struct NewTask: Sendable, Equatable {
 /// A webhook delivery about to be queued.
 public struct NewDelivery: Sendable, Equatable {
     public var webhook: String
-    /// `alert` or `playbook` (digests are queued with their digest).
+    /// `alert` or `playbook` (digests are queued with their digest): one delivery per evaluation and webhook, for
+    /// all the alerts it fired or all the playbook messages they asked for.
     public var kind: String
     public var payload: String
 
@@ -110,15 +115,23 @@ public struct NewDelivery: Sendable, Equatable {
 
 /// What recording one evaluation stored.
 public struct RecordedEvaluation: Sendable, Equatable {
+    /// The alerts fired: stored, delivered and acted on (empty for a baseline).
     public var fired: [StoredAlert]
     public var cleared: Int
     public var tasks: Int
     public var deliveries: Int
+    /// Whether no evaluation of the workspace was stored before this one: its conditions are the baseline, stored
+    /// silently (docs/alerts.md, the first evaluation).
+    public var isBaseline: Bool
+    /// The conditions stored silently as the baseline (0 unless `isBaseline`).
+    public var baseline: Int
 
-    public init(fired: [StoredAlert], cleared: Int, tasks: Int, deliveries: Int) {
+    public init(fired: [StoredAlert], cleared: Int, tasks: Int, deliveries: Int, isBaseline: Bool = false, baseline: Int = 0) {
         self.fired = fired
         self.cleared = cleared
         self.tasks = tasks
         self.deliveries = deliveries
+        self.isBaseline = isBaseline
+        self.baseline = baseline
     }
 }

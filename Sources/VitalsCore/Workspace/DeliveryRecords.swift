@@ -6,6 +6,9 @@ public struct StoredDelivery: Sendable, Equatable {
     public var kind: String
     public var alertID: Int64?
     public var digestID: Int64?
+    /// The evaluation whose alerts or playbook messages the delivery carries (deliveries made before migration 0027
+    /// carry one alert, `alertID`).
+    public var evaluationID: Int64?
     public var payload: String
     public var status: String
     public var attempts: Int
@@ -14,7 +17,8 @@ public struct StoredDelivery: Sendable, Equatable {
     public var deliveredAt: Timestamp?
 
     public init(
-        id: Int64, workspace: Int64, webhook: String, kind: String, alertID: Int64? = nil, digestID: Int64? = nil, payload: String, status: String, attempts: Int, nextAttemptAt: Timestamp, lastError: String? = nil, deliveredAt: Timestamp? = nil
+        id: Int64, workspace: Int64, webhook: String, kind: String, alertID: Int64? = nil, digestID: Int64? = nil, payload: String, status: String, attempts: Int, nextAttemptAt: Timestamp, lastError: String? = nil, deliveredAt: Timestamp? = nil,
+        evaluationID: Int64? = nil
     ) {
         self.id = id
         self.workspace = workspace
@@ -22,6 +26,7 @@ public struct StoredDelivery: Sendable, Equatable {
         self.kind = kind
         self.alertID = alertID
         self.digestID = digestID
+        self.evaluationID = evaluationID
         self.payload = payload
         self.status = status
         self.attempts = attempts

@@ -20,6 +20,7 @@ extension HealthJSON {
         json.field("acknowledged_at", a.acknowledgedAt.map(iso))
         json.field("acknowledged_by", a.acknowledgedBy)
         json.field("snoozed_until", a.snoozedUntil.map(iso))
+        json.field("baseline", a.baseline)
         json.endObject()
     }
 

@@ -31,12 +31,13 @@ extension DashboardController {
                 tasks: owner.map { o in open.filter { $0.owner == o } } ?? open, owner: owner,
                 owners: Array(Set(open.map(\.owner))).sorted(), digests: try store.digests(workspace: workspace, limit: 5),
                 csrfToken: page.session.csrfToken, now: clock)
+            model.firstEvaluation = try store.firstEvaluation(workspace: workspace)
         } catch {
             throw HTTPError(.internalServerError, message: "\(error)")
         }
         model.me = me
         model.showSnoozed = page.parameters["snoozed"] == "1"
-        model.showSetAside = page.parameters["alerts"] == "set-aside"
+        model.alertList = AlertList(parameter: page.parameters["alerts"])
         model.alertPage = page.parameters["apage"].flatMap(Int.init) ?? 1
         model.riskPage = page.parameters["rpage"].flatMap(Int.init) ?? 1
         model.taskPage = page.parameters["tpage"].flatMap(Int.init) ?? 1

@@ -4,6 +4,32 @@ import VitalsConnectors
 import VitalsFormats
 import VitalsStore
 
+/// Which open alerts the health page lists (`alerts=` in its query).
+enum AlertList: Equatable {
+    /// Fired and neither acknowledged nor snoozed.
+    case toAct
+    /// Fired, then acknowledged or snoozed (`set-aside`).
+    case setAside
+    /// Stored silently at the workspace's first evaluation (`baseline`).
+    case baseline
+
+    init(parameter: String?) {
+        self = switch parameter {
+        case "set-aside": .setAside
+        case "baseline": .baseline
+        default: .toAct
+        }
+    }
+
+    var parameter: String? {
+        switch self {
+        case .toAct: nil
+        case .setAside: "set-aside"
+        case .baseline: "baseline"
+        }
+    }
+}
+
 /// Health & alerts: how the book of business is doing (bands, revenue at risk by reason and segment), the accounts
 /// to act on, the open alerts, the tasks per owner (with closing), and the latest digests.
 struct HealthPage {
@@ -24,8 +50,10 @@ struct HealthPage {
     var me: String?
     /// Whether the task list shows the snoozed tasks rather than the ones to act on now.
     var showSnoozed = false
-    /// Whether the alert list shows the acknowledged and snoozed alerts rather than the ones to act on now.
-    var showSetAside = false
+    /// Which open alerts the alert list shows.
+    var alertList = AlertList.toAct
+    /// When the workspace was first evaluated: the conditions holding then are its baseline (docs/alerts.md).
+    var firstEvaluation: Timestamp?
     var alertPage = 1
     var riskPage = 1
     var taskPage = 1
@@ -35,9 +63,18 @@ struct HealthPage {
     var listedTasks: [StoredTask] { tasks.filter { $0.isActionable(at: now) != showSnoozed } }
     var snoozedCount: Int { tasks.count { !$0.isActionable(at: now) } }
 
-    /// The open alerts to act on now (not acknowledged, not snoozed), or the ones set aside.
-    var listedAlerts: [StoredAlert] { alerts.filter { $0.isActionable(at: now) != showSetAside } }
-    var setAsideCount: Int { alerts.count { !$0.isActionable(at: now) } }
+    /// The open alerts the list shows: fired and to act on now (not acknowledged, not snoozed), fired and set aside,
+    /// or the baseline (the conditions already holding at the first evaluation, which fired nothing).
+    var listedAlerts: [StoredAlert] {
+        switch alertList {
+        case .toAct: alerts.filter { !$0.baseline && $0.isActionable(at: now) }
+        case .setAside: alerts.filter { !$0.baseline && !$0.isActionable(at: now) }
+        case .baseline: alerts.filter(\.baseline)
+        }
+    }
+    var setAsideCount: Int { alerts.count { !$0.baseline && !$0.isActionable(at: now) } }
+    var baselineCount: Int { alerts.count(where: \.baseline) }
+    var showSetAside: Bool { alertList == .setAside }
 
     var bandCounts: [HealthBand: Int] {
         var counts: [HealthBand: Int] = [:]
@@ -66,9 +103,11 @@ struct HealthPage {
     var alertTable: DataTable {
         let actions = AlertActions(csrfToken: csrfToken, back: "/health" + ownerQuery(), today: now.date)
         let listed = listedAlerts
-        let caption = showSetAside
-            ? "Acknowledged or snoozed alerts, newest first (\(listed.count) in all)"
-            : "Open alerts, newest first (\(listed.count) in all)"
+        let caption = switch alertList {
+        case .toAct: "Open alerts, newest first (\(listed.count) in all)"
+        case .setAside: "Acknowledged or snoozed alerts, newest first (\(listed.count) in all)"
+        case .baseline: "Conditions already holding at the first evaluation\(firstEvaluation.map { " on \($0.date)" } ?? ""), still open (\(listed.count) in all)"
+        }
         return DataTable(
             name: "alerts", caption: caption,
             columns: [
@@ -99,10 +138,11 @@ struct HealthPage {
         return taskActions.table(listedTasks, name: "tasks", caption: caption, showAccount: true, now: now)
     }
 
-    /// The page's query: the owner, the task and alert lists shown (`setAside` overrides the alert list), and `extra`.
-    func ownerQuery(_ extra: String? = nil, setAside: Bool? = nil) -> String {
+    /// The page's query: the owner, the task and alert lists shown (`list` overrides the alert list), and `extra`.
+    func ownerQuery(_ extra: String? = nil, list: AlertList? = nil) -> String {
         let whose = owner.map { "owner=" + URLQuery.escape($0) } ?? (me == nil ? nil : "everyone=1")
-        let parts = [whose, showSnoozed ? "snoozed=1" : nil, (setAside ?? showSetAside) ? "alerts=set-aside" : nil, extra].compactMap { $0 }
+        let alertsShown = (list ?? alertList).parameter.map { "alerts=" + $0 }
+        let parts = [whose, showSnoozed ? "snoozed=1" : nil, alertsShown, extra].compactMap { $0 }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
@@ -149,9 +189,13 @@ struct HealthPage {
             : snoozedCount > 0
                 ? "<a href=\"/health?\(whose.map { $0 + "&" } ?? "")snoozed=1#tasks\">\(snoozedCount) snoozed</a>" : ""
         let setAsideLink: HTML =
-            showSetAside
-            ? "<p><a href=\"/health\(ownerQuery(setAside: false))#alerts\">Back to the alerts to act on</a></p>"
-            : setAsideCount > 0 ? "<p><a href=\"/health\(ownerQuery(setAside: true))#alerts\">\(setAsideCount) acknowledged or snoozed</a></p>" : ""
+            alertList != .toAct
+            ? "<p><a href=\"/health\(ownerQuery(list: .toAct))#alerts\">Back to the alerts to act on</a></p>"
+            : setAsideCount > 0 ? "<p><a href=\"/health\(ownerQuery(list: .setAside))#alerts\">\(setAsideCount) acknowledged or snoozed</a></p>" : ""
+        let baselineNote: HTML =
+            alertList != .baseline && baselineCount > 0
+            ? "<p class=\"muted\" data-baseline=\"\(baselineCount)\"><a href=\"/health\(ownerQuery(list: .baseline))#alerts\">\(Display.integer(baselineCount)) \(baselineCount == 1 ? "condition" : "conditions") already holding</a> at the first evaluation\(firstEvaluation.map { " on \($0.date)" } ?? ""): recorded without alerting anyone (docs/alerts.md).</p>"
+            : ""
         let digestList = digests.prefix(5).map { d -> HTML in
             "<details><summary>\(d.grain) digest for \(d.periodStart.date.description) to \(d.periodEnd.date.adding(days: -1).description)</summary><pre style=\"white-space:pre-wrap\">\(d.text)</pre></details>"
         }
@@ -167,7 +211,7 @@ struct HealthPage {
             \(Display.money(risk.total, currency))</div><span class="delta bad">\(riskRatio) of scored MRR</span></div></div>
             <div class="cols"><div class="card">\(bands)</div><div class="card">\(bySegment)</div></div>
             <h2 id="risk">Accounts to act on</h2>\(paged(riskTable, page: riskPage, parameter: "rpage", anchor: "risk"))
-            <h2 id="alerts">Open alerts</h2>\(setAsideLink)\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
+            <h2 id="alerts">Open alerts</h2>\(baselineNote)\(setAsideLink)\(paged(alertTable, page: alertPage, parameter: "apage", anchor: "alerts"))
             <h2 id="tasks">Tasks</h2><p>Owner: \(ownerLinks) \(snoozedLink)</p>\(paged(taskTable, page: taskPage, parameter: "tpage", anchor: "tasks"))
             <h2>Digests</h2>\(digestList.isEmpty ? "<p class=\"muted\">No digest yet.</p>" : HTML.joined(digestList))
             """

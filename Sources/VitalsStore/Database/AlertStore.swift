@@ -31,12 +31,22 @@ extension Store {
 
     /// Records one evaluation in one transaction: clears the alerts whose condition no longer holds, stores the new
     /// ones (an alert already open for the same rule and subject is not stored again, so two evaluators cannot fire
-    /// it twice), the tasks their playbooks ask for, and the deliveries `deliveries` makes for each stored alert.
+    /// it twice), the tasks their playbooks ask for, and the deliveries `deliveries` makes for the alerts stored, once
+    /// per evaluation (it is not called when none was stored).
+    ///
+    /// The first evaluation of a workspace (none stored before it) is its baseline (docs/alerts.md): its alerts are
+    /// stored open but silent (`baseline`), with no task and no delivery, and `fired` is empty.
     public func recordEvaluation(
         workspace: Int64, at now: Timestamp, fired: [NewAlert], cleared: [AlertKey], tasks: [NewTask],
-        deliveries: (StoredAlert) -> [NewDelivery]
+        deliveries: ([StoredAlert]) -> [NewDelivery]
     ) throws(StoreError) -> RecordedEvaluation {
         try write("recording alerts") { db in
+            let isBaseline = try !Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM evaluation WHERE workspace_id = ?)", arguments: [workspace])!
+            try db.execute(
+                sql: "INSERT INTO evaluation (workspace_id, at, baseline, alerts, cleared, tasks) VALUES (?, ?, ?, 0, 0, 0)",
+                arguments: [workspace, now.seconds, isBaseline])
+            let evaluation = db.lastInsertedRowID
             let accountRows = Dictionary(
                 try Row.fetchAll(db, sql: "SELECT external_id, id FROM account WHERE workspace_id = ?", arguments: [workspace])
                     .map { (AccountID($0[0] as String), $0[1] as Int64) }, uniquingKeysWith: { a, _ in a })
@@ -49,46 +59,61 @@ extension Store {
             }
             var stored: [StoredAlert] = []
             var alertIDs: [AlertKey: Int64] = [:]
-            var deliveryCount = 0
             for alert in fired {
                 try db.execute(
                     sql: """
-                        INSERT OR IGNORE INTO alert (workspace_id, rule, kind, severity, subject, account_id, title, reason, fired_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT OR IGNORE INTO alert (workspace_id, rule, kind, severity, subject, account_id, title, reason, fired_at, baseline)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         workspace, alert.rule, alert.kind.rawValue, alert.severity, alert.subject,
-                        alert.account.flatMap { accountRows[$0] }, alert.title, alert.reason, now.seconds,
+                        alert.account.flatMap { accountRows[$0] }, alert.title, alert.reason, now.seconds, isBaseline,
                     ])
                 guard db.changesCount == 1 else { continue }
                 let id = db.lastInsertedRowID
-                let row = StoredAlert(
+                stored.append(StoredAlert(
                     id: id, rule: alert.rule, kind: alert.kind, severity: alert.severity, subject: alert.subject,
-                    account: alert.account, title: alert.title, reason: alert.reason, firedAt: now, clearedAt: nil)
-                stored.append(row)
+                    account: alert.account, title: alert.title, reason: alert.reason, firedAt: now, clearedAt: nil,
+                    baseline: isBaseline))
                 alertIDs[alert.key] = id
-                for d in deliveries(row) {
+            }
+            var deliveryCount = 0
+            var taskCount = 0
+            if !isBaseline && !stored.isEmpty {
+                for d in deliveries(stored) {
                     try db.execute(
                         sql: """
-                            INSERT INTO delivery (workspace_id, webhook, kind, alert_id, payload, next_attempt_at, created_at)
+                            INSERT INTO delivery (workspace_id, webhook, kind, evaluation_id, payload, next_attempt_at, created_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: [workspace, d.webhook, d.kind, id, d.payload, now.seconds, now.seconds])
+                            """, arguments: [workspace, d.webhook, d.kind, evaluation, d.payload, now.seconds, now.seconds])
                     deliveryCount += 1
                 }
+                for task in tasks {
+                    // Only for alerts stored now: an alert another evaluator fired has had its tasks created there.
+                    guard let alertID = alertIDs[task.trigger], let account = accountRows[task.account] else { continue }
+                    try db.execute(
+                        sql: """
+                            INSERT INTO task (workspace_id, account_id, alert_id, playbook, title, owner, created_at, due_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [workspace, account, alertID, task.playbook, task.title, task.owner, now.seconds, task.dueAt.seconds])
+                    taskCount += 1
+                }
             }
-            var taskCount = 0
-            for task in tasks {
-                // Only for alerts stored now: an alert another evaluator fired has had its tasks created there.
-                guard let alertID = alertIDs[task.trigger], let account = accountRows[task.account] else { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO task (workspace_id, account_id, alert_id, playbook, title, owner, created_at, due_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [workspace, account, alertID, task.playbook, task.title, task.owner, now.seconds, task.dueAt.seconds])
-                taskCount += 1
-            }
-            return RecordedEvaluation(fired: stored, cleared: clearedCount, tasks: taskCount, deliveries: deliveryCount)
+            try db.execute(
+                sql: "UPDATE evaluation SET alerts = ?, cleared = ?, tasks = ? WHERE id = ?",
+                arguments: [stored.count, clearedCount, taskCount, evaluation])
+            return RecordedEvaluation(
+                fired: isBaseline ? [] : stored, cleared: clearedCount, tasks: taskCount, deliveries: deliveryCount,
+                isBaseline: isBaseline, baseline: isBaseline ? stored.count : 0)
+        }
+    }
+
+    /// When the first evaluation of `workspace` was recorded (its baseline, docs/alerts.md), or `nil` before any.
+    public func firstEvaluation(workspace: Int64) throws(StoreError) -> Timestamp? {
+        try read("reading evaluations") { db in
+            try Int64.fetchOne(db, sql: "SELECT min(at) FROM evaluation WHERE workspace_id = ?", arguments: [workspace])
+                .map { Timestamp(seconds: $0) }
         }
     }
 
@@ -150,7 +175,7 @@ extension Store {
     /// The alert columns `alert(_:)` reads, of one workspace (the first argument).
     static let alertColumns = """
         SELECT al.id, al.rule, al.kind, al.severity, al.subject, a.external_id, al.title, al.reason, al.fired_at,
-               al.cleared_at, al.acknowledged_at, al.acknowledged_by, al.snoozed_until
+               al.cleared_at, al.acknowledged_at, al.acknowledged_by, al.snoozed_until, al.baseline
         FROM alert al LEFT JOIN account a ON a.id = al.account_id WHERE al.workspace_id = ?
         """
 
@@ -163,6 +188,6 @@ extension Store {
             id: r[0], rule: r[1], kind: AlertKind(rawValue: r[2]) ?? .external, severity: r[3], subject: r[4],
             account: account.map { AccountID($0) }, title: r[6], reason: r[7], firedAt: Timestamp(seconds: r[8]),
             clearedAt: cleared.map { Timestamp(seconds: $0) }, acknowledgedAt: acknowledged.map { Timestamp(seconds: $0) },
-            acknowledgedBy: r[11], snoozedUntil: snoozed.map { Timestamp(seconds: $0) })
+            acknowledgedBy: r[11], snoozedUntil: snoozed.map { Timestamp(seconds: $0) }, baseline: r[13])
     }
 }

@@ -4,7 +4,7 @@ import VitalsCore
 extension Store {
     private static let deliveryColumns = """
         SELECT id, workspace_id, webhook, kind, alert_id, digest_id, payload, status, attempts, next_attempt_at,
-               last_error, delivered_at FROM delivery
+               last_error, delivered_at, evaluation_id FROM delivery
         """
 
     private static func delivery(_ r: Row) -> StoredDelivery {
@@ -12,7 +12,7 @@ extension Store {
         return StoredDelivery(
             id: r[0], workspace: r[1], webhook: r[2], kind: r[3], alertID: r[4], digestID: r[5], payload: r[6], status: r[7],
             attempts: r[8], nextAttemptAt: Timestamp(seconds: r[9]), lastError: r[10],
-            deliveredAt: delivered.map { Timestamp(seconds: $0) })
+            deliveredAt: delivered.map { Timestamp(seconds: $0) }, evaluationID: r[12])
     }
 
     /// Pending deliveries (of every workspace) due at `now`, oldest first.

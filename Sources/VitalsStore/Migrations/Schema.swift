@@ -32,6 +32,7 @@ enum Schema {
         registerSavedSegments(&migrator)
         registerMailAndSettings(&migrator)
         registerSurveyInvitations(&migrator)
+        registerEvaluationBaseline(&migrator)
         return migrator
     }
 }

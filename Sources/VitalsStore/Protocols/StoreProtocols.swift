@@ -140,11 +140,15 @@ public protocol HealthStore: Sendable {
     func openAlertKeys(workspace: Int64) throws(StoreError) -> Set<AlertKey>
     /// Champions who left accounts since `since`, for `champion_left` rules.
     func championDepartures(workspace: Int64, since: Timestamp) throws(StoreError) -> [ChampionDeparture]
-    /// Records one evaluation at once: the alerts fired and cleared, the tasks and the deliveries they make.
+    /// Records one evaluation at once: the alerts fired and cleared, the tasks and the deliveries they make (once
+    /// per evaluation, for all the alerts stored). The first evaluation of a workspace is its baseline: its alerts
+    /// are stored silently, with no task and no delivery (docs/alerts.md).
     func recordEvaluation(
         workspace: Int64, at now: Timestamp, fired: [NewAlert], cleared: [AlertKey], tasks: [NewTask],
-        deliveries: (StoredAlert) -> [NewDelivery]
+        deliveries: ([StoredAlert]) -> [NewDelivery]
     ) throws(StoreError) -> RecordedEvaluation
+    /// When the workspace's first evaluation (its baseline) was recorded; `nil` before any.
+    func firstEvaluation(workspace: Int64) throws(StoreError) -> Timestamp?
     func alerts(workspace: Int64, openOnly: Bool, account: AccountID?, since: Timestamp?, limit: Int, offset: Int)
         throws(StoreError) -> [StoredAlert]
     /// Acknowledges an open alert (docs/alerts.md): it leaves the open alerts to act on until it clears.
