@@ -111,6 +111,9 @@ import VitalsStore
         // The data's last record is dated 2024-01-01, so health is read as of 2024-01-02 (HealthInstant) and the last
         // complete month is December 2023, when nothing was paid yet: MRR 0 in both workspaces.
         let service = HealthService(store: store, settings: ReportSettings(), clock: { Timestamp(year: 2024, month: 2, day: 15) })
+        // Each workspace's first evaluation is its silent baseline (docs/alerts.md): made before the rule is saved.
+        #expect(try await service.evaluate(workspace: a).baseline == 0)
+        #expect(try await service.evaluate(workspace: b).baseline == 0)
         let rules = """
             [[alerts.rules]]
             name = "mrr-cap"
