@@ -39,6 +39,7 @@ enum DemoCompany {
         name = "usage-halved"
         kind = "usage_drop"
         percent = 50
+        days = 28
 
         [[alerts.rules]]
         name = "onboarding-late"

@@ -93,6 +93,32 @@ import VitalsCore
         #expect(explained.reason.contains("Top risks: CSM pulse: the CSM rates the account 1/5"))
     }
 
+    /// A usage_drop rule with `days = 28` compares the last four weeks with the four before; the default compares weeks.
+    @Test func aUsageDropRuleComparesItsOwnWindow() throws {
+        var b = DatasetBuilder()
+        let acme = b.account("acme")
+        b.subscription(acme, 100, from: "2026-01-01")
+        var d = b.dataset
+        // Four users on 2026-04-10 (in 2026-04-06 .. 2026-05-03, the 28 days before the last 28), one on 2026-05-20
+        // (in 2026-05-04 .. 2026-05-31). No durations, so the change is the users': 1 / 4 - 1 = -75 %.
+        for u in ["u1", "u2", "u3", "u4"] {
+            d.usageEvents.append(UsageEvent(id: UsageEventID("a-\(u)"), account: acme, user: UserID(u), event: "login", occurredAt: at("2026-04-10")))
+        }
+        d.usageEvents.append(UsageEvent(id: "b-u1", account: acme, user: "u1", event: "login", occurredAt: at("2026-05-20")))
+        let engine = HealthEngine(index: HealthIndex(dataset: d, settings: HealthSettings()), accounts: d.accounts)
+        let t = at("2026-06-01")
+        let rules = [
+            AlertRule(id: "month", kind: .usageDrop, days: 28, percent: 50),
+            // The week 2026-05-18 .. 05-24 before the last had no activity, so the weekly rule says nothing.
+            AlertRule(id: "week", kind: .usageDrop, percent: 50),
+        ]
+        #expect(rules[1].days == 7)
+        let observed = AlertEvaluator(engine: engine, rules: rules).observe(at: t, health: engine.assessAll(at: t))
+        #expect(observed.map(\.rule) == ["month"])
+        #expect(observed.first?.title == "acme usage fell 75 % over 28 days")
+        #expect(observed.first?.reason == "active users and time on platform in the last 28 days against the 28 before")
+    }
+
     /// A champion who left in the rule's window (up to the clock, not the scoring instant) raises one alert per account.
     @Test func aChampionWhoLeftRaisesAnAlert() throws {
         var b = DatasetBuilder()

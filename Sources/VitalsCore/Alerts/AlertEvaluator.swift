@@ -85,11 +85,17 @@ public struct AlertEvaluator: Sendable {
                 }
             case .usageDrop:
                 for h in inScope {
-                    guard let change = index.usageChange(h.account, at: t, days: 7, requireActivityBefore: true),
+                    let days = max(1, rule.days)
+                    guard let change = index.usageChange(h.account, at: t, days: days, requireActivityBefore: true),
                         change <= -rule.percent
                     else { continue }
-                    add(h, h.account, "\(name(h.account)) usage fell \(score(-change)) % week over week",
-                        "active users and time on platform this week against last week")
+                    if days == 7 {
+                        add(h, h.account, "\(name(h.account)) usage fell \(score(-change)) % week over week",
+                            "active users and time on platform this week against last week")
+                    } else {
+                        add(h, h.account, "\(name(h.account)) usage fell \(score(-change)) % over \(days) days",
+                            "active users and time on platform in the last \(days) days against the \(days) before")
+                    }
                 }
             case .onboardingOverdue:
                 for h in inScope {

@@ -10,7 +10,8 @@ public enum AlertKind: String, Sendable, CaseIterable, Codable {
     case npsDetractor = "nps_detractor"
     /// The account's next renewal is within `days` days while its band is one of `bands` (yellow or red by default).
     case renewalAtRisk = "renewal_at_risk"
-    /// The account's usage fell by at least `percent` % this week against last week (which had activity).
+    /// The account's usage (active users and time on platform) of the last `days` days fell by at least `percent` %
+    /// against the `days` before, which had activity (7 by default: this week against last week).
     case usageDrop = "usage_drop"
     /// A required onboarding milestone of the account is more than `days` days past due.
     case onboardingOverdue = "onboarding_overdue"
@@ -63,11 +64,12 @@ public struct AlertRule: Sendable, Equatable {
         self.source = source
     }
 
-    /// 14 days for a score drop, 30 for detractor answers, champions who left, churn and contraction, 60 for renewals,
-    /// 0 for onboarding.
+    /// 14 days for a score drop, 7 for a usage drop (a week against the week before), 30 for detractor answers,
+    /// champions who left, churn and contraction, 60 for renewals, 0 for onboarding.
     public static func defaultDays(_ kind: AlertKind) -> Int {
         switch kind {
         case .scoreDrop: 14
+        case .usageDrop: 7
         case .npsDetractor, .championLeft, .churn, .contraction: 30
         case .renewalAtRisk: 60
         default: 0

@@ -15,7 +15,7 @@ enum RulePages {
         case .kpiOffTarget: ["kpi", "min", "max"]
         case .npsDetractor: ["days"]
         case .renewalAtRisk: ["days", "bands"]
-        case .usageDrop: ["percent"]
+        case .usageDrop: ["percent", "days"]
         case .onboardingOverdue, .championLeft, .churn: ["days"]
         case .contraction: ["percent", "days"]
         case .external: ["source"]
