@@ -99,12 +99,12 @@ import VitalsCore
         let acme = b.account("acme")
         b.subscription(acme, 100, from: "2026-01-01")
         var d = b.dataset
-        // Four users on 2026-04-10 (in 2026-04-06 .. 2026-05-03, the 28 days before the last 28), one on 2026-05-20
+        // Four users on 2026-04-10 (in 2026-04-06 .. 2026-05-03, the 28 days before the last 28), one on 2026-05-26
         // (in 2026-05-04 .. 2026-05-31). No durations, so the change is the users': 1 / 4 - 1 = -75 %.
         for u in ["u1", "u2", "u3", "u4"] {
             d.usageEvents.append(UsageEvent(id: UsageEventID("a-\(u)"), account: acme, user: UserID(u), event: "login", occurredAt: at("2026-04-10")))
         }
-        d.usageEvents.append(UsageEvent(id: "b-u1", account: acme, user: "u1", event: "login", occurredAt: at("2026-05-20")))
+        d.usageEvents.append(UsageEvent(id: "b-u1", account: acme, user: "u1", event: "login", occurredAt: at("2026-05-26")))
         let engine = HealthEngine(index: HealthIndex(dataset: d, settings: HealthSettings()), accounts: d.accounts)
         let t = at("2026-06-01")
         let rules = [
