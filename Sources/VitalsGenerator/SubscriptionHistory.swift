@@ -19,11 +19,21 @@ struct SubscriptionHistory {
         }
         let seats = plan.seatBased ? plan.seats : 1
         var journey: Journey
+        // A customer from before the window is part-way through its term on the window's first day: its first renewal
+        // is `months - cycle` months in, the month its journey can first churn (written as the versions' renews_at,
+        // so the renewal schedule and the churn agree instead of every such renewal falling on an anniversary of the
+        // window's start).
+        var midTerm: (subscription: SubscriptionID, renews: Timestamp)?
+        let firstVersion = dataset.subscriptions.count
         if plan.preexisting {
             let subscription = openSubscription(plan, billing: plan.billing, account: life.index)
             journey = Journey(window: window, plan: plan, subscription: subscription, day: window.startDay)
             journey.start(plan.plan, seats: seats, addOns: plan.addOns, life: &life)
             journey.cycle = rng.int(plan.billing.months)
+            if plan.billing.months > 1, journey.cycle > 0 {
+                let renews = CivilDate(daysSinceEpoch: window.startDay).adding(months: plan.billing.months - journey.cycle)
+                midTerm = (subscription.id, Timestamp(renews))
+            }
         } else if plan.startsWithTrial && plan.createdDay + 16 < window.endDay {
             guard let (converted, trialing) = trial(plan, life: &life, rng: &rng, dataset: &dataset) else { return }
             var subscription = trialing
@@ -49,6 +59,13 @@ struct SubscriptionHistory {
             journey.cycle = 0
             let back = rng.chance(0.4) ? journey.corePlan.lower ?? journey.corePlan : journey.corePlan
             journey.start(back, seats: max(1, journey.seats - rng.int(2)), addOns: [], life: &life)
+        }
+        if let midTerm {
+            let start = Window.timestamp(day: window.startDay)
+            for i in firstVersion..<dataset.subscriptions.count
+            where dataset.subscriptions[i].subscriptionID == midTerm.subscription && dataset.subscriptions[i].validFrom == start {
+                dataset.subscriptions[i].renewsAt = midTerm.renews
+            }
         }
     }
 

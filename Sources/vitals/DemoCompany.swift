@@ -127,7 +127,7 @@ enum DemoCompany {
         log("the demo's first evaluation, as of \(then.date): \(summary.baseline) conditions already holding (the baseline)")
     }
 
-    /// Generates 2,000 accounts over the three years up to today, if the workspace has no accounts yet: the window
+    /// Generates 2,000 accounts (about a million usage events) over the three years up to today, if the workspace has no accounts yet: the window
     /// ends (exclusive) at the start of `today`, so the last usage events, tickets and answers are yesterday's and the
     /// health page, assessed as of today's start (`HealthInstant`), is current.
     /// Returns the demo password (new each start, printed once).
@@ -139,6 +139,10 @@ enum DemoCompany {
             options.months = 36
             options.seed = 2026
             options.endDate = today
+            // About 30 usage events per account and month of use: at the generator's default of 6, a month's or
+            // four weeks' usage is a handful of events, so usage trends and usage_drop alerts are mostly noise
+            // (docs/health.md, "The demo company").
+            options.usageEventsPerAccountMonth = 30
             let dataset = DatasetGenerator.generate(options)
             log("generating the demo company: \(dataset.accounts.count) accounts, \(dataset.subscriptions.count) subscription versions, "
                 + "\(dataset.usageEvents.count) usage events")

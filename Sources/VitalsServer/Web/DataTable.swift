@@ -31,6 +31,8 @@ struct DataTable {
     var caption: String
     var columns: [Column]
     var rows: [[Cell]]
+    /// What an empty table says.
+    var emptyText = "Nothing to show for this period and segment."
 
     func html(downloadQuery: String, path: String, downloadable: Bool = true, sortLinks: (String) -> String? = { _ in nil }) -> HTML {
         let shown = columns.indices.filter { columns[$0].inHTML }
@@ -51,7 +53,7 @@ struct DataTable {
         let separator = downloadQuery.isEmpty ? "" : "&"
         let csv = "\(path)?\(downloadQuery)\(separator)format=csv&table=\(name)"
         let link: HTML = downloadable ? "<a class=\"download\" href=\"\(csv)\" download>Download CSV</a>" : ""
-        let empty: HTML = rows.isEmpty ? "<p class=\"muted\">Nothing to show for this period and segment.</p>" : ""
+        let empty: HTML = rows.isEmpty ? "<p class=\"muted\">\(emptyText)</p>" : ""
         return """
             <div class="card"><table data-table="\(name)"><caption class="muted" style="text-align:left">\(caption)\(link)</caption>\
             <thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>\(empty)</div>

@@ -40,6 +40,7 @@ enum EmailPages {
             row("Alerts to", settings.alertsTo.description), row("Monthly report to", settings.reportTo.description),
             row("Certificate checks", settings.verifyCertificates ? "on" : "off (test server only)"),
         ]
+        let kept: [(String, String?)] = [("kind", query.kind?.rawValue), ("status", query.status?.rawValue)].filter { $0.1 != nil }
         let table = DataTable(
             name: "emails", caption: "\(Display.integer(total)) \(total == 1 ? "email" : "emails"), newest first",
             columns: [
@@ -53,9 +54,9 @@ enum EmailPages {
                     .init(text: Display.integer(e.attempts), raw: String(e.attempts)), .init(text: e.lastError ?? ""),
                     .init(text: e.sentAt.map { AdminPages.when(Date(timeIntervalSince1970: TimeInterval($0.seconds))) } ?? "-"),
                 ]
-            })
+            },
+            emptyText: kept.isEmpty ? "No email has been queued yet." : "No email matches these filters.")
         let pageCount = max(1, (total + pageSize - 1) / pageSize)
-        let kept: [(String, String?)] = [("kind", query.kind?.rawValue), ("status", query.status?.rawValue)].filter { $0.1 != nil }
         let pager = DataTable.pager(page: min(query.page, pageCount), pageCount: pageCount) { p in
             "/admin/email?" + URLQuery.encode(kept + [("page", String(p))])
         }
