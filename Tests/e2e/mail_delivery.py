@@ -159,6 +159,20 @@ name = "red"
 kind = "turned_red"
 severity = "critical"
 
+# The demo's first evaluation (14 days back) is its silent baseline: what fires today is what changed since, and a
+# score that fell 20 points or usage that halved over four weeks happens to some accounts in any two weeks.
+[[alerts.rules]]
+name = "falling"
+kind = "score_drop"
+points = 20
+days = 14
+
+[[alerts.rules]]
+name = "usage-halved"
+kind = "usage_drop"
+percent = 50
+days = 28
+
 [digests]
 schedule = "weekly"
 
