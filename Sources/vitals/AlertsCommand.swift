@@ -69,8 +69,10 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
         configuration.dashboardURL = ProcessInfo.processInfo.environment["VITALS_PUBLIC_URL"]
         let (opened, workspace) = try store.open(create: false)
         let fixed = try HealthOptions.instant(at)
+        // The sections an admin saved in the dashboard apply to this workspace, as in the server.
         let service = HealthService(
-            store: opened, settings: settings, configuration: configuration, clock: { fixed ?? .now })
+            store: opened, settings: settings, configuration: configuration, clock: { fixed ?? .now },
+            layers: HealthOptions.layers(settings: settings, configuration: configuration, path: path))
         let summary = try await service.evaluate(workspace: workspace)
         print("Scored \(summary.scored) accounts (red \(summary.bands[.red] ?? 0), yellow \(summary.bands[.yellow] ?? 0), green \(summary.bands[.green] ?? 0)); \(summary.fired.count) alerts fired, \(summary.cleared) cleared, \(summary.tasks) tasks created\(summary.digest.map { ", digest for \(Timestamp(seconds: $0.periodStart.seconds).date)" } ?? "").")
         for alert in summary.fired { print("  [\(alert.severity)] \(alert.title): \(alert.reason)") }

@@ -76,6 +76,29 @@ struct HealthOptions: ParsableArguments {
         return (settings, health, mail)
     }
 
+    /// What a workspace's effective settings are made from: the file's configuration and text, over which the
+    /// sections an admin saved in the dashboard apply per workspace (docs/configuration.md).
+    static func layers(settings: ReportSettings, configuration: HealthConfiguration, path: String?) -> SettingsLayers {
+        SettingsLayers(
+            report: settings, configuration: configuration,
+            fileText: path.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "",
+            fileName: path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "vitals.toml",
+            environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The report settings and health configuration a command works with: with `--db`, those of the workspace (the
+    /// file's, with the sections an admin saved in the dashboard in their place, as the server uses them); with
+    /// `--data`, the file's.
+    func workspaceConfiguration() throws -> (ReportSettings, HealthConfiguration) {
+        let (settings, configuration) = try configuration()
+        guard data == nil else { return (settings, configuration) }
+        let (opened, workspace) = try store.open(create: false)
+        let effective = Self.layers(settings: settings, configuration: configuration, path: configPath)
+            .effective(saved: try opened.settings(workspace: workspace))
+        for problem in effective.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+        return (effective.report, effective.configuration)
+    }
+
     /// The dataset, as stored or from the folder.
     func dataset(_ settings: ReportSettings) throws -> Dataset {
         if let data { return try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency) }
@@ -85,7 +108,7 @@ struct HealthOptions: ParsableArguments {
 
     /// The health engine over the dataset as of `at`, with the dataset's accounts tagged with their touch tier.
     func engine(at: Timestamp?) throws -> (engine: HealthEngine, at: Timestamp, configuration: HealthConfiguration, dataset: Dataset) {
-        let (settings, configuration) = try configuration()
+        let (settings, configuration) = try workspaceConfiguration()
         let raw = try dataset(settings)
         let instant = at ?? Self.defaultInstant(raw)
         let tagged = TouchModel.tagged(raw, settings: configuration.health, at: instant)

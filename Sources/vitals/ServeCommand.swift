@@ -66,11 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = demoConfiguration ? try DemoCompany.configuration(settings: settings) : healthConfiguration
         // Links in webhook messages lead to the dashboard at the public URL ([email] public_url, else this address).
         configuration.dashboardURL = server.publicURL
-        let layers = SettingsLayers(
-            report: settings, configuration: configuration,
-            fileText: demoConfiguration ? DemoCompany.configurationText : path.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "",
-            fileName: demoConfiguration ? "the demo configuration" : path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "vitals.toml",
-            environment: ProcessInfo.processInfo.environment)
+        var layers = HealthOptions.layers(settings: settings, configuration: configuration, path: path)
+        if demoConfiguration { (layers.fileText, layers.fileName) = (DemoCompany.configurationText, "the demo configuration") }
         if demo {
             try await DemoCompany.evaluateBaseline(
                 store: opened, workspace: workspace, settings: settings, configuration: configuration,
