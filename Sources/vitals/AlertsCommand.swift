@@ -4,6 +4,7 @@ import VitalsCore
 import VitalsApp
 import VitalsConnectors
 import VitalsFormats
+import VitalsServer
 import VitalsStore
 
 struct AlertsCommand: AsyncParsableCommand {
@@ -63,16 +64,20 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["VITALS_CONFIG"]
             ?? (FileManager.default.fileExists(atPath: "vitals.toml") ? "vitals.toml" : nil)
-        let (settings, loaded) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions)
+        let (settings, loaded, email) = try HealthOptions.configuration(path: path, settingsOptions: settingsOptions, email: true)
         var configuration = loaded
-        // Links in Slack messages ("and N more") point at the dashboard when its public address is known.
-        configuration.dashboardURL = ProcessInfo.processInfo.environment["VITALS_PUBLIC_URL"]
+        // Links in Slack messages ("and N more") and emails point at the dashboard when its public address is known.
+        configuration.dashboardURL = email.publicURL
         let (opened, workspace) = try store.open(create: false)
         let fixed = try HealthOptions.instant(at)
         // The sections an admin saved in the dashboard apply to this workspace, as in the server.
         let service = HealthService(
             store: opened, settings: settings, configuration: configuration, clock: { fixed ?? .now },
             layers: HealthOptions.layers(settings: settings, configuration: configuration, path: path))
+        // With [email] set up, alert, digest and report emails are queued as the server queues them, and sent below.
+        var server = ServerConfiguration()
+        server.email = email
+        let mailer = await EmailSetup.start(health: service, store: opened, server: server, settings: settings)
         let summary = try await service.evaluate(workspace: workspace)
         print("Scored \(summary.scored) accounts (red \(summary.bands[.red] ?? 0), yellow \(summary.bands[.yellow] ?? 0), green \(summary.bands[.green] ?? 0)); \(summary.fired.count) alerts fired, \(summary.cleared) cleared, \(summary.tasks) tasks created\(summary.digest.map { ", digest for \(Timestamp(seconds: $0.periodStart.seconds).date)" } ?? "").")
         for alert in summary.fired { print("  [\(alert.severity)] \(alert.title): \(alert.reason)") }
@@ -90,6 +95,7 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
             delivered += try await service.deliverDue()
         }
         print("\(delivered) webhook deliveries sent.")
+        if let mailer { print("\(try await mailer.sendDue()) emails sent.") }
     }
 }
 
