@@ -94,7 +94,9 @@ public actor HealthService {
         var kpis: [KPI: Double] = [:]
         if configuration.rules.contains(where: { $0.kind == .kpiOffTarget }) {
             let report = view.calculator.report(ReportScope(periods: [month]))
-            for (kpi, value) in report.rows[0].values { if let v = value.double { kpis[kpi] = v } }
+            // In the API's terms, which rules are written in: money in major units (docs/alerts.md).
+            let major = Money.powerOfTen(view.calculator.settings.reportingCurrency.minorUnitExponent)
+            for (kpi, value) in report.rows[0].values { if let v = value.double { kpis[kpi] = kpi.unit == .money ? v / major : v } }
         }
         for problem in configuration.unknownAttributes(known: view.knownAttributes) where !warned.contains(problem) {
             warned.insert(problem)

@@ -93,6 +93,19 @@ import VitalsCore
         #expect(explained.reason.contains("Top risks: CSM pulse: the CSM rates the account 1/5"))
     }
 
+    /// A kpi_off_target reason reads as the dashboard writes the KPI: percent for rates, the currency for money.
+    @Test func aKPIOffTargetReasonIsWrittenInTheKPIsUnit() {
+        // 0.031 is 3.1 %; the maximum 0.02 is 2.0 %.
+        #expect(KPIReading.written(0.031, .rate, .usd) == "3.1 %")
+        #expect(KPIReading.written(0.02, .rate, .usd) == "2.0 %")
+        // MRR in major units: 132554.49 dollars, grouped; a billion as the minimum.
+        #expect(KPIReading.written(132_554.49, .money, .usd) == "$132,554.49")
+        #expect(KPIReading.written(1_000_000_000, .money, .eur) == "€1,000,000,000.00")
+        #expect(KPIReading.written(-1_416.475, .money, .usd) == "-$1,416.48")
+        #expect(KPIReading.written(1234, .count, .usd) == "1,234")
+        #expect(KPIReading.written(.infinity, .number, .usd) == "inf")
+    }
+
     /// A usage_drop rule with `days = 28` compares the last four weeks with the four before; the default compares weeks.
     @Test func aUsageDropRuleComparesItsOwnWindow() throws {
         var b = DatasetBuilder()

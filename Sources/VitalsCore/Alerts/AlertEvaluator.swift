@@ -127,10 +127,12 @@ public struct AlertEvaluator: Sendable {
                 let low = rule.minimum.map { value < $0 } ?? false
                 let high = rule.maximum.map { value > $0 } ?? false
                 guard low || high else { continue }
-                let bound = low ? "below the minimum \(rule.minimum!)" : "above the maximum \(rule.maximum!)"
+                let currency = engine.settings.report.reportingCurrency
+                func written(_ x: Double) -> String { KPIReading.written(x, kpi.unit, currency) }
+                let bound = low ? "below the minimum \(written(rule.minimum!))" : "above the maximum \(written(rule.maximum!))"
                 result.append(AlertObservation(
                     rule: rule.id, kind: rule.kind, severity: rule.severity, subject: "company", account: nil,
-                    title: "\(kpi.title) is off target", reason: "\(kpi.id) = \(value) in \(kpiPeriod), \(bound)"))
+                    title: "\(kpi.title) is off target", reason: "\(kpi.title) was \(written(value)) in \(kpiPeriod), \(bound)"))
             case .external:
                 for c in external where c.source == rule.source {
                     let account = c.account.flatMap { engine.accountIndex[$0] }
