@@ -95,7 +95,10 @@ struct AlertsEvaluateCommand: AsyncParsableCommand {
             delivered += try await service.deliverDue()
         }
         print("\(delivered) webhook deliveries sent.")
-        if let mailer { print("\(try await mailer.sendDue()) emails sent.") }
+        if let mailer {
+            let sent = try await mailer.sendDue()
+            print(sent == 1 ? "1 email sent." : "\(sent) emails sent.")
+        }
     }
 }
 
