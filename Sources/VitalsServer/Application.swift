@@ -92,7 +92,9 @@ public func buildRouter(
     email.register(pages: pages)
     email.register(api: api)
     email.register(unsubscribe: router)
-    SurveyDashboardRoutes(store: store, cache: cache, surveys: surveys, now: now).register(on: pages)
+    SurveyDashboardRoutes(
+        store: store, cache: cache, surveys: surveys, now: now, emailConfigured: configuration.email.isConfigured
+    ).register(on: pages)
     let renewals = RenewalsController(store: store, cache: cache, now: now)
     renewals.register(pages: pages)
     renewals.register(api: api)

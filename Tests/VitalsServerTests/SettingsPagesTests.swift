@@ -22,6 +22,24 @@ import VitalsStore
     /// The default weights, all whole numbers.
     static let defaultWeights: [(String, String)] = HealthComponent.allCases.map { ("weight_\($0.rawValue)", String(Int($0.defaultWeight))) }
 
+    /// Without [email], Admin > Surveys says invitations wait; with it, it does not (docs/email.md).
+    @Test func theSurveysPageSaysWhenEmailIsNotSetUp() async throws {
+        let f = try APIFixture()
+        let (cookie, _) = try AdminPagesTests.admin(f)
+        try await f.app().test(.router) { client in
+            let (status, page) = try await DashboardTests.get(client, "/admin/surveys", cookie: cookie)
+            #expect(status == .ok && page.contains("<strong>Email is not set up</strong>: invitations are queued"))
+        }
+        var configuration = ServerConfiguration(port: 0)
+        configuration.email.host = "127.0.0.1"
+        configuration.email.from = "vitals@example.com"
+        let app = buildApplication(configuration: configuration, store: f.store, settings: ReportSettings())
+        try await app.test(.router) { client in
+            let (status, page) = try await DashboardTests.get(client, "/admin/surveys", cookie: cookie)
+            #expect(status == .ok && page.contains("Hosted surveys") && !page.contains("Email is not set up"))
+        }
+    }
+
     @Test func workspaceSettingsAreCheckedSavedAuditedAndReset() async throws {
         let f = try APIFixture()
         let (cookie, csrf) = try AdminPagesTests.admin(f)

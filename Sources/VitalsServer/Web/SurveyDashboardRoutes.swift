@@ -15,7 +15,19 @@ struct SurveyDashboardRoutes: Sendable {
     let cache: WorkspaceCache
     let surveys: SurveyService
     let now: @Sendable () -> Date
+    /// Whether `[email]` is set up; without it invitations are queued and wait, and the pages say so.
+    var emailConfigured = true
     var clock: Timestamp { Timestamp(seconds: Int64(now().timeIntervalSince1970)) }
+
+    /// What the pages say while email is not set up (docs/email.md).
+    var emailWaits: HTML {
+        emailConfigured
+            ? ""
+            : """
+            <div class="error" role="alert" data-email-state="off"><p><strong>Email is not set up</strong>: invitations are \
+            queued but nothing is sent until an admin gives the SMTP server (Admin › Email, docs/email.md).</p></div>
+            """
+    }
 
     func register(on pages: RouterGroup<VitalsContext>) {
         pages.post("/accounts/:id/surveys") { request, context in try await send(request, context) }
@@ -51,7 +63,7 @@ struct SurveyDashboardRoutes: Sendable {
                 change: "\(survey.rawValue) invitation \(invitation.id)", at: invitation.sentAt)
             let body: HTML = """
                 <h1>Send survey</h1><p class="notice" role="status">The \(survey.rawValue.uppercased()) survey is queued for \
-                \(contact) (invitation \(invitation.id.rawValue)).</p><p><a href="\(back)">Back to the account</a></p>
+                \(contact) (invitation \(invitation.id.rawValue)).</p>\(emailWaits)<p><a href="\(back)">Back to the account</a></p>
                 """
             return .html(layout.render(body))
         }
@@ -94,7 +106,7 @@ struct SurveyDashboardRoutes: Sendable {
         }
         let body: HTML = """
             <h1>Admin</h1>\(AdminPages.tabs(.surveys))\(notice?.html)
-            <h2>Hosted surveys</h2>\(origin)
+            <h2>Hosted surveys</h2>\(emailWaits)\(origin)
             <form method="post" action="/admin/surveys" class="card"><input type="hidden" name="csrf" value="\(session.csrfToken)">
             <h3>Send a survey when</h3>\(checks)
             \(field("csat_delay_minutes", "CSAT delay (minutes)", String(settings.csatDelaySeconds / 60), hint: "after the ticket is resolved; 0 to 43,200"))
