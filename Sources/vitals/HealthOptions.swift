@@ -86,30 +86,24 @@ struct HealthOptions: ParsableArguments {
             environment: ProcessInfo.processInfo.environment)
     }
 
-    /// The report settings and health configuration a command works with: with `--db`, those of the workspace (the
-    /// file's, with the sections an admin saved in the dashboard in their place, as the server uses them); with
-    /// `--data`, the file's.
-    func workspaceConfiguration() throws -> (ReportSettings, HealthConfiguration) {
+    /// The records, with the health configuration (report settings included) a command works with: from the folder with the
+    /// file's settings (`--data`), or from the store with the workspace's (the file's, with the sections an admin saved
+    /// in the dashboard in their place, as the server uses them), one store opened for both.
+    func workspace() throws -> (HealthConfiguration, Dataset) {
         let (settings, configuration) = try configuration()
-        guard data == nil else { return (settings, configuration) }
+        if let data {
+            return (configuration, try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency))
+        }
         let (opened, workspace) = try store.open(create: false)
         let effective = Self.layers(settings: settings, configuration: configuration, path: configPath)
             .effective(saved: try opened.settings(workspace: workspace))
         for problem in effective.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
-        return (effective.report, effective.configuration)
-    }
-
-    /// The dataset, as stored or from the folder.
-    func dataset(_ settings: ReportSettings) throws -> Dataset {
-        if let data { return try DatasetLoader.load(directory: data, reportingCurrency: settings.reportingCurrency) }
-        let (store, workspace) = try store.open(create: false)
-        return try store.dataset(workspace: workspace)
+        return (effective.configuration, try opened.dataset(workspace: workspace))
     }
 
     /// The health engine over the dataset as of `at`, with the dataset's accounts tagged with their touch tier.
     func engine(at: Timestamp?) throws -> (engine: HealthEngine, at: Timestamp, configuration: HealthConfiguration, dataset: Dataset) {
-        let (settings, configuration) = try workspaceConfiguration()
-        let raw = try dataset(settings)
+        let (configuration, raw) = try workspace()
         let instant = at ?? Self.defaultInstant(raw)
         let tagged = TouchModel.tagged(raw, settings: configuration.health, at: instant)
         let known = tagged.knownAttributes
