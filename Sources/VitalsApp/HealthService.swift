@@ -67,10 +67,11 @@ public actor HealthService {
     /// Health is scored as of `HealthInstant` (the start of today, or of the day after the last record), the instant
     /// the dashboard, the API and `vitals health` use by default, so that a task's score is the one its page shows;
     /// alerts, tasks and deliveries are recorded at the clock's `now`.
+    /// `instant` evaluates as if the clock said so (a back-dated first evaluation, e.g. the demo's baseline).
     @discardableResult
-    public func evaluate(workspace: Int64) async throws -> EvaluationSummary {
+    public func evaluate(workspace: Int64, asOf instant: Timestamp? = nil) async throws -> EvaluationSummary {
         let configuration = try await effectiveConfiguration(workspace)
-        let now = clock()
+        let now = instant ?? clock()
         let view = try await cache.view(workspace)
         let slug = try store.workspaceSlug(workspace)
         let engine = view.health

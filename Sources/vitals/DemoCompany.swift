@@ -115,15 +115,13 @@ enum DemoCompany {
 
     /// Evaluates the demo workspace once as of `baselineDays` before `now`, when it has never been evaluated: that
     /// first evaluation is the baseline, and the server's first evaluation (today) fires only what changed since.
+    /// The server's own service makes it, so the workspace is loaded once.
     static func evaluateBaseline(
-        store: any VitalsStorage, workspace: Int64, settings: ReportSettings, configuration: HealthConfiguration, now: Timestamp,
-        log: (String) -> Void
+        health: HealthService, store: any VitalsStorage, workspace: Int64, now: Timestamp, log: (String) -> Void
     ) async throws {
         guard try store.firstEvaluation(workspace: workspace) == nil else { return }
         let then = now.adding(days: -baselineDays)
-        let service = HealthService(store: store, settings: settings, configuration: configuration, clock: { then })
-        await service.watchGoals()
-        let summary = try await service.evaluate(workspace: workspace)
+        let summary = try await health.evaluate(workspace: workspace, asOf: then)
         log("the demo's first evaluation, as of \(then.date): \(summary.baseline) conditions already holding (the baseline)")
     }
 

@@ -68,14 +68,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dashboardURL = server.publicURL
         var layers = HealthOptions.layers(settings: settings, configuration: configuration, path: path)
         if demoConfiguration { (layers.fileText, layers.fileName) = (DemoCompany.configurationText, "the demo configuration") }
-        if demo {
-            try await DemoCompany.evaluateBaseline(
-                store: opened, workspace: workspace, settings: settings, configuration: configuration,
-                now: Timestamp(seconds: Int64(Date().timeIntervalSince1970))) { say($0) }
-        }
         let health = HealthService(store: opened, settings: settings, configuration: configuration, layers: layers)
         // Targets at risk or off track raise the alerts of [[alerts.rules]] with kind = "external", source = "goals".
         await health.watchGoals()
+        if demo {
+            try await DemoCompany.evaluateBaseline(
+                health: health, store: opened, workspace: workspace, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+            ) { say($0) }
+        }
         let mailer = await EmailSetup.start(health: health, store: opened, server: server, settings: settings)
         // Hosted surveys (docs/surveys.md): links in their emails start with the public URL ([email] public_url).
         let environment = ProcessInfo.processInfo.environment
