@@ -3,6 +3,20 @@ import VitalsCore
 
 /// Scores worked out by hand from the default curves and weights (docs/health.md).
 @Suite struct HealthScoreTests {
+    /// Each component's value reads with its unit (docs/health.md's "value" column), one decimal at most.
+    @Test func componentValuesReadWithTheirUnits() {
+        #expect(HealthComponent.usageTrend.reading(5.3) == "+5.3 %")
+        #expect(HealthComponent.usageTrend.reading(-62.54) == "-62.5 %")
+        #expect(HealthComponent.featureAdoption.reading(100) == "100 % of key features")
+        #expect(HealthComponent.nps.reading(-20) == "-20")
+        #expect(HealthComponent.csat.reading(80) == "80 % satisfied")
+        #expect(HealthComponent.supportLoad.reading(1) == "1 ticket" && HealthComponent.supportLoad.reading(0) == "0 tickets")
+        #expect(HealthComponent.fcr.reading(66.67) == "66.7 %")
+        #expect(HealthComponent.onboarding.reading(12) == "12 days overdue")
+        #expect(HealthComponent.billing.reading(0) == "0 days past due")
+        #expect(HealthComponent.csmPulse.reading(3) == "3/5")
+    }
+
     @Test func curvesInterpolateBetweenThresholdsAndAreFlatBeyond() {
         let curve = ScoreCurve([(0, 100), (2, 70), (5, 30)])
         #expect(curve.score(-1) == 100)

@@ -107,6 +107,23 @@ public enum HealthComponent: String, CaseIterable, Sendable, Codable, Comparable
         }
     }
 
+    /// The value with its unit, as the account page's breakdown shows it (docs/health.md, "value"): "+5.3 %",
+    /// "100 % of key features", "3/5".
+    public func reading(_ value: Double) -> String {
+        let n = Self.format(value)
+        switch self {
+        case .usageTrend: return (value > 0 ? "+" : "") + n + " %"
+        case .featureAdoption: return n + " % of key features"
+        case .nps: return n
+        case .csat: return n + " % satisfied"
+        case .supportLoad: return value == 1 ? "1 ticket" : n + " tickets"
+        case .fcr: return n + " %"
+        case .onboarding: return value == 1 ? "1 day overdue" : n + " days overdue"
+        case .billing: return value == 1 ? "1 day past due" : n + " days past due"
+        case .csmPulse: return n + "/5"
+        }
+    }
+
     /// A number with at most one decimal, without a trailing ".0".
     public static func format(_ x: Double) -> String {
         let rounded = (x * 10).rounded() / 10

@@ -221,7 +221,8 @@ struct HealthPage {
     static func accountSection(_ b: HealthBreakdown) -> HTML {
         let change: HTML = b.change.map { "<span class=\"delta \($0 >= 0 ? "good" : "bad")\">\(Display.signed($0, decimals: 1)) since last period</span>" } ?? ""
         let rows = b.current.components.map { c -> HTML in
-            let value = c.value.map { String(format: "%.2f", $0) } ?? "no data"
+            // A number keeps its unit on its line when the narrow card wraps the cell.
+            let value = c.value.map { c.component.reading($0).replacingOccurrences(of: " %", with: "\u{00A0}%") } ?? "no data"
             return """
                 <tr><td>\(c.component.title)</td><td class="num">\(value)</td><td class="num">\(c.score.map { String(Int($0.rounded())) } ?? "-")</td>\
                 <td class="num">\(String(format: "%.0f %%", c.effectiveWeight * 100))</td><td class="num">\(String(format: "%.1f", c.contribution))</td></tr>
@@ -230,10 +231,10 @@ struct HealthPage {
         let risks = b.riskFactors.prefix(3).map { r -> HTML in "<li>\(r.text) (−\(String(format: "%.0f", r.pointsLost)) points)</li>" }
         let note: HTML = b.redistribution.map { "<p class=\"muted\">\($0)</p>" } ?? ""
         return """
-            <div class="card"><h2>Health</h2><p><span class="value" style="font-size:24px;font-weight:650" data-health-score="\(String(format: "%.4f", b.current.score))">\
+            <div class="card wide"><h2>Health</h2><p><span class="value" style="font-size:24px;font-weight:650" data-health-score="\(String(format: "%.4f", b.current.score))">\
             \(String(Int(b.current.score.rounded())))</span> <span class="status \(b.current.band.rawValue)">\(b.current.band.rawValue)</span> \(change)\
             <span class="muted"> · model \(b.current.model)\(b.touch.map { " · \($0) touch" } ?? "")</span></p>
-            <table><thead><tr><th>Component</th><th class="num">Value</th><th class="num">Score</th><th class="num">Weight</th><th class="num">Points</th></tr></thead>\
+            <table data-table="breakdown"><thead><tr><th>Component</th><th class="num">Value</th><th class="num">Score</th><th class="num">Weight</th><th class="num">Points</th></tr></thead>\
             <tbody>\(rows)</tbody></table>\(note)\
             \(risks.isEmpty ? "" : "<h3>Top risks</h3><ul class=\"plain\">" + HTML.joined(risks) + "</ul>")</div>
             """

@@ -86,9 +86,9 @@ struct PageLayout {
         table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
         th a{color:var(--ink);text-decoration:none}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         .download{font-size:12px;margin-left:8px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}
-        dl.facts{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:4px 12px;margin:0}dl.facts dt{color:var(--muted)}
+        dl.facts{display:grid;grid-template-columns:minmax(0,max-content) minmax(9em,1fr);gap:4px 12px;margin:0}dl.facts dt{color:var(--muted)}
         dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
-        td.wrap{white-space:normal;min-width:14em}
+        td.wrap{white-space:normal;min-width:14em}table[data-table=breakdown] td:nth-child(-n+2){white-space:normal}
         details.act summary{cursor:pointer;color:var(--accent)}details.act form{margin:4px 0;white-space:nowrap}
         .error{background:#fee2e2;color:var(--bad);padding:8px 12px;border-radius:6px}
         .login{max-width:360px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:10px;padding:24px}
@@ -105,6 +105,7 @@ struct PageLayout {
         .settings .actions{grid-column:1/-1}.actions{margin:8px 0}.field .legend{font-size:13px;font-weight:600;display:block}
         .checks{display:flex;flex-wrap:wrap;gap:4px 12px}.checks label{display:inline-flex;flex-direction:row;align-items:center;gap:4px;font-weight:400}
         table[data-table=weights] input{width:6.5em}table[data-table=weights] caption{white-space:normal}
-        @media (max-width:640px){main{padding:10px}.tile .value{font-size:19px}th,td{padding:5px}}
+        @media (min-width:1100px){.cols>.wide{grid-column:span 2}}
+        @media (max-width:640px){main{padding:10px}.tile .value{font-size:19px}th,td{padding:5px}table[data-table=breakdown] :is(th,td){padding:5px 3px}}
         """
 }
